@@ -1,0 +1,42 @@
+"""Force a password change once the password is older than the configured age."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+
+def password_expired(user) -> bool:  # type: ignore[no-untyped-def]
+    changed = user.password_changed_at
+    if changed is None:
+        return True
+    return timezone.now() - changed > timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
+
+
+class PasswordExpiryMiddleware:
+    """定期更换鉴别信息: every page redirects to the change form until it is done."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and password_expired(user):
+            allowed = {reverse("accounts:password_change"), reverse("accounts:logout")}
+            if request.path not in allowed and not request.path.startswith(
+                "/" + settings.STATIC_URL.lstrip("/")
+            ):
+                if request.path.startswith("/api/"):
+                    return HttpResponse(
+                        '{"detail": "密码已过期，请先修改密码。"}',
+                        status=403,
+                        content_type="application/json",
+                    )
+                return redirect("accounts:password_change")
+        return self.get_response(request)

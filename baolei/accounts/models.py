@@ -1,0 +1,170 @@
+"""Agencies (单位), users and their roles."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from simple_history.models import HistoricalRecords
+
+from baolei.accounts.scoping import ScopedQuerySet
+
+
+class AgencyKind(models.TextChoices):
+    CAMPAIGN_OFFICE = "campaign_office", "扫黑办"
+    DISCIPLINE = "discipline", "纪委监委"
+    POLICE = "police", "公安机关"
+    PROCURATORATE = "procuratorate", "检察院"
+    COURT = "court", "法院"
+    ORGANISATION = "organisation", "组织部"
+    POLITICAL_LEGAL = "political_legal", "政法委"
+    TOWNSHIP_PARTY = "township_party", "乡镇党委"
+    OTHER = "other", "其他"
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", "录入员"
+    REVIEWER = "reviewer", "审核员"
+    LEADER = "leader", "领导"
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
+
+
+#: 三员分立: no user may hold two of these.
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+
+class AgencyQuerySet(ScopedQuerySet):
+    region_field = "region"
+
+
+class Agency(models.Model):
+    """A participating agency (单位) at one level of the region tree."""
+
+    name = models.CharField("单位名称", max_length=100, unique=True)
+    kind = models.CharField("单位类别", max_length=32, choices=AgencyKind.choices)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="所在区划", on_delete=models.PROTECT, related_name="agencies"
+    )
+
+    objects = AgencyQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = verbose_name
+        ordering = ["region__code", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "kind", "name"],
+                name="agency_unique_per_region",
+                violation_error_message="同一区划下已有同名同类单位。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserQuerySet(ScopedQuerySet):
+    region_field = "agency__region"
+
+
+class BaoleiUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractUser):
+    """A person who signs in; belongs to one agency and sees its region's subtree."""
+
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    name = models.CharField("姓名", max_length=50, blank=True)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # Bumped to end every session of this user at once.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = BaoleiUserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "session_epoch"])
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = verbose_name
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Sessions carry a hash of the password and the session epoch, so changing
+        # either ends every open session of the user.
+        return salted_hmac(
+            "baolei.accounts.User.session",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(self.role_assignments.values_list("role", flat=True))
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(role).label for role in sorted(self.roles)]
+
+    @cached_property
+    def scope_prefix(self) -> str | None:
+        if not self.is_active or self.agency_id is None:
+            return None
+        return self.agency.region.prefix  # type: ignore[union-attr]
+
+    @property
+    def agency_kind(self) -> str | None:
+        return self.agency.kind if self.agency_id else None  # type: ignore[union-attr]
+
+
+class RoleAssignment(models.Model):
+    """A role held by a user, granted by a security administrator."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField("角色", max_length=32, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        User, verbose_name="授权人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField("授权时间", default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "角色授权"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                name="role_once_per_user",
+                violation_error_message="该用户已拥有此角色。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"

@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
+from django.views.generic import FormView, View
+
+from baolei.accounts import services
+from baolei.accounts.filters import AgencyFilter, UserFilter
+from baolei.accounts.forms import LoginForm, RoleForm, UserCreateForm
+from baolei.accounts.models import Agency, Role, User
+from baolei.audit.models import Action
+from baolei.audit.services import record_event
+from baolei.web.exports import Column
+from baolei.web.history import history_rows
+from baolei.web.views_base import (
+    RoleRequiredMixin,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedViewMixin,
+)
+
+USER_ADMINS = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
+
+
+class LoginView(auth_views.LoginView):
+    scope_exempt = "登录页面在登录之前显示，不读取任何业务记录"
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    scope_exempt = "退出登录不读取任何业务记录"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    scope_exempt = "只修改当前用户自己的密码"
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("web:home")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        record_event(
+            Action.PASSWORD_CHANGE, request=self.request, target=self.request.user.username
+        )
+        messages.success(self.request, "密码已修改。")
+        return response
+
+
+class AgencyListView(ScopedListView):
+    model = Agency
+    template_name = "accounts/agency_list.html"
+    filterset_class = AgencyFilter
+    sort_fields = {"name": "name", "kind": "kind", "region": "region__code"}
+    default_sort = "region"
+    export_title = "单位名录"
+    export_columns = [
+        Column("单位名称", lambda a: a.name, 30),
+        Column("单位类别", lambda a: a.get_kind_display(), 14),
+        Column("所在区划", lambda a: a.region.name, 20),
+        Column("区划代码", lambda a: a.region.code, 16),
+        Column("用户数", lambda a: a.user_count, 8),
+    ]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().select_related("region").annotate(user_count=Count("users"))
+
+
+class AgencyDetailView(ScopedDetailView):
+    model = Agency
+    template_name = "accounts/agency_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["history_rows"] = history_rows(self.object)
+        return context
+
+
+class UserListView(RoleRequiredMixin, ScopedListView):
+    model = User
+    required_roles = USER_ADMINS
+    template_name = "accounts/user_list.html"
+    filterset_class = UserFilter
+    sort_fields = {
+        "username": "username",
+        "name": "name",
+        "agency": "agency__name",
+        "last_login": "last_login",
+    }
+    default_sort = "username"
+    export_title = "用户名单"
+    export_columns = [
+        Column("用户名", lambda u: u.username, 16),
+        Column("姓名", lambda u: u.name, 12),
+        Column("所属单位", lambda u: u.agency.name if u.agency else "", 28),
+        Column("角色", lambda u: "、".join(u.role_labels), 24),
+        Column("启用", lambda u: u.is_active, 8),
+        Column("最近登录", lambda u: u.last_login, 18),
+    ]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return (
+            super()
+            .get_queryset()
+            .select_related("agency", "agency__region")
+            .prefetch_related("role_assignments")
+            .distinct()
+        )
+
+
+class UserDetailView(RoleRequiredMixin, ScopedDetailView):
+    model = User
+    required_roles = USER_ADMINS
+    template_name = "accounts/user_detail.html"
+    context_object_name = "subject"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["role_form"] = RoleForm()
+        context["is_security_admin"] = self.request.user.has_role(Role.SECURITY_ADMIN)  # type: ignore[union-attr]
+        context["assignments"] = self.object.role_assignments.select_related("granted_by")
+        context["history_rows"] = history_rows(self.object)
+        return context
+
+
+class UserActionView(RoleRequiredMixin, ScopedViewMixin, View):
+    """POST-only actions on a user; each calls one service."""
+
+    model = User
+    required_roles = USER_ADMINS
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        from django.shortcuts import get_object_or_404
+
+        subject = get_object_or_404(self.get_queryset(), pk=pk)
+        actor = request.user
+        try:
+            if action in {"grant", "revoke"}:
+                form = RoleForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError("请选择有效的角色。")
+                role = Role(form.cleaned_data["role"])
+                if action == "grant":
+                    services.grant_role(actor=actor, user=subject, role=role, request=request)  # type: ignore[arg-type]
+                    messages.success(request, f"已授予“{role.label}”角色。")
+                else:
+                    services.revoke_role(actor=actor, user=subject, role=role, request=request)  # type: ignore[arg-type]
+                    messages.success(request, f"已撤销“{role.label}”角色。")
+            elif action == "end-sessions":
+                services.end_sessions(actor=actor, user=subject, request=request)  # type: ignore[arg-type]
+                messages.success(request, f"{subject} 的所有会话已结束。")
+            elif action in {"deactivate", "activate"}:
+                services.set_active(
+                    actor=actor, user=subject, active=action == "activate", request=request
+                )  # type: ignore[arg-type]
+                messages.success(
+                    request, f"{subject} 已{'启用' if action == 'activate' else '停用'}。"
+                )
+            else:
+                messages.error(request, "未知操作。")
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect(reverse("accounts:user", args=[subject.pk]))
+
+
+class UserCreateView(RoleRequiredMixin, FormView):
+    scope_exempt = "新建表单只列出 Agency.objects.visible_to(user) 中的单位"
+    required_roles = (Role.SYSTEM_ADMIN,)
+    template_name = "accounts/user_form.html"
+    form_class = UserCreateForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def form_valid(self, form: UserCreateForm) -> HttpResponse:
+        try:
+            user = services.create_user(
+                actor=self.request.user, request=self.request, **form.cleaned_data
+            )  # type: ignore[arg-type]
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error("password", exc.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, f"用户 {user.username} 已创建。请由安全管理员授予角色。")
+        return redirect("accounts:user", pk=user.pk)

@@ -1,0 +1,49 @@
+"""The security log: append-only, each entry chained to the previous one by HMAC."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class Action(models.TextChoices):
+    LOGIN = "login", "登录"
+    LOGOUT = "logout", "退出"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOCKOUT = "lockout", "账户锁定"
+    PASSWORD_CHANGE = "password_change", "修改密码"
+    ROLE_GRANT = "role_grant", "授予角色"
+    ROLE_REVOKE = "role_revoke", "撤销角色"
+    SESSIONS_ENDED = "sessions_ended", "强制下线"
+    USER_CREATED = "user_created", "创建用户"
+    USER_DEACTIVATED = "user_deactivated", "停用用户"
+    USER_ACTIVATED = "user_activated", "启用用户"
+    EXPORT = "export", "导出"
+    IMPORT = "import", "导入"
+    SENSITIVE_VIEW = "sensitive_view", "查看敏感信息"
+    ACCESS_DENIED = "access_denied", "越权访问"
+    PURGE = "purge", "清理过期日志"
+
+
+class SecurityEvent(models.Model):
+    """One entry of the security log; never updated, deleted only past retention."""
+
+    seq = models.PositiveBigIntegerField("序号", unique=True)
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    action = models.CharField("事件", max_length=32, choices=Action.choices, db_index=True)
+    actor_id = models.BigIntegerField("操作人ID", null=True, blank=True)
+    actor = models.CharField("操作人", max_length=150, blank=True)
+    ip = models.CharField("IP地址", max_length=45, blank=True)
+    success = models.BooleanField("成功", default=True)
+    target = models.CharField("对象", max_length=200, blank=True)
+    detail = models.JSONField("详情", default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "安全日志"
+        verbose_name_plural = verbose_name
+        ordering = ["-seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.get_action_display()} {self.actor}"

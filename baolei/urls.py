@@ -1,0 +1,21 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+
+class SchemaView(SpectacularAPIView):
+    scope_exempt = "接口说明，不含任何记录"
+
+
+class DocsView(SpectacularSwaggerView):
+    scope_exempt = "接口文档页面（本地静态资源），不含任何记录"
+
+
+urlpatterns = [
+    path("", include("baolei.web.urls")),
+    path("accounts/", include("baolei.accounts.urls")),
+    path("regions/", include("baolei.regions.urls")),
+    path("audit/", include("baolei.audit.urls")),
+    path("api/v1/", include("baolei.web.api_urls")),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,22 @@
+from rest_framework import routers
+from rest_framework.routers import DefaultRouter
+
+from baolei.accounts.api import AgencyViewSet, UserViewSet
+from baolei.regions.api import CentreViewSet, RegionViewSet
+
+
+class APIRootView(routers.APIRootView):
+    """堡垒接口 v1：各资源列表均按当前用户的可见范围过滤。"""
+
+    scope_exempt = "只列出资源的链接，不含任何记录"
+
+
+router = DefaultRouter()
+router.APIRootView = APIRootView
+router.register("regions", RegionViewSet, basename="region")
+router.register("governance-centres", CentreViewSet, basename="governance-centre")
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("users", UserViewSet, basename="user")
+
+app_name = "api"
+urlpatterns = router.urls

@@ -1,0 +1,46 @@
+"""The side navigation: only what is built, only what the user's roles may open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from baolei.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple[str, ...] = ()
+    section: str = "工作台"
+
+
+NAVIGATION = [
+    NavItem("首页", "web:home"),
+    NavItem("行政区划", "regions:list", section="基础信息"),
+    NavItem("综治中心", "regions:centres", section="基础信息"),
+    NavItem("单位", "accounts:agencies", section="基础信息"),
+    NavItem("用户管理", "accounts:users", (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN), "系统管理"),
+    NavItem("安全日志", "audit:events", (Role.AUDIT_ADMIN,), "系统管理"),
+    NavItem("接口文档", "api-docs", section="系统管理"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for item in NAVIGATION:
+        if item.roles and not user.has_role(*item.roles):  # type: ignore[union-attr]
+            continue
+        url = reverse(item.url_name)
+        active = request.path == url if url == "/" else request.path.startswith(url)
+        sections.setdefault(item.section, []).append(
+            {"label": item.label, "url": url, "active": active}
+        )
+    return {"nav_sections": sections}

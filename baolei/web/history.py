@@ -1,0 +1,32 @@
+"""Record history (django-simple-history) shaped for the record page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+
+KINDS = {"+": "创建", "~": "修改", "-": "删除"}
+
+
+def history_rows(record: Model, limit: int = 20) -> list[dict[str, Any]]:
+    entries = list(record.history.select_related("history_user")[: limit + 1])  # type: ignore[attr-defined]
+    rows = []
+    for newer, older in zip(entries, [*entries[1:], None], strict=False):
+        if len(rows) == limit:
+            break
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older)
+            for change in delta.changes:
+                field = record._meta.get_field(change.field)
+                changes.append({"field": field.verbose_name, "old": change.old, "new": change.new})
+        rows.append(
+            {
+                "at": newer.history_date,
+                "user": newer.history_user,
+                "kind": KINDS.get(newer.history_type, newer.history_type),
+                "changes": changes,
+            }
+        )
+    return rows

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from baolei.web import views
+
+app_name = "web"
+urlpatterns = [path("", views.HomeView.as_view(), name="home")]
