@@ -1,0 +1,126 @@
+"""The fixed cast shared by every test.
+
+Two counties under one city: 甲县 (county A) and 乙县 (county B, the outsider's).
+Everything that belongs to county B carries the marker 乙县 in its name, so a
+page that leaks a row of county B to a user of county A shows the marker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from baolei.accounts.models import Agency, AgencyKind, Role, RoleAssignment, User
+from baolei.regions.models import GovernanceCentre, Level, Region
+
+PASSWORD = "Test@2026pw"
+OUTSIDER_MARK = "乙县"
+
+
+@dataclass
+class World:
+    city: Region
+    county_a: Region
+    county_b: Region
+    township_a: Region
+    township_b: Region
+    village_a: Region
+    village_b: Region
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    #: one county-B row of each scoped model, for the scoping tests
+    outsider_rows: dict[type, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> User:
+        try:
+            return self.__dict__["users"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def make_region(code: str, name: str, level: Level, parent: Region | None) -> Region:
+    return Region.objects.create(code=code, name=name, level=level, parent=parent)
+
+
+def make_user(username: str, agency: Agency, *roles: Role) -> User:
+    user = User(username=username, name=username, agency=agency)
+    user.set_password(PASSWORD)
+    user.save()
+    for role in roles:
+        RoleAssignment.objects.create(user=user, role=role)
+    return user
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    city = make_region("510100000000", "某市", Level.CITY, None)
+    county_a = make_region("510121000000", "甲县", Level.COUNTY, city)
+    county_b = make_region("510122000000", "乙县", Level.COUNTY, city)
+    township_a = make_region("510121100000", "甲县一镇", Level.TOWNSHIP, county_a)
+    township_b = make_region("510122100000", "乙县二镇", Level.TOWNSHIP, county_b)
+    village_a = make_region("510121100200", "甲县一村", Level.VILLAGE, township_a)
+    village_b = make_region("510122100200", "乙县二村", Level.VILLAGE, township_b)
+    w = World(city, county_a, county_b, township_a, township_b, village_a, village_b)
+    for region in (county_a, county_b, township_a):
+        GovernanceCentre.objects.create(
+            region=region, name=f"{region.name}综治中心", established_on=date(2019, 3, 1)
+        )
+    a = w.agencies
+    a["city_office"] = Agency.objects.create(
+        name="某市扫黑办", kind=AgencyKind.CAMPAIGN_OFFICE, region=city
+    )
+    a["city_discipline"] = Agency.objects.create(
+        name="某市纪委监委", kind=AgencyKind.DISCIPLINE, region=city
+    )
+    a["city_police"] = Agency.objects.create(name="某市公安局", kind=AgencyKind.POLICE, region=city)
+    a["a_office"] = Agency.objects.create(
+        name="甲县扫黑办", kind=AgencyKind.CAMPAIGN_OFFICE, region=county_a
+    )
+    a["a_police"] = Agency.objects.create(
+        name="甲县公安局", kind=AgencyKind.POLICE, region=county_a
+    )
+    a["b_office"] = Agency.objects.create(
+        name="乙县扫黑办", kind=AgencyKind.CAMPAIGN_OFFICE, region=county_b
+    )
+    u = w.users
+    u["city_leader"] = make_user("city_leader", a["city_office"], Role.LEADER)
+    u["a_clerk"] = make_user("a_clerk", a["a_office"], Role.CLERK)
+    u["a_reviewer"] = make_user("a_reviewer", a["a_office"], Role.REVIEWER)
+    u["a_sysadmin"] = make_user("a_sysadmin", a["a_office"], Role.SYSTEM_ADMIN)
+    u["a_secadmin"] = make_user("a_secadmin", a["a_office"], Role.SECURITY_ADMIN)
+    u["b_clerk"] = make_user("乙县_clerk", a["b_office"], Role.CLERK)
+    u["discipline_clerk"] = make_user("discipline_clerk", a["city_discipline"], Role.CLERK)
+    u["police_clerk"] = make_user("police_clerk", a["city_police"], Role.CLERK)
+    u["sysadmin"] = make_user("sysadmin", a["city_office"], Role.SYSTEM_ADMIN)
+    u["secadmin"] = make_user("secadmin", a["city_office"], Role.SECURITY_ADMIN)
+    u["auditadmin"] = make_user("auditadmin", a["city_office"], Role.AUDIT_ADMIN)
+    w.outsider_rows[Region] = village_b
+    w.outsider_rows[GovernanceCentre] = GovernanceCentre.objects.get(region=county_b)
+    w.outsider_rows[Agency] = a["b_office"]
+    w.outsider_rows[User] = u["b_clerk"]
+    return w
+
+
+@pytest.fixture
+def login(client: Any) -> Any:
+    """Log a persona in on the test client and return the client."""
+
+    def _login(user: User) -> Any:
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def now() -> Any:
+    return timezone.now()

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth import authenticate
+from django.test import RequestFactory
+
+from baolei.accounts.models import Agency, AgencyKind, User
+from baolei.demo.city import DEMO_PASSWORD, build_city
+from baolei.regions.models import GovernanceCentre, Level, Region
+from baolei.regions.queries import centre_coverage
+
+
+@pytest.fixture
+def demo_city(db: Any) -> Any:
+    return build_city()
+
+
+def test_city_is_shaped_like_the_report(demo_city: Any) -> None:
+    counts = {level: Region.objects.filter(level=level).count() for level in Level}
+    assert counts[Level.CITY] == 1
+    assert counts[Level.COUNTY] == 8
+    assert counts[Level.TOWNSHIP] == 85
+    assert counts[Level.NEW_COMMUNITY] == 5
+    assert 1050 <= counts[Level.VILLAGE] + counts[Level.COMMUNITY] <= 1150
+    leader = User.objects.get(username="city_leader")
+    coverage = {c.level: (c.covered, c.total) for c in centre_coverage(leader)}
+    assert coverage == {Level.COUNTY: (8, 8), Level.TOWNSHIP: (85, 85), Level.NEW_COMMUNITY: (5, 5)}
+    for kind in (
+        AgencyKind.DISCIPLINE,
+        AgencyKind.POLICE,
+        AgencyKind.PROCURATORATE,
+        AgencyKind.COURT,
+    ):
+        assert Agency.objects.filter(kind=kind).count() == 9  # city + 8 counties
+
+
+def test_second_run_changes_nothing(demo_city: Any) -> None:
+    before = (
+        Region.objects.count(),
+        GovernanceCentre.objects.count(),
+        Agency.objects.count(),
+        User.objects.count(),
+    )
+    report = build_city()
+    assert (report.regions_created, report.centres_created, report.agencies_created) == (0, 0, 0)
+    after = (
+        Region.objects.count(),
+        GovernanceCentre.objects.count(),
+        Agency.objects.count(),
+        User.objects.count(),
+    )
+    assert before == after
+
+
+def test_printed_passwords_work_and_roles_are_set(demo_city: Any) -> None:
+    request = RequestFactory().post("/accounts/login/")
+    for account in demo_city.accounts:
+        user = authenticate(request, username=account.username, password=DEMO_PASSWORD)
+        assert user is not None, account.username
+        assert account.role in user.role_labels
+
+
+def test_api_county_list_for_leader_and_county_clerk(demo_city: Any, client: Any) -> None:
+    client.force_login(User.objects.get(username="city_leader"))
+    counties = client.get("/api/v1/regions/", {"level": "county"}).json()
+    assert counties["count"] == 8
+    client.force_login(User.objects.get(username="baihe_clerk"))
+    counties = client.get("/api/v1/regions/", {"level": "county"}).json()
+    assert [r["name"] for r in counties["results"]] == ["白河县"]
