@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 
-def password_expired(user) -> bool:  # type: ignore[no-untyped-def]
+def password_expired(user: Any) -> bool:
     changed = user.password_changed_at
     if changed is None:
         return True

@@ -96,7 +96,7 @@ class User(AbstractUser):
     # Bumped to end every session of this user at once.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
-    objects = BaoleiUserManager()
+    objects = BaoleiUserManager()  # type: ignore[misc]
     history = HistoricalRecords(excluded_fields=["password", "last_login", "session_epoch"])
 
     class Meta:

@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.views.generic import FormView, View
 
@@ -24,6 +24,7 @@ from baolei.web.views_base import (
     ScopedDetailView,
     ScopedListView,
     ScopedViewMixin,
+    acting_user,
 )
 
 USER_ADMINS = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
@@ -138,10 +139,8 @@ class UserActionView(RoleRequiredMixin, ScopedViewMixin, View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
-        from django.shortcuts import get_object_or_404
-
         subject = get_object_or_404(self.get_queryset(), pk=pk)
-        actor = request.user
+        actor = acting_user(request)
         try:
             if action in {"grant", "revoke"}:
                 form = RoleForm(request.POST)
@@ -149,18 +148,18 @@ class UserActionView(RoleRequiredMixin, ScopedViewMixin, View):
                     raise ValidationError("请选择有效的角色。")
                 role = Role(form.cleaned_data["role"])
                 if action == "grant":
-                    services.grant_role(actor=actor, user=subject, role=role, request=request)  # type: ignore[arg-type]
+                    services.grant_role(actor=actor, user=subject, role=role, request=request)
                     messages.success(request, f"已授予“{role.label}”角色。")
                 else:
-                    services.revoke_role(actor=actor, user=subject, role=role, request=request)  # type: ignore[arg-type]
+                    services.revoke_role(actor=actor, user=subject, role=role, request=request)
                     messages.success(request, f"已撤销“{role.label}”角色。")
             elif action == "end-sessions":
-                services.end_sessions(actor=actor, user=subject, request=request)  # type: ignore[arg-type]
+                services.end_sessions(actor=actor, user=subject, request=request)
                 messages.success(request, f"{subject} 的所有会话已结束。")
             elif action in {"deactivate", "activate"}:
                 services.set_active(
                     actor=actor, user=subject, active=action == "activate", request=request
-                )  # type: ignore[arg-type]
+                )
                 messages.success(
                     request, f"{subject} 已{'启用' if action == 'activate' else '停用'}。"
                 )
@@ -184,8 +183,8 @@ class UserCreateView(RoleRequiredMixin, FormView):
     def form_valid(self, form: UserCreateForm) -> HttpResponse:
         try:
             user = services.create_user(
-                actor=self.request.user, request=self.request, **form.cleaned_data
-            )  # type: ignore[arg-type]
+                actor=acting_user(self.request), request=self.request, **form.cleaned_data
+            )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():

@@ -20,6 +20,10 @@ class Coverage:
     covered: int
 
     @property
+    def missing(self) -> int:
+        return self.total - self.covered
+
+    @property
     def complete(self) -> bool:
         return self.total > 0 and self.covered == self.total
 

@@ -36,7 +36,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     sections: dict[str, list[dict[str, Any]]] = {}
     for item in NAVIGATION:
-        if item.roles and not user.has_role(*item.roles):  # type: ignore[union-attr]
+        if item.roles and not user.has_role(*item.roles):
             continue
         url = reverse(item.url_name)
         active = request.path == url if url == "/" else request.path.startswith(url)

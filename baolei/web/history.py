@@ -11,7 +11,7 @@ KINDS = {"+": "创建", "~": "修改", "-": "删除"}
 
 def history_rows(record: Model, limit: int = 20) -> list[dict[str, Any]]:
     entries = list(record.history.select_related("history_user")[: limit + 1])  # type: ignore[attr-defined]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for newer, older in zip(entries, [*entries[1:], None], strict=False):
         if len(rows) == limit:
             break
@@ -20,7 +20,13 @@ def history_rows(record: Model, limit: int = 20) -> list[dict[str, Any]]:
             delta = newer.diff_against(older)
             for change in delta.changes:
                 field = record._meta.get_field(change.field)
-                changes.append({"field": field.verbose_name, "old": change.old, "new": change.new})
+                changes.append(
+                    {
+                        "field": getattr(field, "verbose_name", change.field),
+                        "old": change.old,
+                        "new": change.new,
+                    }
+                )
         rows.append(
             {
                 "at": newer.history_date,

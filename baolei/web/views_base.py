@@ -3,26 +3,32 @@ filtering, sorting, paging and Excel export."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.views.generic import DetailView, ListView
 
+from baolei.accounts.models import User
 from baolei.audit.models import Action
 from baolei.audit.services import record_event
 from baolei.web.exports import Column, xlsx_response
 
 
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user; LoginRequiredMiddleware guarantees there is one."""
+    return cast(User, request.user)
+
+
 class ScopedViewMixin:
     """Fetches every row through ``Model.objects.visible_to(user)``; out of scope is 404."""
 
-    model: type[Model]
+    model: Any
     request: HttpRequest
 
     def get_queryset(self) -> QuerySet[Any]:
-        return self.model._default_manager.visible_to(self.request.user)  # type: ignore[attr-defined]
+        return self.model._default_manager.visible_to(self.request.user)
 
 
 class RoleRequiredMixin:

@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from baolei.audit import guard
 from baolei.audit.models import Action, SecurityEvent
 from baolei.audit.services import purge_expired, record_event, verify_chain
 
@@ -19,19 +20,10 @@ def fill_log(count: int = 5) -> list[SecurityEvent]:
 
 def without_guard(sql: str, params: list[object]) -> None:
     """Change the log behind the application's back, as a DBA with raw SQL could."""
+    guard.remove(connection)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "ALTER TABLE audit_securityevent DISABLE TRIGGER audit_securityevent_guard"
-            )
-            cursor.execute(sql, params)
-            cursor.execute(
-                "ALTER TABLE audit_securityevent ENABLE TRIGGER audit_securityevent_guard"
-            )
-        else:
-            cursor.execute("DROP TRIGGER audit_securityevent_no_update")
-            cursor.execute("DROP TRIGGER audit_securityevent_no_early_delete")
-            cursor.execute(sql, params)
+        cursor.execute(sql, params)
+    guard.install(connection)
 
 
 @pytest.mark.django_db
