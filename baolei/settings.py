@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "baolei.regions",
     "baolei.accounts",
     "baolei.audit",
+    "baolei.people",
+    "baolei.ledger",
     "baolei.web",
     "baolei.demo",
 ]
