@@ -190,6 +190,14 @@ AUDIT_RETENTION_DAYS = config.env_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Ledger warnings (三色督办): blue within N working days of the deadline, yellow
+# when no progress has been reported for M calendar days.
+LEDGER_BLUE_WORKING_DAYS = config.env_int("LEDGER_BLUE_WORKING_DAYS", 3, minimum=1)
+LEDGER_STALE_DAYS = config.env_int("LEDGER_STALE_DAYS", 14, minimum=1)
+EVIDENCE_MAX_MB = config.env_int("EVIDENCE_MAX_MB", 20, minimum=1)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = (EVIDENCE_MAX_MB + 1) * 1024 * 1024
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,103 @@
+"""Reads of the ledger: warnings are computed from stored deadlines at query time."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, CharField, Count, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from baolei.ledger.calendar import work_calendar
+from baolei.ledger.models import (
+    OPEN_STATUSES,
+    Acceptance,
+    AcceptanceResult,
+    LedgerItem,
+    ProgressEntry,
+    Warning,
+)
+from baolei.ledger.workdays import WorkCalendar
+
+
+def blue_limit(today: date, calendar: WorkCalendar | None = None) -> date:
+    """The last deadline that counts as near: N working days from today.
+
+    Where a year's holiday schedule is missing, weekdays stand in for working
+    days here (a warning may be a day early; a deadline is never computed so)."""
+    calendar = calendar or work_calendar()
+    days = settings.LEDGER_BLUE_WORKING_DAYS
+    lenient = WorkCalendar(calendar.exceptions, calendar.years | {today.year, today.year + 1})
+    return lenient.add_working_days(today, days)
+
+
+def with_warning(items: QuerySet[LedgerItem], today: date | None = None) -> Any:
+    """Annotate ``warning`` (red, yellow, blue or ''), ``last_progress_on`` and ``last_result``.
+
+    三色督办: red = open, not suspended and past its deadline; yellow = open and
+    no progress for LEDGER_STALE_DAYS days, or last returned at acceptance;
+    blue = open and due within LEDGER_BLUE_WORKING_DAYS working days.
+    """
+    today = today or timezone.localdate()
+    stale_before = today - timedelta(days=settings.LEDGER_STALE_DAYS)
+    latest_result = Acceptance.objects.filter(item=OuterRef("pk")).order_by("-on", "-recorded_at")
+    latest_progress = ProgressEntry.objects.filter(item=OuterRef("pk")).order_by("-on")
+    live = Q(status__in=OPEN_STATUSES, suspended_on__isnull=True)
+    return items.annotate(
+        last_progress_on=Subquery(latest_progress.values("on")[:1]),
+        last_result=Subquery(latest_result.values("result")[:1]),
+    ).annotate(
+        warning=Case(
+            When(live & Q(deadline__lt=today), then=Value(Warning.RED)),
+            When(
+                live
+                & (
+                    Q(last_result=AcceptanceResult.RETURNED)
+                    | Q(last_progress_on__lt=stale_before)
+                    | Q(last_progress_on__isnull=True, created_at__date__lt=stale_before)
+                ),
+                then=Value(Warning.YELLOW),
+            ),
+            When(live & Q(deadline__lte=blue_limit(today)), then=Value(Warning.BLUE)),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    )
+
+
+def visible_items(user: Any, today: date | None = None) -> Any:
+    rows = LedgerItem.objects.visible_to(user).select_related("region", "owner_agency")
+    return with_warning(rows, today)
+
+
+def my_warnings(user: Any, today: date | None = None) -> Any:
+    """Warned items the user answers for: as responsible person or through their agency."""
+    rows = visible_items(user, today).exclude(warning="")
+    return rows.filter(Q(responsible_user=user) | Q(owner_agency=user.agency_id))
+
+
+def warning_counts(user: Any, today: date | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Counts of warned items by county and by owner agency, inside the user's scope."""
+    rows = visible_items(user, today).exclude(warning="")
+    by_agency = (
+        rows.values("owner_agency__id", "owner_agency__name")
+        .annotate(
+            red=Count("pk", filter=Q(warning=Warning.RED)),
+            yellow=Count("pk", filter=Q(warning=Warning.YELLOW)),
+            blue=Count("pk", filter=Q(warning=Warning.BLUE)),
+        )
+        .order_by("owner_agency__name")
+    )
+    by_county = (
+        rows.annotate(county_code=Substr("region__code", 1, 6))
+        .values("county_code")
+        .annotate(
+            red=Count("pk", filter=Q(warning=Warning.RED)),
+            yellow=Count("pk", filter=Q(warning=Warning.YELLOW)),
+            blue=Count("pk", filter=Q(warning=Warning.BLUE)),
+        )
+        .order_by("county_code")
+    )
+    return {"agency": list(by_agency), "county": list(by_county)}

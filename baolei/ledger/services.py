@@ -1,0 +1,358 @@
+"""Every write to the ledger: one named, transactional call that takes ``actor=``.
+
+Changes to an item are kept by its record history; progress entries,
+acceptances and deadline changes are dated rows of their own, never edited.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from baolei.accounts.models import Agency, Role, User
+from baolei.ledger.calendar import work_calendar
+from baolei.ledger.evidence import sniff
+from baolei.ledger.models import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    Acceptance,
+    AcceptanceResult,
+    DayKind,
+    DeadlineChange,
+    DeadlineChangeKind,
+    Evidence,
+    LedgerItem,
+    ProgressEntry,
+    Status,
+)
+from baolei.ledger.workdays import CalendarMissing
+from baolei.regions.models import Region
+
+EDITORS = (Role.CLERK, Role.REVIEWER)
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "region",
+    "owner_agency",
+    "responsible_person",
+    "responsible_user",
+    "supervising_leader",
+    "measures",
+    "source_kind",
+)
+
+
+class StaleVersion(ValidationError):
+    """The item was changed by someone else since the form was opened."""
+
+
+def require_visible(actor: User, item: LedgerItem) -> LedgerItem:
+    if not LedgerItem.objects.visible_to(actor).filter(pk=item.pk).exists():
+        raise PermissionDenied("该台账事项不在您的管理范围内。")
+    return item
+
+
+def require_editor(actor: User, item: LedgerItem | None = None) -> None:
+    if not actor.has_role(*EDITORS):
+        raise PermissionDenied("只有录入员或审核员可以修改台账。")
+    if item is not None:
+        require_visible(actor, item)
+
+
+def compute_deadline(start: date, days: int, kind: DayKind) -> date:
+    """N calendar or working days from a start date (the start itself not counted)."""
+    if kind == DayKind.CALENDAR:
+        return start + timedelta(days=days)
+    try:
+        return work_calendar().add_working_days(start, days)
+    except CalendarMissing as exc:
+        raise ValidationError({"deadline_days": str(exc)}) from None
+
+
+def check_scope(actor: User, region: Region, agency: Agency) -> None:
+    errors = {}
+    if not Region.objects.visible_to(actor).filter(pk=region.pk).exists():
+        errors["region"] = "所属区划不在您的管理范围内。"
+    if not Agency.objects.visible_to(actor).filter(pk=agency.pk).exists():
+        errors["owner_agency"] = "责任单位不在您的管理范围内。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def next_key(today: date) -> str:
+    prefix = f"TZ{today:%Y}-"
+    last = (
+        LedgerItem.objects.filter(key__startswith=prefix)
+        .order_by("-key")
+        .values_list("key", flat=True)
+        .first()
+    )
+    number = (
+        int(last.removeprefix(prefix)) + 1 if last and last.removeprefix(prefix).isdigit() else 1
+    )
+    return f"{prefix}{number:05d}"
+
+
+@transaction.atomic
+def create_item(
+    *,
+    actor: User,
+    title: str,
+    region: Region,
+    owner_agency: Agency,
+    responsible_person: str,
+    deadline: date | None = None,
+    deadline_start_on: date | None = None,
+    deadline_days: int | None = None,
+    deadline_day_kind: str = "",
+    key: str = "",
+    source: Any = None,
+    **fields: Any,
+) -> LedgerItem:
+    """A deadline is either a date or N calendar/working days from a start date."""
+    require_editor(actor)
+    check_scope(actor, region, owner_agency)
+    if not responsible_person.strip():
+        raise ValidationError({"responsible_person": "必须填写责任人。"})
+    if deadline is None:
+        if deadline_start_on is None or not deadline_days or not deadline_day_kind:
+            raise ValidationError({"deadline": "请填写整改时限，或起算日与天数。"})
+        deadline = compute_deadline(deadline_start_on, deadline_days, DayKind(deadline_day_kind))
+    elif deadline_start_on is not None and deadline < deadline_start_on:
+        raise ValidationError({"deadline": "整改时限不能早于起算日。"})
+    item = LedgerItem(
+        key=key or next_key(timezone.localdate()),
+        title=title,
+        region=region,
+        owner_agency=owner_agency,
+        responsible_person=responsible_person.strip(),
+        deadline=deadline,
+        deadline_start_on=deadline_start_on,
+        deadline_days=deadline_days,
+        deadline_day_kind=deadline_day_kind,
+        created_by=actor,
+        **fields,
+    )
+    if source is not None:
+        item.source = source
+    item.full_clean(exclude=["source_type", "source_id", "created_by"])
+    item.save()
+    return item
+
+
+def lock(item: LedgerItem, version: int | None) -> LedgerItem:
+    """Re-read the row under lock; refuse if someone saved it since ``version``."""
+    current = LedgerItem.objects.select_for_update().get(pk=item.pk)
+    if version is not None and current.version != version:
+        raise StaleVersion(
+            f"该事项已被他人修改（当前版本 {current.version}，您打开的是版本 {version}），"
+            "请刷新后重新填写，您的修改未保存。",
+            code="stale",
+        )
+    return current
+
+
+def bump(item: LedgerItem, reason: str = "") -> None:
+    item.version += 1
+    item._change_reason = reason  # type: ignore[attr-defined]
+    item.save()
+
+
+@transaction.atomic
+def update_item(
+    *, actor: User, item: LedgerItem, version: int | None, **changes: Any
+) -> LedgerItem:
+    """Edit the item's description fields; a stale version is refused, nothing overwritten."""
+    require_editor(actor, item)
+    current = lock(item, version)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"不能直接修改：{'、'.join(sorted(unknown))}")
+    for field, value in changes.items():
+        setattr(current, field, value)
+    check_scope(actor, current.region, current.owner_agency)
+    current.full_clean(exclude=["source_type", "source_id", "created_by"])
+    bump(current)
+    return current
+
+
+@transaction.atomic
+def add_progress(
+    *, actor: User, item: LedgerItem, on: date, text: str, corrects: ProgressEntry | None = None
+) -> ProgressEntry:
+    """A progress report moves a not-started item into progress; a correction references the entry it corrects."""
+    current = lock(require_visible(actor, item), None)
+    if not (actor.has_role(*EDITORS) or current.responsible_user_id == actor.pk):
+        raise PermissionDenied("只有录入员、审核员或责任人可以报送进展。")
+    if current.status not in OPEN_STATUSES:
+        raise ValidationError("该事项已办结或撤销，不能再报送进展。")
+    if on > timezone.localdate():
+        raise ValidationError({"on": "进展日期不能晚于今天。"})
+    if not text.strip():
+        raise ValidationError({"text": "请填写进展情况。"})
+    if corrects is not None and corrects.item_id != current.pk:
+        raise ValidationError({"corrects": "只能更正本事项的进展。"})
+    entry = ProgressEntry.objects.create(
+        item=current, on=on, text=text.strip(), corrects=corrects, recorded_by=actor
+    )
+    if current.status == Status.NOT_STARTED:
+        current.status = Status.IN_PROGRESS
+        bump(current, "报送进展")
+    return entry
+
+
+@transaction.atomic
+def attach_evidence(*, actor: User, item: LedgerItem, upload: UploadedFile) -> Evidence:
+    """佐证材料: office documents, PDF and images only, judged by content, within the size limit."""
+    require_visible(actor, item)
+    if not (actor.has_role(*EDITORS) or item.responsible_user_id == actor.pk):
+        raise PermissionDenied("只有录入员、审核员或责任人可以上传佐证材料。")
+    limit = settings.EVIDENCE_MAX_MB * 1024 * 1024
+    if upload.size is None or upload.size > limit:
+        raise ValidationError({"file": f"文件过大：上限为 {settings.EVIDENCE_MAX_MB} MB。"})
+    kind = sniff(upload.file)  # type: ignore[arg-type]
+    if kind is None:
+        raise ValidationError(
+            {
+                "file": "不支持的文件：只能上传 Word、Excel、PowerPoint、PDF 或图片（按文件内容判断，而非扩展名）。"
+            }
+        )
+    name = (upload.name or "附件").rsplit("/", 1)[-1][:200]
+    return Evidence.objects.create(
+        item=item, file=upload, name=name, kind=kind, size=upload.size, uploaded_by=actor
+    )
+
+
+@transaction.atomic
+def accept_item(
+    *,
+    actor: User,
+    item: LedgerItem,
+    on: date,
+    result: str,
+    notes: str = "",
+    long_term: bool = False,
+) -> Acceptance:
+    """验收 by a reviewer of an agency other than the owner; accepted → done, returned → in progress."""
+    current = lock(require_visible(actor, item), None)
+    if not actor.has_role(Role.REVIEWER):
+        raise PermissionDenied("只有审核员可以验收。")
+    if actor.agency_id == current.owner_agency_id:
+        raise PermissionDenied("责任单位不能验收本单位的整改事项，须由其他单位的审核员验收。")
+    if current.status not in OPEN_STATUSES:
+        raise ValidationError("该事项已办结或撤销，不能验收。")
+    if result == AcceptanceResult.RETURNED and not notes.strip():
+        raise ValidationError({"notes": "退回整改必须写明理由。"})
+    if on > timezone.localdate():
+        raise ValidationError({"on": "验收日期不能晚于今天。"})
+    acceptance = Acceptance.objects.create(
+        item=current,
+        on=on,
+        result=result,
+        notes=notes.strip(),
+        reviewer=actor,
+        reviewer_agency_id=actor.agency_id,
+        long_term=long_term and result == AcceptanceResult.ACCEPTED,
+    )
+    if result == AcceptanceResult.ACCEPTED:
+        current.status = Status.DONE_LONG_TERM if long_term else Status.DONE
+    else:
+        current.status = Status.IN_PROGRESS
+    bump(current, acceptance.get_result_display())
+    return acceptance
+
+
+def require_manager(actor: User, item: LedgerItem) -> None:
+    require_visible(actor, item)
+    if not actor.has_role(Role.REVIEWER, Role.LEADER):
+        raise PermissionDenied("只有审核员或领导可以调整时限或撤销事项。")
+
+
+@transaction.atomic
+def extend_deadline(
+    *, actor: User, item: LedgerItem, new_deadline: date, reason: str
+) -> DeadlineChange:
+    """延期: a later deadline with a reason, kept as a dated change."""
+    require_manager(actor, item)
+    current = lock(item, None)
+    if not reason.strip():
+        raise ValidationError({"reason": "请说明延期理由。"})
+    if new_deadline <= current.deadline:
+        raise ValidationError({"new_deadline": "延期后的时限必须晚于原时限。"})
+    if current.status not in OPEN_STATUSES:
+        raise ValidationError("该事项已办结或撤销，不能延期。")
+    change = DeadlineChange.objects.create(
+        item=current,
+        kind=DeadlineChangeKind.EXTENSION,
+        reason=reason.strip(),
+        old_deadline=current.deadline,
+        new_deadline=new_deadline,
+        recorded_by=actor,
+    )
+    current.deadline = new_deadline
+    bump(current, f"延期：{reason.strip()}")
+    return change
+
+
+@transaction.atomic
+def suspend_item(*, actor: User, item: LedgerItem, on: date, reason: str) -> LedgerItem:
+    """中止计时: the clock stops on ``on``; no warning while suspended."""
+    require_manager(actor, item)
+    current = lock(item, None)
+    if current.suspended_on is not None:
+        raise ValidationError("该事项已中止计时。")
+    if current.status not in OPEN_STATUSES:
+        raise ValidationError("该事项已办结或撤销，不能中止计时。")
+    if not reason.strip():
+        raise ValidationError({"reason": "请说明中止计时的理由。"})
+    current.suspended_on = on
+    bump(current, f"中止计时：{reason.strip()}")
+    return current
+
+
+@transaction.atomic
+def resume_item(
+    *, actor: User, item: LedgerItem, on: date, reason: str = "恢复计时"
+) -> DeadlineChange:
+    """恢复计时: the deadline moves by the length of the suspension."""
+    require_manager(actor, item)
+    current = lock(item, None)
+    if current.suspended_on is None:
+        raise ValidationError("该事项未中止计时。")
+    if on < current.suspended_on:
+        raise ValidationError({"on": "恢复日期不能早于中止日期。"})
+    length = (on - current.suspended_on).days
+    change = DeadlineChange.objects.create(
+        item=current,
+        kind=DeadlineChangeKind.SUSPENSION,
+        reason=reason.strip() or "恢复计时",
+        old_deadline=current.deadline,
+        new_deadline=current.deadline + timedelta(days=length),
+        starts_on=current.suspended_on,
+        ends_on=on,
+        recorded_by=actor,
+    )
+    current.deadline = change.new_deadline
+    current.suspended_on = None
+    bump(current, f"恢复计时，顺延 {length} 天")
+    return change
+
+
+@transaction.atomic
+def cancel_item(*, actor: User, item: LedgerItem, reason: str) -> LedgerItem:
+    require_manager(actor, item)
+    current = lock(item, None)
+    if current.status in DONE_STATUSES:
+        raise ValidationError("已完成的事项不能撤销。")
+    if not reason.strip():
+        raise ValidationError({"reason": "请说明撤销原因。"})
+    current.status = Status.CANCELLED
+    current.cancel_reason = reason.strip()
+    bump(current, f"撤销：{reason.strip()}")
+    return current
