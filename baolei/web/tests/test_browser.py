@@ -15,10 +15,6 @@ import pytest
 
 from baolei.conftest import PASSWORD
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by
-# fixtures around it are still plain synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = (
     os.environ.get("BAOLEI_CHROMIUM")
     or shutil.which("chromium")
@@ -28,12 +24,16 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def page(live_site: Any) -> Iterator[Any]:
+def page(live_site: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     if CHROMIUM is None:
         if os.environ.get("BAOLEI_REQUIRE_BROWSER"):
             pytest.fail("BAOLEI_REQUIRE_BROWSER is set but no Chromium was found")
         pytest.skip("no system Chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made
+    # by fixtures around it are still plain synchronous calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -11,7 +11,11 @@ from django import forms
 
 
 def run_baolei(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("BAOLEI_")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("BAOLEI_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     clean |= {"BAOLEI_DATA_DIR": str(tmp_path)} | env
     return subprocess.run(  # noqa: S603 - our own command
         [sys.executable, "-m", "baolei.cli", *args],
