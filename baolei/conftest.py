@@ -109,7 +109,35 @@ def world(db: Any) -> World:
     w.outsider_rows[GovernanceCentre] = GovernanceCentre.objects.get(region=county_b)
     w.outsider_rows[Agency] = a["b_office"]
     w.outsider_rows[User] = u["b_clerk"]
+    add_ledger_rows(w)
     return w
+
+
+def add_ledger_rows(w: World) -> None:
+    """One county-B ledger item with evidence, for the scoping tests."""
+    from django.core.files.base import ContentFile
+
+    from baolei.ledger.models import Evidence, LedgerItem
+
+    item = LedgerItem.objects.create(
+        key="TZ-乙县-0001",
+        title="乙县二村整改",
+        region=w.village_b,
+        owner_agency=w.agencies["b_office"],
+        responsible_person="乙县责任人",
+        deadline=date(2020, 1, 1),
+    )
+    evidence = Evidence(
+        item=item, name="乙县材料.pdf", kind="PDF", size=9, uploaded_by=w.users["b_clerk"]
+    )
+    evidence.file.save("b.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    w.outsider_rows[LedgerItem] = item
+    w.outsider_rows[Evidence] = evidence
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

@@ -168,6 +168,10 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"ledger/{instance.item_id}/{timezone.now():%Y%m%d%H%M%S}_{filename}"
 
 
+class EvidenceQuerySet(ScopedQuerySet):
+    region_field = "item__region"
+
+
 class Evidence(models.Model):
     """An attachment proving progress or completion (佐证材料)."""
 
@@ -180,6 +184,8 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "佐证材料"

@@ -2,6 +2,7 @@ from rest_framework import routers
 from rest_framework.routers import DefaultRouter
 
 from baolei.accounts.api import AgencyViewSet, UserViewSet
+from baolei.ledger.api import LedgerItemViewSet
 from baolei.regions.api import CentreViewSet, RegionViewSet
 
 
@@ -17,6 +18,7 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("governance-centres", CentreViewSet, basename="governance-centre")
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("users", UserViewSet, basename="user")
+router.register("ledger/items", LedgerItemViewSet, basename="ledger-item")
 
 app_name = "api"
 urlpatterns = router.urls

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -79,3 +81,23 @@ def xlsx_response(title: str, columns: list[Column], rows: Iterable[Any]) -> Htt
     filename = f"{title}_{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def csv_response(title: str, columns: list[Column], rows: Iterable[Any]) -> HttpResponse:
+    """CSV with a BOM so that Excel on Windows opens the Chinese text correctly."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(["序号", *(c.header for c in columns)])
+    for number, row in enumerate(rows, start=1):
+        writer.writerow([number, *(cell_value(c.value(row)) for c in columns)])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    filename = f"{title}_{timezone.localdate():%Y%m%d}.csv"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+EXPORTERS: dict[str, Callable[[str, list[Column], Iterable[Any]], HttpResponse]] = {
+    "xlsx": xlsx_response,
+    "csv": csv_response,
+}

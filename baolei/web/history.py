@@ -32,6 +32,7 @@ def history_rows(record: Model, limit: int = 20) -> list[dict[str, Any]]:
                 "at": newer.history_date,
                 "user": newer.history_user,
                 "kind": KINDS.get(newer.history_type, newer.history_type),
+                "reason": newer.history_change_reason or "",
                 "changes": changes,
             }
         )

@@ -13,7 +13,7 @@ from django.views.generic import DetailView, ListView
 from baolei.accounts.models import User
 from baolei.audit.models import Action
 from baolei.audit.services import record_event
-from baolei.web.exports import Column, xlsx_response
+from baolei.web.exports import EXPORTERS, Column
 
 
 def acting_user(request: HttpRequest) -> User:
@@ -28,7 +28,11 @@ class ScopedViewMixin:
     request: HttpRequest
 
     def get_queryset(self) -> QuerySet[Any]:
-        return self.model._default_manager.visible_to(self.request.user)
+        return self.decorate(self.model._default_manager.visible_to(self.request.user))
+
+    def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        """Joins and annotations on top of the scoped rows (none by default)."""
+        return rows
 
 
 class RoleRequiredMixin:
@@ -76,16 +80,20 @@ class ScopedListView(ScopedViewMixin, ListView):
         return rows
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.GET.get("export") == "xlsx" and self.export_columns:
-            rows = self.get_queryset()
+        export = request.GET.get("export")
+        if export in EXPORTERS and self.export_columns:
+            rows = list(self.get_queryset())
             record_event(
                 Action.EXPORT,
                 request=request,
                 target=self.export_title,
-                detail={"path": request.get_full_path(), "rows": rows.count()},
+                detail={"path": request.get_full_path(), "rows": len(rows), "format": export},
             )
-            return xlsx_response(self.export_title, self.export_columns, rows)
+            return EXPORTERS[export](self.export_title, self.get_export_columns(), rows)
         return super().get(request, *args, **kwargs)
+
+    def get_export_columns(self) -> list[Column]:
+        return self.export_columns
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from baolei.accounts.models import Agency
+from baolei.ledger.models import SourceKind, Status, Warning
+from baolei.regions.models import Region
+
+
+class LedgerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="关键词", method="search")
+    within = django_filters.CharFilter(label="区划代码", method="filter_within")
+    owner_agency = django_filters.ModelChoiceFilter(
+        label="责任单位", queryset=Agency.objects.none(), empty_label="全部单位"
+    )
+    status = django_filters.ChoiceFilter(
+        label="整改状态", choices=Status.choices, empty_label="全部状态"
+    )
+    warning = django_filters.ChoiceFilter(label="预警", choices=Warning.choices, empty_label="全部")
+    source_kind = django_filters.ChoiceFilter(
+        label="来源", choices=SourceKind.choices, empty_label="全部来源"
+    )
+    deadline_from = django_filters.DateFilter(
+        label="时限自", field_name="deadline", lookup_expr="gte"
+    )
+    deadline_to = django_filters.DateFilter(
+        label="时限至", field_name="deadline", lookup_expr="lte"
+    )
+
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:
+            self.filters["owner_agency"].queryset = Agency.objects.visible_to(request.user)
+
+    def search(self, rows: QuerySet, name: str, value: str) -> QuerySet:
+        return rows.filter(
+            Q(title__contains=value)
+            | Q(key__icontains=value)
+            | Q(responsible_person__contains=value)
+            | Q(description__contains=value)
+        )
+
+    def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
+        region = Region.objects.filter(code=value).first()
+        return rows.filter(region__code__startswith=region.prefix) if region else rows.none()
