@@ -36,13 +36,21 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {}
+    items = [
+        (item, reverse(item.url_name))
+        for item in NAVIGATION
+        if not item.roles or user.has_role(*item.roles)
+    ]
+    # The longest matching prefix is the current page: /ledger/warnings/ is not /ledger/.
+    matches = [
+        url
+        for _, url in items
+        if request.path == url or (url != "/" and request.path.startswith(url))
+    ]
+    current = max(matches, key=len, default=None)
     sections: dict[str, list[dict[str, Any]]] = {}
-    for item in NAVIGATION:
-        if item.roles and not user.has_role(*item.roles):
-            continue
-        url = reverse(item.url_name)
-        active = request.path == url if url == "/" else request.path.startswith(url)
+    for item, url in items:
         sections.setdefault(item.section, []).append(
-            {"label": item.label, "url": url, "active": active}
+            {"label": item.label, "url": url, "active": url == current}
         )
     return {"nav_sections": sections}

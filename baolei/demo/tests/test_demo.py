@@ -69,3 +69,17 @@ def test_api_county_list_for_leader_and_county_clerk(demo_city: Any, client: Any
     client.force_login(User.objects.get(username="baihe_clerk"))
     counties = client.get("/api/v1/regions/", {"level": "county"}).json()
     assert [r["name"] for r in counties["results"]] == ["白河县"]
+
+
+def test_ledger_has_every_state_and_colour(demo_city: Any) -> None:
+    from django.utils import timezone
+
+    from baolei.demo.ledger import build_ledger
+    from baolei.ledger.models import LedgerItem, Status, Warning
+    from baolei.ledger.queries import with_warning
+
+    assert build_ledger(timezone.localdate()) > 0
+    rows = with_warning(LedgerItem.objects.all())
+    assert set(rows.values_list("status", flat=True)) == set(Status.values)
+    assert set(Warning.values) <= set(rows.values_list("warning", flat=True))
+    assert build_ledger(timezone.localdate()) == 0

@@ -92,6 +92,21 @@ def test_clerk_logs_in_and_walks_the_main_pages(page: Any, world: Any, live_site
     assert "甲县扫黑办" in page.content()
     assert "用户管理" not in page.locator("nav.sidenav").inner_text()
 
+    page.click("nav.sidenav >> text=整改台账")
+    page.click("text=登记事项")
+    page.fill("#id_title", "清理村霸线索")
+    page.select_option("#id_region", label="甲县一村")
+    page.select_option("#id_owner_agency", label="甲县扫黑办")
+    page.fill("#id_responsible_person", "李明")
+    page.fill("#id_deadline", "2019年11月7日")
+    page.click("text=保存")
+    assert "清理村霸线索" in page.locator("h1").inner_text()
+    assert page.locator(".badge.bg-danger").count() == 1  # a 2019 deadline is long overdue
+    page.fill("#id_text", "已完成摸排")
+    page.click("button:has-text('报送进展')")
+    page.wait_for_selector("text=已完成摸排")
+    assert "/ledger/" in page.url  # htmx swapped the timeline in place
+
     page.goto(live_server.url + "/api/docs/")
     page.wait_for_selector(".swagger-ui .title")
     assert "堡垒" in page.locator(".swagger-ui .title").inner_text()

@@ -4,8 +4,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from baolei.demo.city import DEMO_PASSWORD, build_city
+from baolei.demo.ledger import build_ledger
 
 
 class Command(BaseCommand):
@@ -20,9 +22,10 @@ class Command(BaseCommand):
                 "生产模式下不能生成演示数据 / refusing to create demo data in production"
             )
         report = build_city()
+        items = build_ledger(timezone.localdate())
         self.stdout.write(
             f"演示城市已就绪：新增区划 {report.regions_created} 个、综治中心 {report.centres_created} 个、"
-            f"单位 {report.agencies_created} 个。"
+            f"单位 {report.agencies_created} 个、台账事项 {items} 条。"
         )
         if options["quiet_accounts"]:
             return
