@@ -104,7 +104,8 @@ def import_ledger(stream: IO[bytes], *, actor: User, filename: str = "") -> Impo
             key__in=[str(r[columns["编号"]] or "").strip() for _, r in rows]
         )
     }
-    parsed, seen = [], {}
+    parsed: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
     for number, cells in rows:
         value = {name: (cells[i] if i < len(cells) else None) for name, i in columns.items()}
         row, problems = check_row(number, value, regions, agencies, seen)
@@ -113,9 +114,11 @@ def import_ledger(stream: IO[bytes], *, actor: User, filename: str = "") -> Impo
             parsed.append(row)
     if report.errors:
         return report
+    line = header_row
     try:
         with transaction.atomic():
             for row in parsed:
+                line = row["line"]
                 apply_row(row, existing.get(row["key"]), actor, report)
             record_event(
                 Action.IMPORT,
@@ -125,7 +128,7 @@ def import_ledger(stream: IO[bytes], *, actor: User, filename: str = "") -> Impo
             )
     except (ValidationError, PermissionDenied) as exc:
         messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-        report.errors.append(RowError(row["line"], "—", "；".join(messages)))
+        report.errors.append(RowError(line, "—", "；".join(messages)))
         report.created = report.updated = report.unchanged = 0
     return report
 

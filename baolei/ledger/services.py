@@ -243,7 +243,8 @@ def accept_item(
     current = lock(require_visible(actor, item), None)
     if not actor.has_role(Role.REVIEWER):
         raise PermissionDenied("只有审核员可以验收。")
-    if actor.agency_id == current.owner_agency_id:
+    reviewer_agency = actor.agency
+    if reviewer_agency is None or reviewer_agency.pk == current.owner_agency_id:
         raise PermissionDenied("责任单位不能验收本单位的整改事项，须由其他单位的审核员验收。")
     if current.status not in OPEN_STATUSES:
         raise ValidationError("该事项已办结或撤销，不能验收。")
@@ -257,7 +258,7 @@ def accept_item(
         result=result,
         notes=notes.strip(),
         reviewer=actor,
-        reviewer_agency_id=actor.agency_id,
+        reviewer_agency=reviewer_agency,
         long_term=long_term and result == AcceptanceResult.ACCEPTED,
     )
     if result == AcceptanceResult.ACCEPTED:

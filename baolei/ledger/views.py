@@ -6,7 +6,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -154,7 +154,7 @@ class LedgerEditView(ScopedViewMixin, LedgerCreateView):
     model = LedgerItem
     form_class = forms.EditItemForm  # type: ignore[assignment]
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.item = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
@@ -261,11 +261,11 @@ class SlipView(LedgerDetailView):
         return response
 
 
-class EvidenceDownloadView(ScopedDetailView):
+class EvidenceDownloadView(ScopedViewMixin, View):
     model = Evidence
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        evidence = self.get_object()
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        evidence = get_object_or_404(self.get_queryset(), pk=pk)
         record_event(Action.EXPORT, request=request, target=f"佐证材料 {evidence.name}")
         return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
 
