@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "baolei.audit",
     "baolei.people",
     "baolei.ledger",
+    "baolei.screening",
     "baolei.web",
     "baolei.demo",
 ]

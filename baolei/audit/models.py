@@ -22,6 +22,7 @@ class Action(models.TextChoices):
     IMPORT = "import", "导入"
     SENSITIVE_VIEW = "sensitive_view", "查看敏感信息"
     ACCESS_DENIED = "access_denied", "越权访问"
+    RATIO_OVERRIDE = "ratio_override", "未达比例结束排查"
     PURGE = "purge", "清理过期日志"
 
 
