@@ -110,6 +110,7 @@ def world(db: Any) -> World:
     w.outsider_rows[Agency] = a["b_office"]
     w.outsider_rows[User] = u["b_clerk"]
     add_ledger_rows(w)
+    add_screening_rows(w)
     return w
 
 
@@ -133,6 +134,23 @@ def add_ledger_rows(w: World) -> None:
     evidence.file.save("b.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     w.outsider_rows[LedgerItem] = item
     w.outsider_rows[Evidence] = evidence
+
+
+def add_screening_rows(w: World) -> None:
+    """A county-B screening round and organisation, for the scoping tests."""
+    from baolei.screening.models import Screening, ScreeningRound
+    from baolei.screening.services import ensure_default_list
+
+    round_ = ScreeningRound.objects.create(
+        name="乙县排查",
+        region=w.county_b,
+        negative_list=ensure_default_list(),
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 6, 30),
+        required_reviewers=["police"],
+    )
+    w.outsider_rows[ScreeningRound] = round_
+    w.outsider_rows[Screening] = Screening.objects.create(round=round_, region=w.village_b)
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("regions/", include("baolei.regions.urls")),
     path("audit/", include("baolei.audit.urls")),
     path("ledger/", include("baolei.ledger.urls")),
+    path("screening/", include("baolei.screening.urls")),
     path("api/v1/", include("baolei.web.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),

@@ -153,6 +153,10 @@ class ScreeningRound(models.Model):
         return self.name
 
     @property
+    def minimum_percent(self) -> str:
+        return f"{self.minimum_ratio * 100:g}%"
+
+    @property
     def reviewer_labels(self) -> list[str]:
         return [AgencyKind(k).label for k in self.required_reviewers]
 

@@ -34,6 +34,10 @@ class Tally:
         return Decimal(self.confirmed) / Decimal(self.base) if self.base else Decimal(0)
 
     @property
+    def percent(self) -> str:
+        return f"{self.ratio * 100:.1f}%"
+
+    @property
     def meets_minimum(self) -> bool:
         return self.base > 0 and self.ratio >= self.minimum
 

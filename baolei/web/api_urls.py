@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from baolei.accounts.api import AgencyViewSet, UserViewSet
 from baolei.ledger.api import LedgerItemViewSet
 from baolei.regions.api import CentreViewSet, RegionViewSet
+from baolei.screening.api import NegativeListViewSet, RoundViewSet, ScreeningViewSet
 
 
 class APIRootView(routers.APIRootView):
@@ -19,6 +20,9 @@ router.register("governance-centres", CentreViewSet, basename="governance-centre
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("users", UserViewSet, basename="user")
 router.register("ledger/items", LedgerItemViewSet, basename="ledger-item")
+router.register("screening/rounds", RoundViewSet, basename="screening-round")
+router.register("screening/organisations", ScreeningViewSet, basename="screening-organisation")
+router.register("screening/negative-lists", NegativeListViewSet, basename="negative-list")
 
 app_name = "api"
 urlpatterns = router.urls

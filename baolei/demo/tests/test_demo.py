@@ -83,3 +83,20 @@ def test_ledger_has_every_state_and_colour(demo_city: Any) -> None:
     assert set(rows.values_list("status", flat=True)) == set(Status.values)
     assert set(Warning.values) <= set(rows.values_list("warning", flat=True))
     assert build_ledger(timezone.localdate()) == 0
+
+
+def test_screening_round_is_closed_above_ten_percent(demo_city: Any) -> None:
+    from django.utils import timezone
+
+    from baolei.demo.ledger import build_ledger
+    from baolei.demo.screening import build_screening
+    from baolei.screening.models import ScreeningRound
+    from baolei.screening.queries import round_summary
+
+    today = timezone.localdate()
+    build_ledger(today)
+    assert build_screening(today) == 112
+    round_ = ScreeningRound.objects.get()
+    total = round_summary(round_, User.objects.get(username="city_leader")).total
+    assert round_.status == "closed" and total.confirmed == 112 and total.meets_minimum
+    assert total.rectified > 90 and total.in_rectification > 0 and total.late >= 1

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from baolei.demo.city import DEMO_PASSWORD, build_city
 from baolei.demo.ledger import build_ledger
+from baolei.demo.screening import build_screening
 
 
 class Command(BaseCommand):
@@ -23,9 +24,10 @@ class Command(BaseCommand):
             )
         report = build_city()
         items = build_ledger(timezone.localdate())
+        confirmed = build_screening(timezone.localdate())
         self.stdout.write(
             f"演示城市已就绪：新增区划 {report.regions_created} 个、综治中心 {report.centres_created} 个、"
-            f"单位 {report.agencies_created} 个、台账事项 {items} 条。"
+            f"单位 {report.agencies_created} 个、台账事项 {items} 条、软弱涣散村党组织 {confirmed} 个。"
         )
         if options["quiet_accounts"]:
             return

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+
+from baolei.regions.models import Region
+from baolei.screening.models import Proposal, RoundStatus, Screening, ScreeningRound, Standing
+
+
+class RoundFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="名称", field_name="name", lookup_expr="contains")
+    status = django_filters.ChoiceFilter(
+        label="状态", choices=RoundStatus.choices, empty_label="全部"
+    )
+
+    class Meta:
+        model = ScreeningRound
+        fields = ["q", "status"]
+
+
+class ScreeningFilter(django_filters.FilterSet):
+    round = django_filters.NumberFilter(label="轮次编号", field_name="round_id")
+    q = django_filters.CharFilter(
+        label="村(社区)", field_name="region__name", lookup_expr="contains"
+    )
+    within = django_filters.CharFilter(label="区划代码", method="filter_within")
+    standing = django_filters.ChoiceFilter(
+        label="状态", choices=Standing.choices, empty_label="全部状态"
+    )
+    proposal = django_filters.ChoiceFilter(
+        label="处理建议", choices=Proposal.choices, empty_label="全部"
+    )
+    hit = django_filters.CharFilter(
+        label="命中条目序号", field_name="hits__item__code", distinct=True
+    )
+
+    class Meta:
+        model = Screening
+        fields = ["round", "q", "within", "standing", "proposal", "hit"]
+
+    def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
+        region = Region.objects.filter(code=value).first()
+        return rows.filter(region__code__startswith=region.prefix) if region else rows.none()

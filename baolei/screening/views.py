@@ -1,0 +1,313 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView, View
+
+from baolei.ledger.models import Acceptance
+from baolei.screening import forms, queries, services
+from baolei.screening.filters import RoundFilter, ScreeningFilter
+from baolei.screening.importing import import_results
+from baolei.screening.models import (
+    ArchiveCheck,
+    JointReview,
+    NegativeList,
+    NegativeListItem,
+    Screening,
+    ScreeningRound,
+    Standing,
+)
+from baolei.web.exports import Column
+from baolei.web.history import history_rows
+from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
+
+
+class RoundListView(ScopedListView):
+    model = ScreeningRound
+    template_name = "screening/round_list.html"
+    filterset_class = RoundFilter
+    sort_fields: ClassVar[dict[str, str]] = {"starts": "starts_on", "name": "name"}
+    default_sort = "-starts"
+
+    def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        return rows.select_related("region", "negative_list")
+
+
+class RoundDetailView(ScopedDetailView):
+    """The round dashboard: per county base, screened, proposed, confirmed, ratio, rectification."""
+
+    model = ScreeningRound
+    template_name = "screening/round_detail.html"
+    context_object_name = "round"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            summary=queries.round_summary(self.object, user),
+            even_quota=queries.even_quota_warning(self.object, user),
+            repeats=queries.repeat_listings(user)[:50],
+            close_form=forms.CloseForm(initial={"on": timezone.localdate()}),
+            history_rows=history_rows(self.object),
+        )
+        return context
+
+
+class RoundCreateView(FormView):
+    scope_exempt = "表单只列出 visible_to(user) 中的区划，open_round 再次核对范围"
+    template_name = "screening/round_form.html"
+    form_class = forms.RoundForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def get_initial(self) -> dict[str, Any]:
+        latest = NegativeList.objects.order_by("-version").first()
+        return {"negative_list": latest.pk if latest else None}
+
+    def form_valid(self, form: forms.RoundForm) -> HttpResponse:
+        data = dict(form.cleaned_data)
+        data["minimum_ratio"] = (data["minimum_ratio"] / Decimal(100)).quantize(Decimal("0.001"))
+        try:
+            round_ = services.open_round(actor=acting_user(self.request), **data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"已启动“{round_.name}”，排查对象 {round_.screenings.count()} 个。"
+        )
+        return redirect("screening:round", pk=round_.pk)
+
+
+class RoundCloseView(ScopedViewMixin, View):
+    model = ScreeningRound
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        round_ = get_object_or_404(self.get_queryset(), pk=pk)
+        form = forms.CloseForm(request.POST)
+        if form.is_valid():
+            try:
+                services.close_round(actor=acting_user(request), round_=round_, **form.cleaned_data)
+                messages.success(request, "本轮排查已结束。")
+            except ValidationError as exc:
+                messages.error(request, "；".join(exc.messages))
+        else:
+            messages.error(request, "请填写有效的结束日期。")
+        return redirect("screening:round", pk=round_.pk)
+
+
+class ResultImportView(ScopedViewMixin, TemplateView):
+    model = ScreeningRound
+    template_name = "screening/import.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        self.round = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | {
+            "round": self.round,
+            "form": forms.ImportForm(),
+        }
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = forms.ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data() | {"form": form})
+        report = import_results(
+            form.cleaned_data["file"].file, actor=acting_user(request), round_=self.round
+        )
+        if report.errors:
+            return self.render_to_response(self.get_context_data() | {"report": report})
+        messages.success(request, f"已导入 {report.applied} 条排查结果。")
+        return redirect("screening:round", pk=self.round.pk)
+
+
+def hits_text(s: Screening) -> str:
+    return "；".join(f"{h.item.code}.{h.item.text}（{h.note}）" for h in s.hits.all())
+
+
+def plan_measures(s: Screening) -> str:
+    return "\n".join(f"{n}. {m}" for n, m in enumerate(s.plan.measures, 1)) if s.plan else ""
+
+
+def acceptance_text(s: Screening) -> str:
+    if not s.plan:
+        return ""
+    rows = list(s.plan.acceptances.all())
+    return f"{rows[0].on:%Y-%m-%d} {rows[0].get_result_display()}" if rows else "未验收"
+
+
+class ScreeningListView(ScopedListView):
+    """Organisations of the rounds in scope; the export is the rectification ledger."""
+
+    model = Screening
+    template_name = "screening/screening_list.html"
+    filterset_class = ScreeningFilter
+    sort_fields: ClassVar[dict[str, str]] = {
+        "code": "region__code",
+        "standing": "standing",
+        "confirmed": "confirmed_on",
+    }
+    default_sort = "code"
+    export_title = "软弱涣散村党组织整顿台账"
+    export_columns: ClassVar[list[Column]] = [
+        Column(
+            "县(区)",
+            lambda s: (
+                s.region.parent.parent.name if s.region.parent and s.region.parent.parent else ""
+            ),
+            12,
+        ),
+        Column("乡镇(街道)", lambda s: s.region.parent.name if s.region.parent else "", 12),
+        Column("村(社区)", lambda s: s.region.name, 12),
+        Column("存在问题", hits_text, 40),
+        Column("整顿措施", plan_measures, 36),
+        Column("责任人", lambda s: s.plan.responsible_person if s.plan else "", 12),
+        Column("包村领导", lambda s: s.plan.supervising_leader if s.plan else "", 12),
+        Column("整顿时限", lambda s: s.plan.deadline if s.plan else "", 12),
+        Column(
+            "整顿状态",
+            lambda s: s.plan.get_status_display() if s.plan else s.get_standing_display(),
+            14,
+        ),
+        Column("验收情况", acceptance_text, 20),
+    ]
+
+    def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        return rows.select_related("region__parent__parent", "round", "plan").prefetch_related(
+            Prefetch("hits", queryset=_hits()),
+            Prefetch(
+                "plan__acceptances", queryset=Acceptance.objects.order_by("-on", "-recorded_at")
+            ),
+        )
+
+
+def _hits() -> QuerySet[Any]:
+    from baolei.screening.models import Hit
+
+    return Hit.objects.select_related("item")
+
+
+class ScreeningDetailView(ScopedDetailView):
+    """The organisation's page: this round's items, reviews, changes and plan, and its other rounds."""
+
+    model = Screening
+    template_name = "screening/screening_detail.html"
+    context_object_name = "screening"
+
+    def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        return queries.with_rectification(
+            rows.select_related("round__negative_list", "region", "plan")
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        screening = self.object
+        user = acting_user(self.request)
+        context.update(
+            hits=screening.hits.select_related("item"),
+            archive_checks=ArchiveCheck.objects.filter(screening=screening),
+            reviews=JointReview.objects.filter(screening=screening).select_related(
+                "reviewed_by", "agency"
+            ),
+            changes=screening.changes.select_related("recorded_by"),
+            other_rounds=Screening.objects.visible_to(user)
+            .filter(region=screening.region)
+            .exclude(pk=screening.pk)
+            .select_related("round"),
+            result_form=forms.ResultForm(negative_list=screening.round.negative_list),
+            review_form=forms.ReviewForm(),
+            change_form=forms.ChangeForm(initial={"on": timezone.localdate()}),
+            can_review=user.has_role("reviewer")
+            and user.agency_kind in screening.round.required_reviewers,
+            history_rows=history_rows(screening),
+        )
+        return context
+
+
+class ScreeningActionView(ScopedViewMixin, View):
+    """POST-only actions on an organisation; each calls one service."""
+
+    model = Screening
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        screening = get_object_or_404(
+            self.get_queryset().select_related("round__negative_list"), pk=pk
+        )
+        actor = acting_user(request)
+        try:
+            if action == "result":
+                self.result(actor, screening, request)
+            elif action == "review":
+                form = forms.ReviewForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError("请选择同意或不同意。")
+                services.review(actor=actor, screening=screening, **form.cleaned_data)
+            elif action in ("add", "remove"):
+                change = forms.ChangeForm(request.POST)
+                if not change.is_valid():
+                    raise ValidationError("请填写日期和理由。")
+                service = services.add_to_list if action == "add" else services.remove_from_list
+                service(actor=actor, screening=screening, **change.cleaned_data)
+            else:
+                raise Http404("未知操作")
+            messages.success(request, "已办理。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect("screening:organisation", pk=screening.pk)
+
+    def result(self, actor: Any, screening: Screening, request: HttpRequest) -> None:
+        form = forms.ResultForm(request.POST, negative_list=screening.round.negative_list)
+        if not form.is_valid():
+            raise ValidationError(
+                [
+                    f"{form.fields[f].label}：{'；'.join(str(m) for m in e)}"
+                    for f, e in form.errors.items()
+                ]
+            )
+        data = form.cleaned_data
+        items = NegativeListItem.objects.filter(pk__in=data["items"])
+        archive = None
+        if data["checked_by"] or data["findings"]:
+            if not data["checked_on"]:
+                raise ValidationError("请填写档案核查日期。")
+            archive = services.ArchiveRecord(
+                data["checked_by"], data["checked_on"], data["findings"]
+            )
+        services.record_result(
+            actor=actor,
+            screening=screening,
+            proposal=data["proposal"],
+            hits=[(item, data["note"]) for item in items],
+            archive=archive,
+        )
+
+
+class WorkQueueView(ScopedListView):
+    """Each department's queue: organisations awaiting its review or hitting items it holds evidence for."""
+
+    model = Screening
+    template_name = "screening/queue.html"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        self.filterset = None
+        return queries.work_queue(self.request.user).order_by("region__code")
+
+
+class NegativeListView(TemplateView):
+    scope_exempt = "负面清单是全市通用的标准，不属于任何区划"
+    template_name = "screening/negative_lists.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        lists = NegativeList.objects.prefetch_related("items", "rounds")
+        return super().get_context_data(**kwargs) | {"lists": lists, "Standing": Standing}
