@@ -195,6 +195,8 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # when no progress has been reported for M calendar days.
 LEDGER_BLUE_WORKING_DAYS = config.env_int("LEDGER_BLUE_WORKING_DAYS", 3, minimum=1)
 LEDGER_STALE_DAYS = config.env_int("LEDGER_STALE_DAYS", 14, minimum=1)
+# A long-term (长期坚持) item is reviewed again within this many days of acceptance.
+LEDGER_LONG_TERM_REVIEW_DAYS = config.env_int("LEDGER_LONG_TERM_REVIEW_DAYS", 90, minimum=1)
 EVIDENCE_MAX_MB = config.env_int("EVIDENCE_MAX_MB", 20, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = (EVIDENCE_MAX_MB + 1) * 1024 * 1024

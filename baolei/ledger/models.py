@@ -88,6 +88,8 @@ class LedgerItem(models.Model):
         "天数类型", max_length=16, choices=DayKind.choices, blank=True
     )
     suspended_on = models.DateField("中止计时日期", null=True, blank=True)
+    # 长期坚持: a long-term item is reviewed again by this date, or it warns.
+    review_on = models.DateField("下次复查日期", null=True, blank=True)
     status = models.CharField(
         "整改状态", max_length=20, choices=Status.choices, default=Status.NOT_STARTED, db_index=True
     )

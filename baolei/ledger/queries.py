@@ -17,6 +17,7 @@ from baolei.ledger.models import (
     AcceptanceResult,
     LedgerItem,
     ProgressEntry,
+    Status,
     Warning,
 )
 from baolei.ledger.workdays import WorkCalendar
@@ -38,7 +39,8 @@ def with_warning(items: QuerySet[LedgerItem], today: date | None = None) -> Any:
 
     三色督办: red = open, not suspended and past its deadline; yellow = open and
     no progress for LEDGER_STALE_DAYS days, or last returned at acceptance;
-    blue = open and due within LEDGER_BLUE_WORKING_DAYS working days.
+    blue = open and due within LEDGER_BLUE_WORKING_DAYS working days; a long-term item
+    whose review date has passed turns yellow again.
     """
     today = today or timezone.localdate()
     stale_before = today - timedelta(days=settings.LEDGER_STALE_DAYS)
@@ -61,6 +63,7 @@ def with_warning(items: QuerySet[LedgerItem], today: date | None = None) -> Any:
                 then=Value(Warning.YELLOW),
             ),
             When(live & Q(deadline__lte=blue_limit(today)), then=Value(Warning.BLUE)),
+            When(Q(status=Status.DONE_LONG_TERM, review_on__lt=today), then=Value(Warning.YELLOW)),
             default=Value(""),
             output_field=CharField(),
         )

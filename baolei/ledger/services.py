@@ -208,6 +208,25 @@ def add_progress(
 
 
 @transaction.atomic
+def review_long_term(*, actor: User, item: LedgerItem, on: date, text: str) -> ProgressEntry:
+    """长期坚持: a long-term item is checked again periodically; each check is a progress
+    entry and sets the next review date."""
+    current = lock(require_visible(actor, item), None)
+    if not actor.has_role(*EDITORS):
+        raise PermissionDenied("只有录入员或审核员可以登记复查。")
+    if current.status != Status.DONE_LONG_TERM:
+        raise ValidationError("只有“已完成·长期坚持”的事项需要定期复查。")
+    if not text.strip():
+        raise ValidationError({"text": "请填写复查情况。"})
+    entry = ProgressEntry.objects.create(
+        item=current, on=on, text=f"长期坚持复查：{text.strip()}", recorded_by=actor
+    )
+    current.review_on = on + timedelta(days=settings.LEDGER_LONG_TERM_REVIEW_DAYS)
+    bump(current, "长期坚持复查")
+    return entry
+
+
+@transaction.atomic
 def attach_evidence(*, actor: User, item: LedgerItem, upload: UploadedFile) -> Evidence:
     """佐证材料: office documents, PDF and images only, judged by content, within the size limit."""
     require_visible(actor, item)
@@ -263,6 +282,8 @@ def accept_item(
     )
     if result == AcceptanceResult.ACCEPTED:
         current.status = Status.DONE_LONG_TERM if long_term else Status.DONE
+        if long_term:
+            current.review_on = on + timedelta(days=settings.LEDGER_LONG_TERM_REVIEW_DAYS)
     else:
         current.status = Status.IN_PROGRESS
     bump(current, acceptance.get_result_display())

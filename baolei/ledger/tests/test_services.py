@@ -217,3 +217,19 @@ def test_cancel_needs_reason(world: Any) -> None:
     services.cancel_item(actor=world.a_reviewer, item=item, reason="与另一事项重复")
     item.refresh_from_db()
     assert item.status == Status.CANCELLED
+
+
+def test_long_term_item_warns_again_when_its_review_is_due(world: Any, city_reviewer: Any) -> None:
+    item = make_item(world)
+    services.accept_item(
+        actor=city_reviewer, item=item, on=TODAY, result=AcceptanceResult.ACCEPTED, long_term=True
+    )
+    item.refresh_from_db()
+    assert item.review_on == TODAY + timedelta(days=90)
+    rows = type(item).objects.filter(pk=item.pk)
+    assert with_warning(rows, TODAY + timedelta(days=90)).get().warning == ""
+    assert with_warning(rows, TODAY + timedelta(days=91)).get().warning == "yellow"
+    services.review_long_term(
+        actor=world.a_clerk, item=item, on=TODAY + timedelta(days=91), text="制度仍在执行"
+    )
+    assert with_warning(rows, TODAY + timedelta(days=91)).get().warning == ""
