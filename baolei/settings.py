@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "baolei.people",
     "baolei.ledger",
     "baolei.screening",
+    "baolei.supervision",
+    "baolei.coordination",
     "baolei.web",
     "baolei.demo",
 ]

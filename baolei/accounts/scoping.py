@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
+from django.db.models import Q
 
 if TYPE_CHECKING:
     from baolei.accounts.models import User
@@ -31,3 +32,23 @@ class ScopedQuerySet(models.QuerySet):
     def restrict_for(self, user: User, rows: Self) -> Self:
         """Rules by agency kind and role on top of the region subtree (none by default)."""
         return rows
+
+
+def ancestor_codes(prefix: str) -> list[str]:
+    """12-digit codes of the regions above a scope prefix (city, county, township)."""
+    return [prefix[:n].ljust(12, "0") for n in (4, 6, 9) if n < len(prefix)]
+
+
+class CoveringQuerySet(ScopedQuerySet):
+    """For records that govern a whole region (a screening round, a supervision plan):
+    visible inside that region, and to every user whose region it covers."""
+
+    def visible_to(self, user: User | Any) -> Self:
+        prefix = getattr(user, "scope_prefix", None)
+        if not getattr(user, "is_authenticated", False) or prefix is None:
+            return self.none()
+        field = f"{self.region_field}__code"
+        rows = self.filter(
+            Q(**{f"{field}__startswith": prefix}) | Q(**{f"{field}__in": ancestor_codes(prefix)})
+        )
+        return self.restrict_for(user, rows)

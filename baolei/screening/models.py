@@ -4,7 +4,6 @@ and one-village-one-plan rectification (一村一策) through the ledger."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -13,10 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from baolei.accounts.models import AgencyKind
-from baolei.accounts.scoping import ScopedQuerySet
-
-if TYPE_CHECKING:
-    from baolei.accounts.models import User
+from baolei.accounts.scoping import CoveringQuerySet, ScopedQuerySet
 
 DEFAULT_REVIEWERS = [
     AgencyKind.DISCIPLINE,
@@ -77,22 +73,8 @@ class NegativeListItem(models.Model):
         return f"{self.code}. {self.text}"
 
 
-def ancestor_codes(prefix: str) -> list[str]:
-    """12-digit codes of the regions above a scope prefix (city, county, township)."""
-    return [prefix[:n].ljust(12, "0") for n in (4, 6, 9) if n < len(prefix)]
-
-
-class RoundQuerySet(ScopedQuerySet):
+class RoundQuerySet(CoveringQuerySet):
     region_field = "region"
-
-    def visible_to(self, user: User | Any) -> Any:
-        """A round is visible inside its region and to every user whose region it covers."""
-        prefix = getattr(user, "scope_prefix", None)
-        if not getattr(user, "is_authenticated", False) or prefix is None:
-            return self.none()
-        return self.filter(
-            Q(region__code__startswith=prefix) | Q(region__code__in=ancestor_codes(prefix))
-        )
 
 
 class RoundStatus(models.TextChoices):

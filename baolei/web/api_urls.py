@@ -5,6 +5,7 @@ from baolei.accounts.api import AgencyViewSet, UserViewSet
 from baolei.ledger.api import LedgerItemViewSet
 from baolei.regions.api import CentreViewSet, RegionViewSet
 from baolei.screening.api import NegativeListViewSet, RoundViewSet, ScreeningViewSet
+from baolei.supervision import api as supervision
 
 
 class APIRootView(routers.APIRootView):
@@ -23,6 +24,14 @@ router.register("ledger/items", LedgerItemViewSet, basename="ledger-item")
 router.register("screening/rounds", RoundViewSet, basename="screening-round")
 router.register("screening/organisations", ScreeningViewSet, basename="screening-organisation")
 router.register("screening/negative-lists", NegativeListViewSet, basename="negative-list")
+router.register("supervision/plans", supervision.PlanViewSet, basename="supervision-plan")
+router.register(
+    "supervision/assignments", supervision.AssignmentViewSet, basename="supervision-assignment"
+)
+router.register("supervision/teams", supervision.TeamViewSet, basename="supervision-team")
+router.register("supervision/rounds", supervision.RoundViewSet, basename="supervision-round")
+router.register("supervision/lagging", supervision.LaggingViewSet, basename="supervision-lagging")
+router.register("supervision/problems", supervision.ProblemViewSet, basename="supervision-problem")
 
 app_name = "api"
 urlpatterns = router.urls

@@ -1,0 +1,164 @@
+"""Supervision API: plans, teams, rounds, lagging counties and problem lists, scoped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from baolei.supervision import queries
+from baolei.supervision.models import (
+    LaggingCounty,
+    LeaderAssignment,
+    Problem,
+    ProblemScope,
+    ProblemSource,
+    ProblemStatus,
+    SupervisionPlan,
+    SupervisionRound,
+    Team,
+)
+from baolei.web.api import ScopedReadOnlyViewSet
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = SupervisionPlan
+        fields = ["id", "title", "region", "document_number", "starts_on", "ends_on"]
+
+
+class PlanViewSet(ScopedReadOnlyViewSet):
+    """督导方案。"""
+
+    queryset = SupervisionPlan.objects.select_related("region")
+    serializer_class = PlanSerializer
+    ordering = ["-starts_on"]
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    county = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = LeaderAssignment
+        fields = ["id", "plan", "leader", "leader_title", "county"]
+
+
+class AssignmentViewSet(ScopedReadOnlyViewSet):
+    """联系督导（市领导联系县区）。"""
+
+    queryset = LeaderAssignment.objects.select_related("county")
+    serializer_class = AssignmentSerializer
+    filterset_fields = ["plan"]
+    ordering = ["county__code"]
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    counties = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Team
+        fields = ["id", "plan", "name", "leader", "deputy", "members", "counties"]
+
+
+class TeamViewSet(ScopedReadOnlyViewSet):
+    """督导组。"""
+
+    queryset = Team.objects.prefetch_related("counties")
+    serializer_class = TeamSerializer
+    filterset_fields = ["plan"]
+    ordering = ["name"]
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    counties = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = SupervisionRound
+        fields = ["id", "plan", "number", "starts_on", "ends_on", "teams", "counties"]
+
+
+class RoundViewSet(ScopedReadOnlyViewSet):
+    """督导轮次。"""
+
+    queryset = SupervisionRound.objects.prefetch_related("counties", "teams")
+    serializer_class = RoundSerializer
+    filterset_fields = ["plan"]
+    ordering = ["number"]
+
+
+class LaggingSerializer(serializers.ModelSerializer):
+    county = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = LaggingCounty
+        fields = ["id", "plan", "county", "designated_on", "reason", "remediation_plan"]
+
+
+class LaggingViewSet(ScopedReadOnlyViewSet):
+    """后进地区。"""
+
+    queryset = LaggingCounty.objects.select_related("county")
+    serializer_class = LaggingSerializer
+    ordering = ["-designated_on"]
+
+
+class ProblemSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    status = serializers.CharField(read_only=True)
+    items = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Problem
+        fields = [
+            "id",
+            "source",
+            "round",
+            "scope",
+            "number",
+            "region",
+            "description",
+            "measures",
+            "deadline",
+            "received_on",
+            "status",
+            "items",
+        ]
+
+    def get_items(self, problem: Problem) -> list[int]:
+        return [item.pk for item in problem.items.all()]
+
+
+class ProblemFilter(django_filters.FilterSet):
+    source = django_filters.ChoiceFilter(choices=ProblemSource.choices)
+    scope = django_filters.ChoiceFilter(choices=ProblemScope.choices)
+    status = django_filters.ChoiceFilter(choices=ProblemStatus.choices)
+
+    class Meta:
+        model = Problem
+        fields = ["source", "scope", "status", "round"]
+
+
+class ProblemViewSet(ScopedReadOnlyViewSet):
+    """问题清单；状态由其台账事项推导。``summary`` 按来源与类型统计。"""
+
+    queryset = Problem.objects.select_related("region").prefetch_related("items")
+    serializer_class = ProblemSerializer
+    filterset_class = ProblemFilter
+    ordering_fields = ["number", "deadline"]
+    ordering = ["source", "scope", "number"]
+    search_fields = ["number", "description"]
+
+    def get_queryset(self) -> Any:
+        return queries.with_status(super().get_queryset())
+
+    @action(detail=False, methods=["get"])
+    def summary(self, request: Request, **kwargs: Any) -> Response:
+        source = request.query_params.get("source") or None
+        rows = queries.problem_summary(request.user, source)
+        return Response([row | {"sentence": queries.summary_sentence(row)} for row in rows])

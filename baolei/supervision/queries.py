@@ -1,0 +1,89 @@
+"""Reads of supervision: problem status derived from ledger items, counts per source and scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+
+from baolei.ledger.models import DONE_STATUSES, Status
+from baolei.supervision.models import Problem, ProblemScope, ProblemSource, ProblemStatus
+
+
+def with_status(rows: QuerySet[Problem]) -> QuerySet[Problem]:
+    """A problem is done when all its live items are done, done-long-term when, in
+    addition, at least one is to be kept up long-term; otherwise in progress."""
+    live = ~Q(items__status=Status.CANCELLED)
+    return rows.annotate(
+        item_count=Count("items", filter=live, distinct=True),
+        done_count=Count("items", filter=Q(items__status__in=DONE_STATUSES), distinct=True),
+        long_term_count=Count(
+            "items", filter=Q(items__status=Status.DONE_LONG_TERM), distinct=True
+        ),
+        recurrence_count=Count("recurrences", distinct=True),
+    ).annotate(
+        status=Case(
+            When(
+                Q(item_count__gt=0, done_count=F("item_count"), long_term_count__gt=0),
+                then=Value(ProblemStatus.DONE_LONG_TERM),
+            ),
+            When(Q(item_count__gt=0, done_count=F("item_count")), then=Value(ProblemStatus.DONE)),
+            default=Value(ProblemStatus.IN_PROGRESS),
+            output_field=CharField(),
+        )
+    )
+
+
+def visible_problems(user: Any) -> QuerySet[Problem]:
+    return with_status(Problem.objects.visible_to(user))
+
+
+def problem_summary(user: Any, source: str | None = None) -> list[dict[str, Any]]:
+    """Per source and scope: total, done (of which long-term), in progress — the seed's
+    “20 项共性问题，已完成整改 16 项（含长期坚持整改 9 项）”."""
+    rows = list(visible_problems(user).filter(**({"source": source} if source else {})))
+    table: dict[tuple[str, str], dict[str, Any]] = {}
+    for problem in rows:
+        key = (problem.source, problem.scope)
+        entry = table.setdefault(
+            key,
+            {
+                "source": problem.source,
+                "source_display": ProblemSource(problem.source).label,
+                "scope": problem.scope,
+                "scope_display": ProblemScope(problem.scope).label,
+                "total": 0,
+                "done": 0,
+                "done_long_term": 0,
+                "in_progress": 0,
+                "recurred": 0,
+            },
+        )
+        entry["total"] += 1
+        status = problem.status  # type: ignore[attr-defined]
+        if status == ProblemStatus.IN_PROGRESS:
+            entry["in_progress"] += 1
+        else:
+            entry["done"] += 1
+            entry["done_long_term"] += int(status == ProblemStatus.DONE_LONG_TERM)
+        entry["recurred"] += int(problem.recurrence_count > 0)  # type: ignore[attr-defined]
+    return [table[k] for k in sorted(table)]
+
+
+def summary_sentence(entry: dict[str, Any]) -> str:
+    return (
+        f"{entry['source_display']}{entry['total']}项{entry['scope_display']}，已完成整改{entry['done']}项"
+        f"（含长期坚持整改{entry['done_long_term']}项），其余{entry['in_progress']}项正在整改中"
+    )
+
+
+def regression(user: Any) -> dict[str, Any]:
+    """反弹: problems that came back after being done, and their share of all ever done."""
+    rows = list(visible_problems(user))
+    recurred = sum(1 for p in rows if p.recurrence_count)  # type: ignore[attr-defined]
+    ever_done = sum(1 for p in rows if p.recurrence_count or p.status != ProblemStatus.IN_PROGRESS)  # type: ignore[attr-defined]
+    return {
+        "recurred": recurred,
+        "ever_done": ever_done,
+        "rate": round(recurred / ever_done, 4) if ever_done else 0.0,
+    }
