@@ -79,9 +79,9 @@ def summary_sentence(entry: dict[str, Any]) -> str:
 
 def regression(user: Any) -> dict[str, Any]:
     """反弹: problems that came back after being done, and their share of all ever done."""
-    rows = list(visible_problems(user))
-    recurred = sum(1 for p in rows if p.recurrence_count)  # type: ignore[attr-defined]
-    ever_done = sum(1 for p in rows if p.recurrence_count or p.status != ProblemStatus.IN_PROGRESS)  # type: ignore[attr-defined]
+    rows: list[Any] = list(visible_problems(user))
+    recurred = sum(1 for p in rows if p.recurrence_count)
+    ever_done = sum(1 for p in rows if p.recurrence_count or p.status != ProblemStatus.IN_PROGRESS)
     return {
         "recurred": recurred,
         "ever_done": ever_done,
