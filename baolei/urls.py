@@ -17,6 +17,7 @@ urlpatterns = [
     path("audit/", include("baolei.audit.urls")),
     path("ledger/", include("baolei.ledger.urls")),
     path("screening/", include("baolei.screening.urls")),
+    path("supervision/", include("baolei.supervision.urls")),
     path("api/v1/", include("baolei.web.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),

@@ -24,6 +24,8 @@ NAVIGATION = [
     NavItem("整改台账", "ledger:list"),
     NavItem("我的预警", "ledger:warnings"),
     NavItem("软弱涣散排查", "screening:rounds"),
+    NavItem("专项督导", "supervision:plans"),
+    NavItem("问题清单", "supervision:problems"),
     NavItem("行政区划", "regions:list", section="基础信息"),
     NavItem("综治中心", "regions:centres", section="基础信息"),
     NavItem("单位", "accounts:agencies", section="基础信息"),

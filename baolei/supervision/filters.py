@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+
+from baolei.supervision.models import Problem, ProblemScope, ProblemSource, ProblemStatus
+
+
+class ProblemFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="关键词", method="search")
+    source = django_filters.ChoiceFilter(
+        label="来源", choices=ProblemSource.choices, empty_label="全部来源"
+    )
+    scope = django_filters.ChoiceFilter(
+        label="类型", choices=ProblemScope.choices, empty_label="全部类型"
+    )
+    status = django_filters.ChoiceFilter(
+        label="整改状态", choices=ProblemStatus.choices, empty_label="全部状态"
+    )
+    round = django_filters.NumberFilter(label="督导轮次编号", field_name="round_id")
+
+    class Meta:
+        model = Problem
+        fields = ["q", "source", "scope", "status", "round"]
+
+    def search(self, rows: QuerySet, name: str, value: str) -> QuerySet:
+        return rows.filter(description__contains=value) | rows.filter(number__icontains=value)

@@ -1,0 +1,143 @@
+"""Problem lists from .xlsx (问题清单): every row checked, all or nothing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from openpyxl import load_workbook
+
+from baolei.accounts.models import Agency, User
+from baolei.ledger.importing import RowError, parse_date, split_measures
+from baolei.regions.models import Region
+from baolei.supervision import services
+from baolei.supervision.models import Problem, ProblemScope, ProblemSource
+
+REQUIRED = ("来源", "类型", "编号", "问题描述", "责任单位", "责任人", "整改时限", "反馈日期")
+SOURCES = {c.label: c.value for c in ProblemSource} | {
+    "中央督导": "central",
+    "省级督导": "provincial",
+}
+SCOPES = {c.label: c.value for c in ProblemScope} | {"共性": "common", "个性": "individual"}
+
+
+@dataclass
+class ProblemReport:
+    created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+def import_problems(stream: IO[bytes], *, actor: User, region: Region) -> ProblemReport:
+    report = ProblemReport()
+    try:
+        book = load_workbook(stream, read_only=True, data_only=True)
+        rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        book.close()
+    except Exception:  # noqa: BLE001 - an unreadable upload is reported, never raised
+        report.errors.append(RowError(1, "文件", "无法读取，请上传 .xlsx 文件"))
+        return report
+    header_at = next(
+        (n for n, r in enumerate(rows[:6]) if "问题描述" in [str(c).strip() for c in r if c]), None
+    )
+    columns = (
+        {str(c).strip(): i for i, c in enumerate(rows[header_at]) if c}
+        if header_at is not None
+        else {}
+    )
+    missing = [c for c in REQUIRED if c not in columns]
+    if header_at is None or missing:
+        report.errors.append(
+            RowError((header_at or 0) + 1, "表头", f"缺少列：{'、'.join(missing or REQUIRED)}")
+        )
+        return report
+    agencies = {a.name: a for a in Agency.objects.visible_to(actor)}
+    taken = set(Problem.objects.values_list("source", "number"))
+    parsed: list[dict[str, Any]] = []
+    for number, cells in enumerate(rows[header_at + 1 :], start=header_at + 2):
+        if not any(c not in (None, "") for c in cells):
+            continue
+        value = {k: cells[i] if i < len(cells) else None for k, i in columns.items()}
+        row, problems = check_row(number, value, agencies, taken)
+        report.errors += problems
+        if row is not None:
+            parsed.append(row)
+    if report.errors:
+        return report
+    line = 0
+    try:
+        with transaction.atomic():
+            for row in parsed:
+                line = row.pop("line")
+                services.create_problem(actor=actor, region=region, **row)
+                report.created += 1
+    except (ValidationError, PermissionDenied) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        report.errors.append(RowError(line, "—", "；".join(messages)))
+        report.created = 0
+    return report
+
+
+def check_row(
+    number: int, value: dict[str, Any], agencies: dict[str, Agency], taken: set[tuple[str, str]]
+) -> tuple[dict[str, Any] | None, list[RowError]]:
+    text = {k: str(v).strip() if v is not None else "" for k, v in value.items()}
+    errors = []
+    source = SOURCES.get(text["来源"])
+    if source is None:
+        errors.append(
+            RowError(
+                number,
+                "来源",
+                f"“{text['来源']}”无法识别，应为 中央督导组反馈、省级督导反馈 或 自查",
+            )
+        )
+    elif source == ProblemSource.CITY_ROUND:
+        errors.append(RowError(number, "来源", "市级督导问题请在督导轮次页面登记"))
+    scope = SCOPES.get(text["类型"])
+    if scope is None:
+        errors.append(RowError(number, "类型", f"“{text['类型']}”应为 共性问题 或 个性问题"))
+    if not text["编号"]:
+        errors.append(RowError(number, "编号", "编号为空"))
+    elif (source, text["编号"]) in taken:
+        errors.append(RowError(number, "编号", f"编号 {text['编号']} 已存在"))
+    else:
+        taken.add((source or "", text["编号"]))
+    if not text["问题描述"]:
+        errors.append(RowError(number, "问题描述", "问题描述为空"))
+    names = [n for n in re.split(r"[、,，;；\n]+", text["责任单位"]) if n.strip()]
+    unknown = [n for n in names if n.strip() not in agencies]
+    if not names or unknown:
+        errors.append(
+            RowError(
+                number,
+                "责任单位",
+                f"单位 {'、'.join(unknown) or '（空）'} 不存在或不在您的管理范围内",
+            )
+        )
+    if scope == ProblemScope.INDIVIDUAL and len(names) != 1:
+        errors.append(RowError(number, "责任单位", "个性问题须且只能有一个责任单位"))
+    if not text["责任人"]:
+        errors.append(RowError(number, "责任人", "未填写责任人"))
+    deadline, received = parse_date(value["整改时限"]), parse_date(value["反馈日期"])
+    if deadline is None:
+        errors.append(RowError(number, "整改时限", f"“{text['整改时限']}”不是有效日期"))
+    if received is None:
+        errors.append(RowError(number, "反馈日期", f"“{text['反馈日期']}”不是有效日期"))
+    if deadline and received and deadline < received:
+        errors.append(RowError(number, "整改时限", "整改时限不能早于反馈日期"))
+    if errors:
+        return None, errors
+    return {
+        "line": number,
+        "source": source,
+        "scope": scope,
+        "number": text["编号"],
+        "description": text["问题描述"],
+        "measures": split_measures(value.get("整改措施")),
+        "deadline": deadline,
+        "received_on": received,
+        "units": [(agencies[n.strip()], text["责任人"]) for n in names],
+    }, []

@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.generic import FormView, View
+
+from baolei.ledger.models import Acceptance, LedgerItem
+from baolei.ledger.queries import with_warning
+from baolei.regions.queries import scope_root
+from baolei.supervision import forms, queries, services
+from baolei.supervision.filters import ProblemFilter
+from baolei.supervision.importing import import_problems
+from baolei.supervision.models import (
+    LaggingCounty,
+    LeaderAssignment,
+    Problem,
+    ProblemStatus,
+    SupervisionPlan,
+    SupervisionRound,
+    Team,
+)
+from baolei.web.exports import Column
+from baolei.web.history import history_rows
+from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
+
+
+class PlanListView(ScopedListView):
+    model = SupervisionPlan
+    template_name = "supervision/plan_list.html"
+
+    def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        return rows.select_related("region")
+
+
+class PlanDetailView(ScopedDetailView):
+    """The plan: leader assignments, teams, rounds and lagging counties with their tasks."""
+
+    model = SupervisionPlan
+    template_name = "supervision/plan_detail.html"
+    context_object_name = "plan"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        plan = self.object
+        context.update(
+            assignments=LeaderAssignment.objects.visible_to(user)
+            .filter(plan=plan)
+            .select_related("county"),
+            teams=Team.objects.visible_to(user).filter(plan=plan).prefetch_related("counties"),
+            rounds=SupervisionRound.objects.visible_to(user)
+            .filter(plan=plan)
+            .prefetch_related("counties", "teams"),
+            lagging=LaggingCounty.objects.visible_to(user)
+            .filter(plan=plan)
+            .select_related("county")
+            .prefetch_related(Prefetch("tasks", queryset=with_warning(LedgerItem.objects.all()))),
+            history_rows=history_rows(plan),
+        )
+        return context
+
+
+def unit_names(problem: Problem) -> str:
+    return "、".join(sorted({i.owner_agency.name for i in problem.items.all()}))
+
+
+def item_progress(problem: Problem) -> str:
+    return "；".join(
+        f"{i.owner_agency.name}：{i.get_status_display()}" for i in problem.items.all()
+    )
+
+
+class ProblemListView(ScopedListView):
+    model = Problem
+    template_name = "supervision/problem_list.html"
+    filterset_class = ProblemFilter
+    sort_fields: ClassVar[dict[str, str]] = {
+        "number": "number",
+        "deadline": "deadline",
+        "source": "source",
+    }
+    default_sort = "number"
+    export_title = "督导反馈问题整改清单"
+    export_columns: ClassVar[list[Column]] = [
+        Column("来源", lambda p: p.get_source_display(), 14),
+        Column("类型", lambda p: p.get_scope_display(), 10),
+        Column("编号", lambda p: p.number, 10),
+        Column("问题描述", lambda p: p.description, 40),
+        Column(
+            "整改措施", lambda p: "\n".join(f"{n}. {m}" for n, m in enumerate(p.measures, 1)), 36
+        ),
+        Column("责任单位", unit_names, 24),
+        Column("整改时限", lambda p: p.deadline, 12),
+        Column("整改状态", lambda p: ProblemStatus(p.status).label, 16),
+        Column("各单位进展", item_progress, 36),
+    ]
+
+    def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        return queries.with_status(rows).prefetch_related(
+            Prefetch("items", queryset=LedgerItem.objects.select_related("owner_agency"))
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        rows = queries.problem_summary(self.request.user)
+        context["summary"] = [row | {"sentence": queries.summary_sentence(row)} for row in rows]
+        context["regression"] = queries.regression(self.request.user)
+        return context
+
+
+class ProblemDetailView(ScopedDetailView):
+    model = Problem
+    template_name = "supervision/problem_detail.html"
+    context_object_name = "problem"
+
+    def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        return queries.with_status(rows.select_related("region", "round"))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        problem = self.object
+        context.update(
+            items=with_warning(
+                problem.items.select_related("owner_agency", "region")
+            ).prefetch_related(
+                Prefetch("acceptances", queryset=Acceptance.objects.order_by("-on"))
+            ),
+            recurrences=problem.recurrences.select_related("recorded_by"),
+            reopen_form=forms.ReopenForm(
+                user=self.request.user, initial={"on": timezone.localdate()}
+            ),
+            history_rows=history_rows(problem),
+        )
+        return context
+
+
+class ProblemCreateView(FormView):
+    scope_exempt = "表单只列出 visible_to(user) 中的单位，create_problem 再次核对范围"
+    template_name = "supervision/problem_form.html"
+    form_class = forms.ProblemForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def form_valid(self, form: forms.ProblemForm) -> HttpResponse:
+        data = dict(form.cleaned_data)
+        person = data.pop("responsible_person")
+        data["units"] = [(agency, person) for agency in data["units"]]
+        data["measures"] = [m.strip() for m in data["measures"].splitlines() if m.strip()]
+        actor = acting_user(self.request)
+        region = scope_root(actor)
+        try:
+            if region is None:
+                raise ValidationError("您的账户尚未分配单位。")
+            problem = services.create_problem(actor=actor, region=region, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"已登记问题 {problem.number}，生成台账事项 {problem.items.count()} 条。"
+        )
+        return redirect("supervision:problem", pk=problem.pk)
+
+
+class ProblemReopenView(ScopedViewMixin, View):
+    model = Problem
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        problem = get_object_or_404(self.get_queryset(), pk=pk)
+        form = forms.ReopenForm(request.POST, user=request.user)
+        if not form.is_valid():
+            messages.error(request, "请完整填写反弹日期、情况、责任单位、责任人和整改时限。")
+            return redirect("supervision:problem", pk=pk)
+        data = dict(form.cleaned_data)
+        person = data.pop("responsible_person")
+        try:
+            services.reopen_problem(
+                actor=acting_user(request),
+                problem=problem,
+                units=[(a, person) for a in data.pop("units")],
+                **data,
+            )
+            messages.success(request, "已登记反弹，问题重新进入整改。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect("supervision:problem", pk=pk)
+
+
+class ProblemImportView(FormView):
+    scope_exempt = "导入只接受 visible_to(user) 中的单位，写入经 services 核对"
+    template_name = "supervision/import.html"
+    form_class = forms.ImportForm
+
+    def form_valid(self, form: forms.ImportForm) -> HttpResponse:
+        actor = acting_user(self.request)
+        region = scope_root(actor)
+        if region is None:
+            form.add_error(None, "您的账户尚未分配单位。")
+            return self.form_invalid(form)
+        report = import_problems(form.cleaned_data["file"].file, actor=actor, region=region)
+        if report.errors:
+            return self.render_to_response(self.get_context_data(form=form, report=report))
+        messages.success(self.request, f"已导入 {report.created} 个问题。")
+        return redirect("supervision:problems")
