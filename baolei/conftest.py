@@ -109,10 +109,26 @@ def world(db: Any) -> World:
     w.outsider_rows[GovernanceCentre] = GovernanceCentre.objects.get(region=county_b)
     w.outsider_rows[Agency] = a["b_office"]
     w.outsider_rows[User] = u["b_clerk"]
+    add_people_rows(w)
     add_ledger_rows(w)
     add_screening_rows(w)
     add_supervision_rows(w)
+    add_coordination_rows(w)
     return w
+
+
+def add_people_rows(w: World) -> None:
+    """One county-B person with an ID and phone number, for the scoping tests."""
+    from baolei.people.models import Person
+    from baolei.people.services import create_person
+
+    w.outsider_rows[Person] = create_person(
+        actor=w.users["b_clerk"],
+        name="乙县张三",
+        region=w.village_b,
+        id_number="529902197208150029",
+        phone="13912345678",
+    )
 
 
 def add_ledger_rows(w: World) -> None:
@@ -190,6 +206,28 @@ def add_supervision_rows(w: World) -> None:
         description="乙县问题",
         deadline=date(2026, 12, 31),
         received_on=date(2026, 1, 1),
+    )
+
+
+def add_coordination_rows(w: World) -> None:
+    """County-B meetings, mechanisms and an assessment scheme, for the scoping tests."""
+    from baolei.coordination import models as co
+
+    meeting = co.Meeting.objects.create(
+        kind="joint_meeting",
+        held_on=date(2026, 5, 1),
+        topic="乙县联席会议",
+        region=w.county_b,
+        convener=w.agencies["b_office"],
+    )
+    mechanism = co.Mechanism.objects.create(
+        title="乙县线索移送制度", region=w.county_b, issued_on=date(2026, 1, 1), kind="system"
+    )
+    mechanism.issuers.set([w.agencies["b_office"]])
+    w.outsider_rows[co.Meeting] = meeting
+    w.outsider_rows[co.Mechanism] = mechanism
+    w.outsider_rows[co.AssessmentScheme] = co.AssessmentScheme.objects.create(
+        name="乙县考核", region=w.county_b, starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
     )
 
 

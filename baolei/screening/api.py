@@ -25,7 +25,7 @@ from baolei.screening.models import (
 from baolei.web.api import ApiViewMixin, ScopedReadOnlyViewSet
 
 
-class RoundSerializer(serializers.ModelSerializer):
+class ScreeningRoundSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     negative_list = serializers.StringRelatedField()
 
@@ -50,7 +50,7 @@ class RoundViewSet(ScopedReadOnlyViewSet):
     """排查轮次；``summary`` 给出各县(区)与合计的排查对象、确定数、比例、整顿提升数。"""
 
     queryset = ScreeningRound.objects.select_related("region", "negative_list")
-    serializer_class = RoundSerializer
+    serializer_class = ScreeningRoundSerializer
     filterset_fields = ["status"]
     ordering_fields = ["starts_on", "name"]
     ordering = ["-starts_on"]

@@ -337,7 +337,11 @@ def add_to_list(*, actor: User, screening: Screening, on: date, reason: str) -> 
 def remove_from_list(*, actor: User, screening: Screening, on: date, reason: str) -> Screening:
     """动态移出: take an organisation off the list, with a reason; its open plan is cancelled."""
     require_manager(actor, screening)
-    screening = Screening.objects.select_for_update(of=("self",)).select_related("plan").get(pk=screening.pk)
+    screening = (
+        Screening.objects.select_for_update(of=("self",))
+        .select_related("plan")
+        .get(pk=screening.pk)
+    )
     if screening.standing != Standing.CONFIRMED:
         raise ValidationError("只有已确定的组织可以移出名单。")
     if not reason.strip():

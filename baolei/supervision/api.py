@@ -75,7 +75,7 @@ class TeamViewSet(ScopedReadOnlyViewSet):
     ordering = ["name"]
 
 
-class RoundSerializer(serializers.ModelSerializer):
+class SupervisionRoundSerializer(serializers.ModelSerializer):
     counties = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
@@ -87,7 +87,7 @@ class RoundViewSet(ScopedReadOnlyViewSet):
     """督导轮次。"""
 
     queryset = SupervisionRound.objects.prefetch_related("counties", "teams")
-    serializer_class = RoundSerializer
+    serializer_class = SupervisionRoundSerializer
     filterset_fields = ["plan"]
     ordering = ["number"]
 

@@ -2,7 +2,9 @@ from rest_framework import routers
 from rest_framework.routers import DefaultRouter
 
 from baolei.accounts.api import AgencyViewSet, UserViewSet
+from baolei.coordination import api as coordination
 from baolei.ledger.api import LedgerItemViewSet
+from baolei.people.api import PersonViewSet
 from baolei.regions.api import CentreViewSet, RegionViewSet
 from baolei.screening.api import NegativeListViewSet, RoundViewSet, ScreeningViewSet
 from baolei.supervision import api as supervision
@@ -20,6 +22,7 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("governance-centres", CentreViewSet, basename="governance-centre")
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("users", UserViewSet, basename="user")
+router.register("people", PersonViewSet, basename="person")
 router.register("ledger/items", LedgerItemViewSet, basename="ledger-item")
 router.register("screening/rounds", RoundViewSet, basename="screening-round")
 router.register("screening/organisations", ScreeningViewSet, basename="screening-organisation")
@@ -32,6 +35,9 @@ router.register("supervision/teams", supervision.TeamViewSet, basename="supervis
 router.register("supervision/rounds", supervision.RoundViewSet, basename="supervision-round")
 router.register("supervision/lagging", supervision.LaggingViewSet, basename="supervision-lagging")
 router.register("supervision/problems", supervision.ProblemViewSet, basename="supervision-problem")
+router.register("coordination/meetings", coordination.MeetingViewSet, basename="meeting")
+router.register("coordination/mechanisms", coordination.MechanismViewSet, basename="mechanism")
+router.register("coordination/assessments", coordination.SchemeViewSet, basename="assessment")
 
 app_name = "api"
 urlpatterns = router.urls

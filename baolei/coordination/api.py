@@ -1,0 +1,108 @@
+"""Coordination API: meetings with counts by kind, mechanisms, assessment scores."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from baolei.coordination import queries
+from baolei.coordination.models import AssessmentScheme, Mechanism, Meeting
+from baolei.web.api import ScopedReadOnlyViewSet
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    decisions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "kind", "held_on", "topic", "region", "convener", "attendees", "decisions"]
+
+    def get_decisions(self, meeting: Meeting) -> list[int]:
+        return [item.pk for item in meeting.decisions.all()]
+
+
+def day(request: Request, name: str, default: date) -> date:
+    value = request.query_params.get(name)
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        raise ValidationError({name: "日期格式应为 YYYY-MM-DD。"}) from None
+
+
+class MeetingViewSet(ScopedReadOnlyViewSet):
+    """会议；``counts?from=&to=`` 按类型统计期间内召开的会议。"""
+
+    queryset = Meeting.objects.select_related("region").prefetch_related("attendees", "decisions")
+    serializer_class = MeetingSerializer
+    filterset_fields = ["kind"]
+    ordering_fields = ["held_on"]
+    ordering = ["-held_on"]
+
+    @action(detail=False, methods=["get"])
+    def counts(self, request: Request, **kwargs: Any) -> Response:
+        today = timezone.localdate()
+        start = day(request, "from", date(today.year, 1, 1))
+        end = day(request, "to", today)
+        return Response(queries.meeting_counts(request.user, start, end))
+
+
+class MechanismSerializer(serializers.ModelSerializer):
+    issuers = serializers.StringRelatedField(many=True)
+
+    class Meta:
+        model = Mechanism
+        fields = ["id", "title", "document_number", "issuers", "issued_on", "kind", "status"]
+
+
+class MechanismViewSet(ScopedReadOnlyViewSet):
+    """制度机制。"""
+
+    queryset = Mechanism.objects.prefetch_related("issuers")
+    serializer_class = MechanismSerializer
+    filterset_fields = ["kind", "status"]
+    ordering = ["-issued_on"]
+
+
+class SchemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AssessmentScheme
+        fields = ["id", "name", "starts_on", "ends_on"]
+
+
+class SchemeViewSet(ScopedReadOnlyViewSet):
+    """考核方案；``scores`` 给出各县(区)各项得分、计算过程与排名。"""
+
+    queryset = AssessmentScheme.objects.all()
+    serializer_class = SchemeSerializer
+    ordering = ["-starts_on"]
+
+    @action(detail=True, methods=["get"])
+    def scores(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
+        results = queries.assess(self.get_object(), request.user)
+        return Response(
+            [
+                {
+                    "rank": r.rank,
+                    "county": r.county.code,
+                    "name": r.county.name,
+                    "total": str(r.total),
+                    "scores": [
+                        {
+                            "indicator": s.indicator.name,
+                            "score": str(s.score),
+                            "explanation": s.explanation,
+                        }
+                        for s in r.scores
+                    ],
+                }
+                for r in results
+            ]
+        )

@@ -1,0 +1,152 @@
+"""Reads of coordination: meeting counts, missed required meetings, assessment scores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from baolei.coordination.models import (
+    AssessmentScheme,
+    Indicator,
+    ManualScore,
+    Meeting,
+    MeetingCadence,
+    MeetingKind,
+    Metric,
+)
+from baolei.ledger.models import DONE_STATUSES, OPEN_STATUSES, LedgerItem, Status
+from baolei.regions.models import Level, Region
+
+TWO = Decimal("0.01")
+
+
+def meeting_counts(user: Any, start: date, end: date) -> dict[str, int]:
+    """Meetings held in [start, end] by kind, among those the user may see (every kind listed)."""
+    rows = (
+        Meeting.objects.visible_to(user)
+        .filter(held_on__gte=start, held_on__lte=end)
+        .values("kind")
+        .annotate(n=Count("pk"))
+    )
+    found = {row["kind"]: row["n"] for row in rows}
+    return {kind: found.get(kind, 0) for kind in MeetingKind.values}
+
+
+def missed_periods(cadence: MeetingCadence, start: date, end: date) -> list[tuple[date, date]]:
+    """Whole periods of the cadence inside [start, end] in which no such meeting was held in its region."""
+    held = sorted(
+        Meeting.objects.filter(
+            kind=cadence.kind,
+            region__code__startswith=cadence.region.prefix,
+            held_on__gte=start,
+            held_on__lte=end,
+        ).values_list("held_on", flat=True)
+    )
+    missed = []
+    period_start = max(cadence.since, start)
+    step = timedelta(days=cadence.every_days)
+    while period_start + step - timedelta(days=1) <= end:
+        period_end = period_start + step - timedelta(days=1)
+        if not any(period_start <= day <= period_end for day in held):
+            missed.append((period_start, period_end))
+        period_start += step
+    return missed
+
+
+def cadence_warnings(user: Any, today: date | None = None) -> list[dict[str, Any]]:
+    today = today or timezone.localdate()
+    warnings = []
+    for cadence in MeetingCadence.objects.visible_to(user).select_related("region"):
+        missed = missed_periods(cadence, cadence.since, today)
+        if missed:
+            warnings.append({"cadence": cadence, "missed": missed})
+    return warnings
+
+
+@dataclass
+class Score:
+    indicator: Indicator
+    score: Decimal
+    explanation: str
+
+
+@dataclass
+class CountyScore:
+    county: Region
+    scores: list[Score] = field(default_factory=list)
+    rank: int = 0
+
+    @property
+    def total(self) -> Decimal:
+        return sum((s.score for s in self.scores), Decimal(0))
+
+
+def deduct(indicator: Indicator, occurrences: int, what: str) -> Score:
+    deduction = min(indicator.points, indicator.per_occurrence * occurrences)
+    score = (indicator.points - deduction).quantize(TWO)
+    return Score(
+        indicator,
+        score,
+        f"{what} {occurrences} 次，每次扣 {indicator.per_occurrence} 分，"
+        f"扣 {deduction.quantize(TWO)} 分（最多扣 {indicator.points} 分），"
+        f"得分 = {indicator.points} − {deduction.quantize(TWO)} = {score}",
+    )
+
+
+def score_indicator(
+    indicator: Indicator, county: Region, scheme: AssessmentScheme, today: date
+) -> Score:
+    items = LedgerItem.objects.filter(region__code__startswith=county.prefix).exclude(
+        status=Status.CANCELLED
+    )
+    if indicator.metric == Metric.RECTIFICATION_RATE:
+        due = items.filter(deadline__gte=scheme.starts_on, deadline__lte=scheme.ends_on)
+        counts = due.aggregate(
+            total=Count("pk"), done=Count("pk", filter=Q(status__in=DONE_STATUSES))
+        )
+        if not counts["total"]:
+            return Score(indicator, indicator.points, "考核期内无到期台账事项，得满分")
+        rate = Decimal(counts["done"]) / Decimal(counts["total"])
+        score = (indicator.points * rate).quantize(TWO, ROUND_HALF_UP)
+        return Score(
+            indicator,
+            score,
+            f"考核期内到期 {counts['total']} 项，已完成 {counts['done']} 项，"
+            f"完成率 {rate * 100:.1f}%，得分 = {indicator.points} × {rate * 100:.1f}% = {score}",
+        )
+    if indicator.metric == Metric.OVERDUE_ITEMS:
+        as_of = min(scheme.ends_on, today)
+        overdue = items.filter(
+            status__in=OPEN_STATUSES, suspended_on__isnull=True, deadline__lt=as_of
+        ).count()
+        return deduct(indicator, overdue, f"截至{as_of:%Y年%m月%d日}逾期台账事项")
+    if indicator.metric == Metric.MISSED_MEETINGS:
+        cadences = MeetingCadence.objects.filter(region__code__startswith=county.prefix)
+        missed = sum(
+            len(missed_periods(c, scheme.starts_on, min(scheme.ends_on, today))) for c in cadences
+        )
+        return deduct(indicator, missed, "未按要求召开会议")
+    manual = ManualScore.objects.filter(indicator=indicator, county=county).first()
+    if manual is None:
+        return Score(indicator, Decimal(0), "尚未评分")
+    return Score(indicator, manual.score, f"人工评分：{manual.reason}")
+
+
+def assess(scheme: AssessmentScheme, user: Any, today: date | None = None) -> list[CountyScore]:
+    """Scores of every county-level unit in scope, ranked (1 = best)."""
+    today = today or timezone.localdate()
+    counties = Region.objects.visible_to(user).subtree(scheme.region).filter(level=Level.COUNTY)
+    indicators = list(scheme.indicators.all())
+    results = [
+        CountyScore(county, [score_indicator(i, county, scheme, today) for i in indicators])
+        for county in counties
+    ]
+    results.sort(key=lambda r: (-r.total, r.county.code))
+    for rank, result in enumerate(results, start=1):
+        result.rank = rank
+    return results

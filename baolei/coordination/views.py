@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.generic import FormView, View
+
+from baolei.coordination import forms, queries, services
+from baolei.coordination.filters import MechanismFilter, MeetingFilter
+from baolei.coordination.models import AssessmentScheme, Mechanism, Meeting, MeetingKind
+from baolei.ledger.models import LedgerItem
+from baolei.ledger.queries import with_warning
+from baolei.web.exports import Column
+from baolei.web.history import history_rows
+from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
+
+
+def period(request: HttpRequest) -> tuple[date, date]:
+    form = forms.PeriodForm(request.GET)
+    today = timezone.localdate()
+    data = form.cleaned_data if form.is_valid() else {}
+    return data.get("start") or date(today.year, 1, 1), data.get("end") or today
+
+
+class MeetingListView(ScopedListView):
+    model = Meeting
+    template_name = "coordination/meeting_list.html"
+    filterset_class = MeetingFilter
+    sort_fields: ClassVar[dict[str, str]] = {"held": "held_on", "kind": "kind"}
+    default_sort = "-held"
+    export_title = "会议台账"
+    export_columns: ClassVar[list[Column]] = [
+        Column("召开日期", lambda m: m.held_on, 12),
+        Column("会议类型", lambda m: m.get_kind_display(), 24),
+        Column("议题", lambda m: m.topic, 40),
+        Column("召集单位", lambda m: m.convener.name, 20),
+        Column("决定事项数", lambda m: m.decision_count, 10),
+    ]
+
+    def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        return rows.select_related("convener", "region").annotate(decision_count=Count("decisions"))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        start = self.request.GET.get("start") or f"{timezone.localdate().year}-01-01"
+        end = self.request.GET.get("end") or timezone.localdate().isoformat()
+        first, last = period(self.request)
+        counts = queries.meeting_counts(self.request.user, first, last)
+        context.update(
+            counts=[(MeetingKind(k).label, k, n) for k, n in counts.items()],
+            start=start,
+            end=end,
+            cadence_warnings=queries.cadence_warnings(self.request.user),
+        )
+        return context
+
+
+class MeetingDetailView(ScopedDetailView):
+    model = Meeting
+    template_name = "coordination/meeting_detail.html"
+    context_object_name = "meeting"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            decisions=with_warning(self.object.decisions.select_related("owner_agency")),
+            attendees=self.object.attendees.all(),
+            decision_form=forms.DecisionForm(user=self.request.user),
+            history_rows=history_rows(self.object),
+        )
+        return context
+
+
+class MeetingCreateView(FormView):
+    scope_exempt = "表单只列出 visible_to(user) 中的区划与单位，写入由 services 核对"
+    template_name = "coordination/form.html"
+    form_class = forms.MeetingForm
+    extra_context = {"heading": "登记会议"}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            meeting = services.record_meeting(actor=acting_user(self.request), **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, "会议已登记，请继续登记会议决定事项。")
+        return redirect("coordination:meeting", pk=meeting.pk)
+
+
+class DecisionView(ScopedViewMixin, View):
+    model = Meeting
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting = get_object_or_404(self.get_queryset(), pk=pk)
+        form = forms.DecisionForm(request.POST, user=request.user)
+        if not form.is_valid():
+            messages.error(request, "请完整填写决定事项、责任单位、责任人和落实时限。")
+            return redirect("coordination:meeting", pk=pk)
+        try:
+            services.add_decision(actor=acting_user(request), meeting=meeting, **form.cleaned_data)
+            messages.success(request, "决定事项已列入台账。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect("coordination:meeting", pk=pk)
+
+
+class MechanismListView(ScopedListView):
+    model = Mechanism
+    template_name = "coordination/mechanism_list.html"
+    filterset_class = MechanismFilter
+    sort_fields: ClassVar[dict[str, str]] = {"issued": "issued_on", "title": "title"}
+    default_sort = "-issued"
+    export_title = "制度机制清单"
+    export_columns: ClassVar[list[Column]] = [
+        Column("名称", lambda m: m.title, 40),
+        Column("文号", lambda m: m.document_number, 20),
+        Column("印发单位", lambda m: "、".join(a.name for a in m.issuers.all()), 30),
+        Column("印发日期", lambda m: m.issued_on, 12),
+        Column("类别", lambda m: m.get_kind_display(), 8),
+        Column("状态", lambda m: m.get_status_display(), 8),
+    ]
+
+    def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        return rows.prefetch_related("issuers")
+
+
+class MechanismCreateView(MeetingCreateView):
+    form_class = forms.MechanismForm  # type: ignore[assignment]
+    extra_context = {"heading": "登记制度机制"}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            services.record_mechanism(actor=acting_user(self.request), **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, "制度机制已登记。")
+        return redirect("coordination:mechanisms")
+
+
+class SchemeListView(ScopedListView):
+    model = AssessmentScheme
+    template_name = "coordination/scheme_list.html"
+
+
+class SchemeDetailView(ScopedDetailView):
+    """Scores per county and ranking; each computed score shows its calculation on click."""
+
+    model = AssessmentScheme
+    template_name = "coordination/scheme_detail.html"
+    context_object_name = "scheme"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["results"] = queries.assess(self.object, self.request.user)
+        context["indicators"] = list(self.object.indicators.all())
+        return context
+
+
+class BulletinView(SchemeDetailView):
+    """调度通报: the ranking and each county's overdue ledger items."""
+
+    template_name = "coordination/bulletin.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        overdue = with_warning(
+            LedgerItem.objects.visible_to(self.request.user).select_related(
+                "region", "owner_agency"
+            )
+        )
+        overdue = list(overdue.filter(warning="red").order_by("region__code", "deadline"))
+        for result in context["results"]:
+            result.overdue = [i for i in overdue if i.region.code.startswith(result.county.prefix)]
+        context["today"] = timezone.localdate()
+        return context
