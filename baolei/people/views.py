@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import FormView, View
+
+from baolei.people import forms, idnumber, services
+from baolei.people.filters import PersonFilter
+from baolei.people.models import Person, id_number_key
+from baolei.web.exports import Column
+from baolei.web.history import history_rows
+from baolei.web.views_base import (
+    RoleRequiredMixin,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedViewMixin,
+    acting_user,
+)
+
+#: Numbers are exported masked, like everywhere else; there is no unmasked export.
+EXPORT_COLUMNS = [
+    Column("姓名", lambda p: p.name, 12),
+    Column("性别", lambda p: p.get_sex_display(), 6),
+    Column("出生日期", lambda p: p.birth_date, 12),
+    Column("民族", lambda p: p.ethnicity, 8),
+    Column("文化程度", lambda p: p.get_education_display(), 10),
+    Column("中共党员", lambda p: p.party_member, 8),
+    Column("身份证号码", lambda p: p.id_number_masked, 22),
+    Column("联系电话", lambda p: p.phone_masked, 14),
+    Column("区划代码", lambda p: p.region.code, 14),
+    Column("所属村（社区）", lambda p: p.region.name, 16),
+    Column("备注", lambda p: p.note, 30),
+]
+
+
+class PersonListView(ScopedListView):
+    model = Person
+    template_name = "people/person_list.html"
+    filterset_class = PersonFilter
+    sort_fields = {
+        "name": "name",
+        "birth": "birth_date",
+        "region": "region__code",
+        "created": "created_at",
+    }
+    default_sort = "name"
+    export_title = "人员信息表"
+    export_columns = EXPORT_COLUMNS
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.GET.get("id_number", "").strip():
+            return self.redirect_to_key(request)
+        return super().get(request, *args, **kwargs)
+
+    def redirect_to_key(self, request: HttpRequest) -> HttpResponse:
+        """Swap a typed ID number for its keyed hash, so the number stays out of URLs."""
+        query = request.GET.copy()
+        typed = query.pop("id_number")[-1]
+        query.pop("page", None)
+        try:
+            query["id_key"] = id_number_key(idnumber.validate(typed))
+        except idnumber.IdNumberError as exc:
+            messages.error(request, exc.message)
+            query["id_key"] = "invalid"
+        return HttpResponseRedirect(f"?{query.urlencode()}")
+
+    def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        key = self.request.GET.get("id_key")
+        rows = rows.filter(id_number_hash=key) if key else rows
+        return rows.select_related("region")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        context["id_filtered"] = bool(query.pop("id_key", None))
+        query.pop("page", None)
+        context["query_without_id"] = query.urlencode()
+        context["can_edit"] = acting_user(self.request).has_role(*services.EDITORS)
+        return context
+
+
+class PersonDetailView(ScopedDetailView):
+    model = Person
+    template_name = "people/person_detail.html"
+    context_object_name = "person"
+
+    def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        return rows.select_related("region__parent")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = acting_user(self.request)
+        context["history_rows"] = history_rows(self.object)
+        context["can_unmask"] = services.can_unmask(user)
+        context["can_edit"] = user.has_role(*services.EDITORS)
+        return context
+
+
+class PersonCreateView(RoleRequiredMixin, FormView):
+    scope_exempt = "表单只列出 visible_to(user) 中的村（社区），写入由 services 再次核对范围"
+    required_roles = services.EDITORS
+    template_name = "people/person_form.html"
+    form_class = forms.PersonForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            person = services.create_person(actor=acting_user(self.request), **form.cleaned_data)
+        except ValidationError as exc:
+            return self.show_errors(form, exc)
+        messages.success(self.request, f"已登记人员 {person.name}。")
+        return redirect("people:detail", pk=person.pk)
+
+    def show_errors(self, form: Any, exc: ValidationError) -> HttpResponse:
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+        return self.form_invalid(form)
+
+
+class PersonEditView(ScopedViewMixin, PersonCreateView):
+    model = Person
+    form_class = forms.EditPersonForm  # type: ignore[assignment]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.person = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return super().get_form_kwargs() | {"person": self.person}
+
+    def get_initial(self) -> dict[str, Any]:
+        return forms.EditPersonForm.initial_for(self.person)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | {"person": self.person}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            services.update_person(
+                actor=acting_user(self.request), person=self.person, **form.changes()
+            )
+        except ValidationError as exc:
+            return self.show_errors(form, exc)
+        messages.success(self.request, "已保存。")
+        return redirect("people:detail", pk=self.person.pk)
+
+
+class RevealNumberView(ScopedViewMixin, View):
+    """查看完整号码: htmx swaps the masked number for the full one in place."""
+
+    model = Person
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        person = get_object_or_404(self.get_queryset(), pk=pk)
+        field = request.POST.get("field", "")
+        if field not in services.REVEALABLE:
+            return HttpResponseBadRequest("未知字段")
+        try:
+            value = services.reveal_number(
+                actor=acting_user(request), person=person, field=field, request=request
+            )
+        except ValidationError as exc:
+            return HttpResponseBadRequest("；".join(exc.messages))
+        response = render(request, "people/_number.html", {"field": field, "value": value})
+        add_never_cache_headers(response)
+        return response
