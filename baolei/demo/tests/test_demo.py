@@ -100,3 +100,33 @@ def test_screening_round_is_closed_above_ten_percent(demo_city: Any) -> None:
     total = round_summary(round_, User.objects.get(username="city_leader")).total
     assert round_.status == "closed" and total.confirmed == 112 and total.meets_minimum
     assert total.rectified > 90 and total.in_rectification > 0 and total.late >= 1
+
+
+def test_supervision_and_coordination_match_the_report(demo_city: Any) -> None:
+    from django.utils import timezone
+
+    from baolei.coordination.models import Mechanism, Meeting, MeetingKind
+    from baolei.coordination.queries import cadence_warnings
+    from baolei.demo.coordination import build_coordination
+    from baolei.demo.supervision import build_supervision
+    from baolei.supervision.models import LeaderAssignment, SupervisionRound, Team
+    from baolei.supervision.queries import problem_summary, summary_sentence
+
+    today = timezone.localdate()
+    assert build_supervision(today) == 33
+    build_coordination(today)
+    leader = User.objects.get(username="city_leader")
+    sentences = [summary_sentence(row) for row in problem_summary(leader)]
+    assert sentences == [
+        "中央督导组反馈20项共性问题，已完成整改16项（含长期坚持整改9项），其余4项正在整改中",
+        "中央督导组反馈13项个性问题，已完成整改12项（含长期坚持整改6项），其余1项正在整改中",
+    ]
+    assert (
+        LeaderAssignment.objects.count(),
+        Team.objects.count(),
+        SupervisionRound.objects.count(),
+    ) == (8, 8, 6)
+    assert Meeting.objects.filter(kind=MeetingKind.STANDING_COMMITTEE).count() == 4
+    assert Mechanism.objects.count() == 8
+    assert len(cadence_warnings(leader)) == 1
+    assert build_supervision(today) == 0 and build_coordination(today) == 0

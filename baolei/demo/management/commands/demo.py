@@ -7,8 +7,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from baolei.demo.city import DEMO_PASSWORD, build_city
+from baolei.demo.coordination import build_coordination
 from baolei.demo.ledger import build_ledger
 from baolei.demo.screening import build_screening
+from baolei.demo.supervision import build_supervision
 
 
 class Command(BaseCommand):
@@ -25,9 +27,12 @@ class Command(BaseCommand):
         report = build_city()
         items = build_ledger(timezone.localdate())
         confirmed = build_screening(timezone.localdate())
+        problems = build_supervision(timezone.localdate())
+        meetings = build_coordination(timezone.localdate())
         self.stdout.write(
             f"演示城市已就绪：新增区划 {report.regions_created} 个、综治中心 {report.centres_created} 个、"
-            f"单位 {report.agencies_created} 个、台账事项 {items} 条、软弱涣散村党组织 {confirmed} 个。"
+            f"单位 {report.agencies_created} 个、台账事项 {items} 条、软弱涣散村党组织 {confirmed} 个、"
+            f"督导问题 {problems} 项、会议 {meetings} 次。"
         )
         if options["quiet_accounts"]:
             return
