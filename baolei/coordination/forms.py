@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 
 from baolei.accounts.models import Agency
-from baolei.coordination.models import MechanismKind, MechanismStatus, MeetingKind
+from baolei.coordination.models import MechanismKind, MechanismStatus, MeetingKind, Metric
 from baolei.regions.models import Level, Region
 
 
@@ -62,3 +63,68 @@ class MechanismForm(forms.Form):
 class PeriodForm(forms.Form):
     start = forms.DateField(label="起", required=False)
     end = forms.DateField(label="止", required=False)
+
+
+class CadenceForm(forms.Form):
+    kind = forms.ChoiceField(label="会议类型", choices=MeetingKind.choices)
+    region = forms.ModelChoiceField(label="适用区划", queryset=Region.objects.none())
+    every_days = forms.IntegerField(label="至少每隔（天）", min_value=1, max_value=366)
+    since = forms.DateField(label="起算日期")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.visible_to(user).filter(  # type: ignore[attr-defined]
+            level__in=[Level.CITY, Level.COUNTY]
+        )
+
+
+METRIC_NAMES = {label: value for value, label in Metric.choices} | {v: v for v in Metric.values}
+
+
+class SchemeForm(forms.Form):
+    name = forms.CharField(label="方案名称", max_length=200)
+    region = forms.ModelChoiceField(label="范围", queryset=Region.objects.none())
+    starts_on = forms.DateField(label="考核期起")
+    ends_on = forms.DateField(label="考核期止")
+    indicators = forms.CharField(
+        label="指标（每行：名称,分值,计分方式,每次扣分）",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="计分方式：" + "、".join(f"{v}（{label}）" for v, label in Metric.choices),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.visible_to(user).filter(  # type: ignore[attr-defined]
+            level__in=[Level.CITY, Level.COUNTY]
+        )
+
+    def clean_indicators(self) -> list[tuple[str, Decimal, str, Decimal]]:
+        rows = []
+        for number, line in enumerate(self.cleaned_data["indicators"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.replace("，", ",").split(",")]
+            if len(parts) != 4 or parts[2] not in METRIC_NAMES:
+                raise forms.ValidationError(
+                    f"第{number}行应为“名称,分值,计分方式,每次扣分”，计分方式须为列出的一种。"
+                )
+            try:
+                rows.append(
+                    (parts[0], Decimal(parts[1]), METRIC_NAMES[parts[2]], Decimal(parts[3]))
+                )
+            except InvalidOperation:
+                raise forms.ValidationError(f"第{number}行的分值或扣分不是数字。") from None
+        if not rows:
+            raise forms.ValidationError("至少需要一个指标。")
+        return rows
+
+
+class ManualScoreForm(forms.Form):
+    indicator = forms.IntegerField(widget=forms.HiddenInput)
+    county = forms.ModelChoiceField(label="县(区)", queryset=Region.objects.none())
+    score = forms.DecimalField(label="得分", max_digits=6, decimal_places=2)
+    reason = forms.CharField(label="评分理由")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = Region.objects.visible_to(user).filter(level=Level.COUNTY)  # type: ignore[attr-defined]

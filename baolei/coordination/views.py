@@ -164,6 +164,7 @@ class SchemeDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         context["results"] = queries.assess(self.object, self.request.user)
         context["indicators"] = list(self.object.indicators.all())
+        context["score_form"] = forms.ManualScoreForm(user=self.request.user)
         return context
 
 
@@ -184,3 +185,56 @@ class BulletinView(SchemeDetailView):
             result.overdue = [i for i in overdue if i.region.code.startswith(result.county.prefix)]
         context["today"] = timezone.localdate()
         return context
+
+
+class CadenceCreateView(MeetingCreateView):
+    form_class = forms.CadenceForm  # type: ignore[assignment]
+    extra_context = {"heading": "设定会议频次要求"}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            services.require_cadence(actor=acting_user(self.request), **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, "已设定会议频次要求。")
+        return redirect("coordination:meetings")
+
+
+class SchemeCreateView(MeetingCreateView):
+    form_class = forms.SchemeForm  # type: ignore[assignment]
+    extra_context = {"heading": "制定考核方案"}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            scheme = services.create_scheme(actor=acting_user(self.request), **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        return redirect("coordination:scheme", pk=scheme.pk)
+
+
+class ManualScoreView(ScopedViewMixin, View):
+    model = AssessmentScheme
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        scheme = get_object_or_404(self.get_queryset(), pk=pk)
+        form = forms.ManualScoreForm(request.POST, user=request.user)
+        indicator = scheme.indicators.filter(pk=request.POST.get("indicator")).first()
+        if not form.is_valid() or indicator is None:
+            messages.error(request, "请选择县(区)并填写得分和评分理由。")
+            return redirect("coordination:scheme", pk=pk)
+        data = form.cleaned_data
+        try:
+            services.score_by_hand(
+                actor=acting_user(request),
+                indicator=indicator,
+                county=data["county"],
+                score=data["score"],
+                reason=data["reason"],
+            )
+            messages.success(request, "已评分。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect("coordination:scheme", pk=pk)

@@ -50,6 +50,12 @@ class PlanDetailView(ScopedDetailView):
         user = self.request.user
         plan = self.object
         context.update(
+            forms={
+                "assign": forms.AssignmentForm(plan=plan),
+                "team": forms.TeamForm(plan=plan),
+                "round": forms.RoundForm(plan=plan),
+                "lagging": forms.LaggingForm(plan=plan, initial={"on": timezone.localdate()}),
+            },
             assignments=LeaderAssignment.objects.visible_to(user)
             .filter(plan=plan)
             .select_related("county"),
@@ -209,3 +215,55 @@ class ProblemImportView(FormView):
             return self.render_to_response(self.get_context_data(form=form, report=report))
         messages.success(self.request, f"已导入 {report.created} 个问题。")
         return redirect("supervision:problems")
+
+
+class PlanCreateView(FormView):
+    scope_exempt = "表单只列出 visible_to(user) 中的区划，create_plan 再次核对范围"
+    template_name = "supervision/form.html"
+    form_class = forms.PlanForm
+    extra_context = {"heading": "制定督导方案"}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            plan = services.create_plan(actor=acting_user(self.request), **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        return redirect("supervision:plan", pk=plan.pk)
+
+
+PLAN_ACTIONS: dict[str, tuple[Any, Any]] = {
+    "assign": (forms.AssignmentForm, services.assign_leader),
+    "team": (forms.TeamForm, services.create_team),
+    "round": (forms.RoundForm, services.create_round),
+    "lagging": (forms.LaggingForm, services.designate_lagging),
+}
+
+
+class PlanActionView(ScopedViewMixin, View):
+    """POST-only additions to a plan; each calls one service."""
+
+    model = SupervisionPlan
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        plan = get_object_or_404(self.get_queryset(), pk=pk)
+        if action not in PLAN_ACTIONS:
+            messages.error(request, "未知操作。")
+            return redirect("supervision:plan", pk=pk)
+        form_class, service = PLAN_ACTIONS[action]
+        form = form_class(request.POST, plan=plan)
+        if not form.is_valid():
+            for name, errors in form.errors.items():
+                label = form.fields[name].label if name in form.fields else ""
+                messages.error(request, f"{label}：{'；'.join(str(e) for e in errors)}")
+            return redirect("supervision:plan", pk=pk)
+        try:
+            service(actor=acting_user(request), plan=plan, **form.cleaned_data)
+            messages.success(request, "已保存。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect("supervision:plan", pk=pk)

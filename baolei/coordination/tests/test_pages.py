@@ -81,3 +81,45 @@ def test_scheme_page_shows_calculations_and_bulletin_lists_overdue(world: Any, c
     )
     scores = client.get(f"/api/v1/coordination/assessments/{scheme.pk}/scores/").json()
     assert [(r["name"], r["total"]) for r in scores] == [("甲县", "5.00")]
+
+
+def test_scheme_and_manual_score_through_pages(world: Any, client: Any) -> None:
+    office = make_user(
+        "city_office_reviewer", world.agencies["city_office"], Role.CLERK, Role.REVIEWER
+    )
+    client.force_login(office)
+    bad = client.post(
+        "/coordination/assessment/new/",
+        {
+            "name": "考核",
+            "region": world.city.pk,
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "indicators": "工作创新,5,凭感觉,0",
+        },
+    ).content.decode()
+    assert "第1行应为" in bad
+    response = client.post(
+        "/coordination/assessment/new/",
+        {
+            "name": "考核",
+            "region": world.city.pk,
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "indicators": "工作创新,5,人工评分,0\n逾期事项，5，overdue_items，0.25",
+        },
+    )
+    scheme_url = response["Location"]
+    from baolei.coordination.models import Indicator
+
+    manual = Indicator.objects.get(metric=Metric.MANUAL)
+    client.post(
+        scheme_url + "score/",
+        {"indicator": manual.pk, "county": world.county_a.pk, "score": "9", "reason": "超出分值"},
+    )
+    client.post(
+        scheme_url + "score/",
+        {"indicator": manual.pk, "county": world.county_a.pk, "score": "4", "reason": "机制创新"},
+    )
+    page = client.get(scheme_url).content.decode()
+    assert "得分应在 0 到 5.00 之间" in page and "人工评分：机制创新" in page

@@ -124,3 +124,56 @@ def test_create_page_says_what_is_wrong(world: Any, client: Any) -> None:
         == 302
     )
     assert Problem.objects.get(number="S09").deadline == date(2026, 12, 31)
+
+
+def test_plan_is_built_through_its_pages(world: Any, client: Any) -> None:
+    office = make_user("city_office_clerk", world.agencies["city_office"], Role.CLERK)
+    client.force_login(office)
+    response = client.post(
+        "/supervision/plans/new/",
+        {
+            "title": "某市督导工作方案",
+            "region": world.city.pk,
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+        },
+    )
+    plan_url = response["Location"]
+    client.post(plan_url + "assign/", {"leader": "韩立明", "county": world.county_a.pk})
+    client.post(
+        plan_url + "team/",
+        {
+            "name": "第一督导组",
+            "leader": "卫正华",
+            "members": "甲、乙，丙",
+            "counties": [world.county_a.pk],
+        },
+    )
+    from baolei.supervision.models import Team
+
+    team = Team.objects.get(name="第一督导组")
+    assert team.members == ["甲", "乙", "丙"]
+    client.post(
+        plan_url + "round/",
+        {
+            "number": 1,
+            "starts_on": "2026-03-01",
+            "ends_on": "2026-02-01",
+            "teams": [team.pk],
+            "counties": [world.county_a.pk],
+        },
+    )
+    page = client.get(plan_url).content.decode()
+    assert "结束日期不能早于开始日期" in page and "韩立明" in page
+    client.post(
+        plan_url + "lagging/",
+        {
+            "county": world.county_b.pk,
+            "on": "2026-04-01",
+            "reason": "滞后",
+            "remediation_plan": "整改提升方案",
+        },
+    )
+    assert (
+        "乙县" in client.get(plan_url).content.decode()
+    )  # county B is in the city plan: office sees it
