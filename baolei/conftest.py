@@ -114,6 +114,7 @@ def world(db: Any) -> World:
     add_screening_rows(w)
     add_supervision_rows(w)
     add_coordination_rows(w)
+    add_case_rows(w)
     return w
 
 
@@ -229,6 +230,18 @@ def add_coordination_rows(w: World) -> None:
     w.outsider_rows[co.AssessmentScheme] = co.AssessmentScheme.objects.create(
         name="乙县考核", region=w.county_b, starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
     )
+
+
+def add_case_rows(w: World) -> None:
+    """A county-B case, for the scoping tests."""
+    from baolei.cases.models import Case, Stage, StageEvent
+
+    police = Agency.objects.create(name="乙县公安局", kind=AgencyKind.POLICE, region=w.county_b)
+    case = Case.objects.create(number="乙公刑〔2026〕1号", name="乙县某恶势力案", kind="evil_force",
+                               region=w.village_b, lead_agency=police, opened_on=date(2026, 2, 1))
+    StageEvent.objects.create(case=case, stage=Stage.FILED, on=date(2026, 2, 1), agency=police,
+                              recorded_by=w.users["b_clerk"])
+    w.outsider_rows[Case] = case
 
 
 @pytest.fixture(autouse=True)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "baolei.screening",
     "baolei.supervision",
     "baolei.coordination",
+    "baolei.cases",
     "baolei.web",
     "baolei.demo",
 ]

@@ -2,6 +2,7 @@ from rest_framework import routers
 from rest_framework.routers import DefaultRouter
 
 from baolei.accounts.api import AgencyViewSet, UserViewSet
+from baolei.cases.api import CaseViewSet
 from baolei.coordination import api as coordination
 from baolei.ledger.api import LedgerItemViewSet
 from baolei.people.api import PersonViewSet
@@ -35,6 +36,7 @@ router.register("supervision/teams", supervision.TeamViewSet, basename="supervis
 router.register("supervision/rounds", supervision.RoundViewSet, basename="supervision-round")
 router.register("supervision/lagging", supervision.LaggingViewSet, basename="supervision-lagging")
 router.register("supervision/problems", supervision.ProblemViewSet, basename="supervision-problem")
+router.register("cases", CaseViewSet, basename="case")
 router.register("coordination/meetings", coordination.MeetingViewSet, basename="meeting")
 router.register("coordination/mechanisms", coordination.MechanismViewSet, basename="mechanism")
 router.register("coordination/assessments", coordination.SchemeViewSet, basename="assessment")

@@ -24,6 +24,7 @@ NAVIGATION = [
     NavItem("整改台账", "ledger:list"),
     NavItem("我的预警", "ledger:warnings"),
     NavItem("软弱涣散排查", "screening:rounds"),
+    NavItem("案件", "cases:list"),
     NavItem("专项督导", "supervision:plans"),
     NavItem("问题清单", "supervision:problems"),
     NavItem("会议", "coordination:meetings"),

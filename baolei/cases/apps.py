@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "baolei.cases"
+    label = "cases"
+    verbose_name = "涉黑涉恶案件"

@@ -1,0 +1,89 @@
+"""Case statistics for any period and as of any date, in the user's scope."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+
+from baolei.cases.models import (
+    Asset,
+    Case,
+    CaseKind,
+    Characterisation,
+    Stage,
+    StageEvent,
+    SuspectEvent,
+    SuspectStatus,
+)
+
+
+def with_current_stage(rows: QuerySet[Case], as_of: date | None = None) -> QuerySet[Case]:
+    """Annotate ``stage`` and ``stage_on``: the latest event (on or before ``as_of``)."""
+    events = StageEvent.objects.filter(case=OuterRef("pk"))
+    if as_of is not None:
+        events = events.filter(on__lte=as_of)
+    latest = events.order_by("-on", "-recorded_at")
+    return rows.annotate(
+        stage=Subquery(latest.values("stage")[:1]), stage_on=Subquery(latest.values("on")[:1])
+    )
+
+
+def assets_held(user: Any, on: date) -> Decimal:
+    """Value sealed, seized or frozen on or before ``on`` and not disposed of by then."""
+    cases = Case.objects.visible_to(user)
+    held = Asset.objects.filter(case__in=cases, on__lte=on).filter(
+        Q(disposed_on__isnull=True) | Q(disposed_on__gt=on)
+    )
+    return held.aggregate(total=Sum("value"))["total"] or Decimal("0.00")
+
+
+def events_by(user: Any, stage: Stage, start: date, end: date, field: str) -> dict[str, int]:
+    rows = (
+        StageEvent.objects.filter(
+            case__in=Case.objects.visible_to(user), stage=stage, on__gte=start, on__lte=end
+        )
+        .values(field)
+        .annotate(n=Count("case", distinct=True))
+    )
+    return {row[field]: row["n"] for row in rows}
+
+
+def statistics(user: Any, start: date, end: date) -> dict[str, Any]:
+    """The seed's chain of figures: events dated within [start, end]; assets held at both ends."""
+    filed = events_by(user, Stage.FILED, start, end, "case__kind")
+    prosecuted = events_by(user, Stage.PROSECUTED, start, end, "characterisation")
+    first = events_by(user, Stage.FIRST_INSTANCE, start, end, "characterisation")
+    second = events_by(user, Stage.SECOND_INSTANCE, start, end, "characterisation")
+    caught = (
+        SuspectEvent.objects.filter(
+            suspect__case__in=Case.objects.visible_to(user),
+            status=SuspectStatus.CAUGHT,
+            on__gte=start,
+            on__lte=end,
+        )
+        .values("suspect")
+        .distinct()
+        .count()
+    )
+    held_from, held_to = assets_held(user, start), assets_held(user, end)
+    kinds = CaseKind.values
+    recognised = [c for c in Characterisation.values if c != Characterisation.NONE]
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "police": {"filed": {k: filed.get(k, 0) for k in kinds}, "suspects_caught": caught},
+        "procuratorate": {"prosecuted": {k: prosecuted.get(k, 0) for k in Characterisation.values}},
+        "courts": {
+            "first_instance_recognised": {k: first.get(k, 0) for k in recognised},
+            "first_instance_not_recognised": first.get(Characterisation.NONE, 0),
+            "second_instance_concluded": {k: second.get(k, 0) for k in recognised},
+        },
+        "assets": {
+            "held_at_from": str(held_from),
+            "held_at_to": str(held_to),
+            "change": str(held_to - held_from),
+        },
+    }

@@ -1,0 +1,243 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+
+import django_filters
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView, View
+
+from baolei.cases import forms, queries, services
+from baolei.cases.models import CHARACTERISED, Case, CaseKind, Characterisation, Stage
+from baolei.regions.models import Region
+from baolei.web.exports import Column
+from baolei.web.history import history_rows
+from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="编号或名称", method="search")
+    kind = django_filters.ChoiceFilter(
+        label="案件类型", choices=CaseKind.choices, empty_label="全部类型"
+    )
+    stage = django_filters.ChoiceFilter(
+        label="当前阶段", choices=Stage.choices, empty_label="全部阶段"
+    )
+    within = django_filters.CharFilter(label="区划代码", method="filter_within")
+    opened_from = django_filters.DateFilter(
+        label="立案日期起", field_name="opened_on", lookup_expr="gte"
+    )
+    opened_to = django_filters.DateFilter(
+        label="立案日期止", field_name="opened_on", lookup_expr="lte"
+    )
+
+    class Meta:
+        model = Case
+        fields = ["q", "kind", "stage", "within", "opened_from", "opened_to"]
+
+    def search(self, rows: QuerySet, name: str, value: str) -> QuerySet:
+        return rows.filter(number__contains=value) | rows.filter(name__contains=value)
+
+    def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
+        region = Region.objects.filter(code=value).first()
+        return rows.filter(region__code__startswith=region.prefix) if region else rows.none()
+
+
+class CaseListView(ScopedListView):
+    model = Case
+    template_name = "cases/case_list.html"
+    filterset_class = CaseFilter
+    sort_fields: ClassVar[dict[str, str]] = {
+        "opened": "opened_on",
+        "number": "number",
+        "kind": "kind",
+    }
+    default_sort = "-opened"
+    export_title = "涉黑涉恶案件台账"
+    export_columns: ClassVar[list[Column]] = [
+        Column("案件编号", lambda c: c.number, 20),
+        Column("案件名称", lambda c: c.name, 30),
+        Column("案件类型", lambda c: c.get_kind_display(), 16),
+        Column("案发区划", lambda c: c.region.name, 14),
+        Column("主办公安机关", lambda c: c.lead_agency.name, 18),
+        Column("立案日期", lambda c: c.opened_on, 12),
+        Column("当前阶段", lambda c: Stage(c.stage).label if c.stage else "", 14),
+        Column("犯罪嫌疑人", lambda c: c.suspect_count, 10),
+        Column("查扣冻结财产（元）", lambda c: float(c.asset_total or 0), 18),
+    ]
+
+    def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        rows = rows.select_related("region", "lead_agency").annotate(
+            suspect_count=Count("suspects", distinct=True), asset_total=Sum("assets__value")
+        )
+        return queries.with_current_stage(rows)
+
+
+def timeline(case: Case) -> list[dict[str, Any]]:
+    """Events in order, each noting a change of characterisation from the one before."""
+    rows, previous = [], ""
+    for event in case.events.select_related("agency", "recorded_by"):
+        change = ""
+        if event.stage in CHARACTERISED:
+            if previous and event.characterisation != previous:
+                change = (
+                    f"定性由“{Characterisation(previous).label}”变为“"
+                    f"{Characterisation(event.characterisation).label}”"
+                )
+            previous = event.characterisation
+        rows.append({"event": event, "change": change})
+    return rows
+
+
+class CaseDetailView(ScopedDetailView):
+    """The whole case: timeline, people, assets, consultations, interventions, supervision, history."""
+
+    model = Case
+    template_name = "cases/case_detail.html"
+    context_object_name = "case"
+
+    def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        return rows.select_related("region", "lead_agency")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        case, user = self.object, self.request.user
+        today = timezone.localdate()
+        context.update(
+            timeline=timeline(case),
+            suspects=case.suspects.select_related("person").prefetch_related("events"),
+            assets=case.assets.all(),
+            consultations=case.consultations.prefetch_related("agencies", "follow_ups"),
+            interventions=case.interventions.all(),
+            supervisions=case.supervisions.all(),
+            history_rows=history_rows(case),
+            forms={
+                "stage": forms.StageForm(initial={"on": today}),
+                "suspect": forms.SuspectForm(user=user),
+                "asset": forms.AssetForm(initial={"on": today}),
+                "consultation": forms.ConsultationForm(user=user, initial={"on": today}),
+                "intervention": forms.InterventionForm(initial={"on": today}),
+                "supervision": forms.SupervisionForm(initial={"on": today}),
+            },
+            status_form=forms.SuspectStatusForm(initial={"on": today}),
+            dispose_form=forms.DisposeForm(initial={"on": today}),
+        )
+        return context
+
+
+class CaseCreateView(FormView):
+    scope_exempt = "表单只列出 visible_to(user) 中的区划与公安机关，open_case 再次核对范围"
+    template_name = "cases/case_form.html"
+    form_class = forms.CaseForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            case = services.open_case(actor=acting_user(self.request), **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, f"已立案登记 {case.number}。")
+        return redirect("cases:detail", pk=case.pk)
+
+
+class CaseActionView(ScopedViewMixin, View):
+    """POST-only additions to a case; each calls one service."""
+
+    model = Case
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        case = get_object_or_404(self.get_queryset(), pk=pk)
+        actor = acting_user(request)
+        handlers = {
+            "stage": (
+                forms.StageForm,
+                lambda d: services.record_stage(actor=actor, case=case, **d),
+            ),
+            "suspect": (
+                forms.SuspectForm,
+                lambda d: services.add_suspect(actor=actor, case=case, **d),
+            ),
+            "status": (
+                forms.SuspectStatusForm,
+                lambda d: services.record_suspect_status(
+                    actor=actor, suspect=get_object_or_404(case.suspects, pk=d.pop("suspect")), **d
+                ),
+            ),
+            "asset": (
+                forms.AssetForm,
+                lambda d: services.record_asset(actor=actor, case=case, **d),
+            ),
+            "dispose": (
+                forms.DisposeForm,
+                lambda d: services.dispose_asset(
+                    actor=actor, asset=get_object_or_404(case.assets, pk=d.pop("asset")), **d
+                ),
+            ),
+            "consultation": (
+                forms.ConsultationForm,
+                lambda d: services.record_consultation(actor=actor, case=case, **d),
+            ),
+            "intervention": (
+                forms.InterventionForm,
+                lambda d: services.record_intervention(actor=actor, case=case, **d),
+            ),
+            "supervision": (
+                forms.SupervisionForm,
+                lambda d: services.record_supervision(actor=actor, case=case, **d),
+            ),
+        }
+        if action not in handlers:
+            raise Http404("未知操作")
+        form_class, handle = handlers[action]
+        kwargs = (
+            {"user": request.user}
+            if form_class in (forms.SuspectForm, forms.ConsultationForm)
+            else {}
+        )
+        form = form_class(request.POST, **kwargs)
+        if not form.is_valid():
+            for name, errors in form.errors.items():
+                label = form.fields[name].label if name in form.fields else ""
+                messages.error(request, f"{label}：{'；'.join(str(e) for e in errors)}")
+            return redirect("cases:detail", pk=pk)
+        try:
+            handle(dict(form.cleaned_data))
+            messages.success(request, "已登记。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect("cases:detail", pk=pk)
+
+
+class StatisticsView(TemplateView):
+    """The seed's figures for any period and as of any date, in the user's scope."""
+
+    scope_exempt = "只通过 Case.objects.visible_to(user) 统计"
+    template_name = "cases/statistics.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        try:
+            start = date.fromisoformat(self.request.GET.get("from") or f"{today.year}-01-01")
+            end = date.fromisoformat(self.request.GET.get("to") or today.isoformat())
+        except ValueError:
+            start, end = date(today.year, 1, 1), today
+            messages.error(self.request, "日期格式应为 YYYY-MM-DD，已显示本年度。")
+        if end < start:
+            start, end = end, start
+        context["stats"] = queries.statistics(self.request.user, start, end)
+        context["kinds"] = dict(CaseKind.choices) | dict(Characterisation.choices)
+        return context
