@@ -130,3 +130,25 @@ def test_supervision_and_coordination_match_the_report(demo_city: Any) -> None:
     assert Mechanism.objects.count() == 8
     assert len(cadence_warnings(leader)) == 1
     assert build_supervision(today) == 0 and build_coordination(today) == 0
+
+
+def test_cases_give_the_report_figures(demo_city: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from baolei.cases.queries import statistics
+    from baolei.demo.cases import build_cases
+
+    today = timezone.localdate()
+    assert build_cases(today) == 18
+    figures = statistics(
+        User.objects.get(username="city_leader"), today - timedelta(days=300), today
+    )
+    assert figures["police"]["filed"]["gang"] == 6 and figures["police"]["suspects_caught"] == 132
+    assert figures["courts"]["first_instance_recognised"]["gang"] == 5
+    assert (figures["assets"]["held_at_from"], figures["assets"]["held_at_to"]) == (
+        "5800000.00",
+        "360000000.00",
+    )
+    assert build_cases(today) == 0
