@@ -37,7 +37,8 @@ def assets_held(user: Any, on: date) -> Decimal:
     held = Asset.objects.filter(case__in=cases, on__lte=on).filter(
         Q(disposed_on__isnull=True) | Q(disposed_on__gt=on)
     )
-    return held.aggregate(total=Sum("value"))["total"] or Decimal("0.00")
+    total = held.aggregate(total=Sum("value"))["total"] or Decimal(0)
+    return Decimal(total).quantize(Decimal("0.01"))
 
 
 def events_by(user: Any, stage: Stage, start: date, end: date, field: str) -> dict[str, int]:
