@@ -9,6 +9,12 @@ from django.db.models import Model
 KINDS = {"+": "创建", "~": "修改", "-": "删除"}
 
 
+def readable(field: Any, value: Any) -> Any:
+    """A stored choice value shown as its Chinese label (未启动, not not_started)."""
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    return choices.get(value, value)
+
+
 def history_rows(record: Model, limit: int = 20) -> list[dict[str, Any]]:
     entries = list(record.history.select_related("history_user")[: limit + 1])  # type: ignore[attr-defined]
     rows: list[dict[str, Any]] = []
@@ -23,8 +29,8 @@ def history_rows(record: Model, limit: int = 20) -> list[dict[str, Any]]:
                 changes.append(
                     {
                         "field": getattr(field, "verbose_name", change.field),
-                        "old": change.old,
-                        "new": change.new,
+                        "old": readable(field, change.old),
+                        "new": readable(field, change.new),
                     }
                 )
         rows.append(

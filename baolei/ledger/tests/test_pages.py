@@ -200,3 +200,11 @@ def test_import_with_one_bad_row_changes_nothing_and_names_it(world: Any, client
         assert message in page
     assert "<td>5</td>" in page  # the bad row is row 5 of the sheet
     assert not LedgerItem.objects.filter(key__startswith="JX-").exists()
+
+
+def test_history_shows_choice_labels(world: Any, client: Any) -> None:
+    item = make_item(world)
+    client.force_login(world.a_clerk)
+    client.post(f"/ledger/{item.pk}/progress/", {"on": "2026-11-26", "text": "推进"})
+    page = client.get(f"/ledger/{item.pk}/").content.decode()
+    assert "整改状态：未启动 → 整改中" in page
