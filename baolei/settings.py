@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "baolei.supervision",
     "baolei.coordination",
     "baolei.cases",
+    "baolei.clues",
     "baolei.web",
     "baolei.demo",
 ]
@@ -201,6 +202,11 @@ LEDGER_STALE_DAYS = config.env_int("LEDGER_STALE_DAYS", 14, minimum=1)
 # A long-term (长期坚持) item is reviewed again within this many days of acceptance.
 LEDGER_LONG_TERM_REVIEW_DAYS = config.env_int("LEDGER_LONG_TERM_REVIEW_DAYS", 90, minimum=1)
 EVIDENCE_MAX_MB = config.env_int("EVIDENCE_MAX_MB", 20, minimum=1)
+# Clues: days to conclude (calendar days), and per referral the working days to
+# acknowledge (签收) and to feed back (反馈).
+CLUE_DAYS_TO_CONCLUDE = config.env_int("CLUE_DAYS_TO_CONCLUDE", 30, minimum=1)
+REFERRAL_ACK_WORKING_DAYS = config.env_int("REFERRAL_ACK_WORKING_DAYS", 3, minimum=1)
+REFERRAL_FEEDBACK_WORKING_DAYS = config.env_int("REFERRAL_FEEDBACK_WORKING_DAYS", 20, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = (EVIDENCE_MAX_MB + 1) * 1024 * 1024
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("supervision/", include("baolei.supervision.urls")),
     path("coordination/", include("baolei.coordination.urls")),
     path("cases/", include("baolei.cases.urls")),
+    path("clues/", include("baolei.clues.urls")),
     path("api/v1/", include("baolei.web.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from baolei.accounts.api import AgencyViewSet, UserViewSet
 from baolei.cases.api import CaseViewSet
+from baolei.clues.api import ClueViewSet, ReferralViewSet
 from baolei.coordination import api as coordination
 from baolei.ledger.api import LedgerItemViewSet
 from baolei.people.api import PersonViewSet
@@ -37,6 +38,8 @@ router.register("supervision/rounds", supervision.RoundViewSet, basename="superv
 router.register("supervision/lagging", supervision.LaggingViewSet, basename="supervision-lagging")
 router.register("supervision/problems", supervision.ProblemViewSet, basename="supervision-problem")
 router.register("cases", CaseViewSet, basename="case")
+router.register("clues/referrals", ReferralViewSet, basename="referral")
+router.register("clues", ClueViewSet, basename="clue")
 router.register("coordination/meetings", coordination.MeetingViewSet, basename="meeting")
 router.register("coordination/mechanisms", coordination.MechanismViewSet, basename="mechanism")
 router.register("coordination/assessments", coordination.SchemeViewSet, basename="assessment")

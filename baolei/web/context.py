@@ -24,6 +24,8 @@ NAVIGATION = [
     NavItem("整改台账", "ledger:list"),
     NavItem("我的预警", "ledger:warnings"),
     NavItem("软弱涣散排查", "screening:rounds"),
+    NavItem("问题线索", "clues:list"),
+    NavItem("线索移送", "clues:referrals"),
     NavItem("案件", "cases:list"),
     NavItem("专项督导", "supervision:plans"),
     NavItem("问题清单", "supervision:problems"),
