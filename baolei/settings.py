@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "baolei.coordination",
     "baolei.cases",
     "baolei.clues",
+    "baolei.cadres",
     "baolei.web",
     "baolei.demo",
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("coordination/", include("baolei.coordination.urls")),
     path("cases/", include("baolei.cases.urls")),
     path("clues/", include("baolei.clues.urls")),
+    path("cadres/", include("baolei.cadres.urls")),
     path("api/v1/", include("baolei.web.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),

@@ -2,6 +2,7 @@ from rest_framework import routers
 from rest_framework.routers import DefaultRouter
 
 from baolei.accounts.api import AgencyViewSet, UserViewSet
+from baolei.cadres import api as cadres
 from baolei.cases.api import CaseViewSet
 from baolei.clues.api import ClueViewSet, ReferralViewSet
 from baolei.coordination import api as coordination
@@ -43,6 +44,15 @@ router.register("clues", ClueViewSet, basename="clue")
 router.register("coordination/meetings", coordination.MeetingViewSet, basename="meeting")
 router.register("coordination/mechanisms", coordination.MechanismViewSet, basename="mechanism")
 router.register("coordination/assessments", coordination.SchemeViewSet, basename="assessment")
+router.register("cadres/appointments", cadres.AppointmentViewSet, basename="cadre-appointment")
+router.register("cadres/campaigns", cadres.CampaignViewSet, basename="cadre-campaign")
+router.register("cadres/evaluations", cadres.EvaluationViewSet, basename="cadre-evaluation")
+router.register("cadres/adjustments", cadres.AdjustmentViewSet, basename="cadre-adjustment")
+router.register("cadres/enrolments", cadres.EnrolmentViewSet, basename="cadre-enrolment")
+router.register("cadres/training-bases", cadres.TrainingBaseViewSet, basename="training-base")
+router.register(
+    "cadres/training-sessions", cadres.TrainingSessionViewSet, basename="training-session"
+)
 
 app_name = "api"
 urlpatterns = router.urls

@@ -27,6 +27,7 @@ NAVIGATION = [
     NavItem("问题线索", "clues:list"),
     NavItem("线索移送", "clues:referrals"),
     NavItem("案件", "cases:list"),
+    NavItem("村干部", "cadres:list"),
     NavItem("专项督导", "supervision:plans"),
     NavItem("问题清单", "supervision:problems"),
     NavItem("会议", "coordination:meetings"),
