@@ -152,3 +152,46 @@ def test_cases_give_the_report_figures(demo_city: Any) -> None:
         "360000000.00",
     )
     assert build_cases(today) == 0
+
+
+def test_cadre_roster_for_every_village_with_evaluation_adjustments_and_training(
+    demo_city: Any,
+) -> None:
+    from django.utils import timezone
+
+    from baolei.cadres.models import (
+        Adjustment,
+        Appointment,
+        EvaluationCampaign,
+        TrainingBase,
+        TrainingSession,
+    )
+    from baolei.cadres.queries import adjustment_summary, campaign_coverage, in_office
+    from baolei.demo.cadres import build_cadres
+    from baolei.people.idnumber import validate
+
+    today = timezone.localdate()
+    assert build_cadres(today) > 0
+    villages = Region.objects.filter(
+        level__in=[Level.VILLAGE, Level.COMMUNITY, Level.NEW_COMMUNITY]
+    )
+    staffed = set(in_office(Appointment.objects.all(), today).values_list("region", flat=True))
+    assert set(villages.values_list("pk", flat=True)) - staffed == set()
+    leader = User.objects.get(username="city_leader")
+    total, counties = campaign_coverage(EvaluationCampaign.objects.get(), leader)
+    assert len(counties) == 8 and 0.9 < total.evaluated / total.secretaries < 1
+    executed = Adjustment.objects.filter(executed_on__isnull=False)
+    assert executed.count() >= 10 and executed.filter(successor__isnull=True).exists()
+    assert Adjustment.objects.filter(decision="").exists()
+    summary = adjustment_summary(leader, today.replace(year=today.year - 1), today)
+    assert summary["total"] == executed.count()
+    assert TrainingBase.objects.count() == 8 and TrainingSession.objects.count() == 24
+    person = Appointment.objects.select_related("person").first().person  # type: ignore[union-attr]
+    from baolei.people import crypto
+    from baolei.people.models import ID_COLUMN
+
+    number = crypto.decrypt(person.id_number_encrypted, column=ID_COLUMN)
+    assert number.startswith("5299") and validate(number) == number
+    before = (Appointment.objects.count(), Adjustment.objects.count())
+    assert build_cadres(today) == 0
+    assert (Appointment.objects.count(), Adjustment.objects.count()) == before

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from baolei.demo.cadres import build_cadres
 from baolei.demo.cases import build_cases
 from baolei.demo.city import DEMO_PASSWORD, build_city
 from baolei.demo.coordination import build_coordination
@@ -31,11 +32,13 @@ class Command(BaseCommand):
         problems = build_supervision(timezone.localdate())
         meetings = build_coordination(timezone.localdate())
         cases = build_cases(timezone.localdate())
+        cadres = build_cadres(timezone.localdate())
         self.stdout.write(
             f"演示城市已就绪：新增区划 {report.regions_created} 个、综治中心 {report.centres_created} 个、"
             f"单位 {report.agencies_created} 个、台账事项 {items} 条、软弱涣散村党组织 {confirmed} 个、"
             f"督导问题 {problems} 项、会议 {meetings} 次、案件 {cases} 件。"
         )
+        self.stdout.write(f"村干部队伍：新增任职 {cadres} 条。")
         if options["quiet_accounts"]:
             return
         self.stdout.write(f"\n演示账户（初始密码均为 {DEMO_PASSWORD}）：")
