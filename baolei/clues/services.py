@@ -110,10 +110,9 @@ def register_clue(
     if not summary.strip():
         raise ValidationError({"summary": "请填写问题线索摘要。"})
     handler_agency = handling_agency or agency
-    if (
-        handler_agency.kind not in HANDLERS[Category(category)]
-        and handler_agency.kind != AgencyKind.CAMPAIGN_OFFICE
-    ):
+    # A clue may arrive at an agency that cannot handle it (it will refer it on); naming
+    # another agency as the handler, though, must respect who handles what.
+    if handler_agency.pk != agency.pk and handler_agency.kind not in HANDLERS[Category(category)]:
         raise ValidationError(
             {
                 "handling_agency": f"{handler_agency.name}不能承办“{Category(category).label}”类线索。"

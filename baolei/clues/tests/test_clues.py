@@ -105,32 +105,25 @@ def test_umbrella_clue_is_invisible_to_a_police_clerk(world: Any, people: Any, c
 def test_referral_rules_and_late_feedback_at_the_boundary(world: Any, people: Any) -> None:
     seed_from_package()
     police, discipline = people["police"], people["discipline"]
-    clue = register(
-        police,
-        world,
-        category="umbrella",
-        summary="派出所民警为村霸通风报信",
-        handling_agency=world.agencies["a_office"],
-    )
-    office_clerk = make_user("a_office_clerk2", world.agencies["a_office"], Role.CLERK)
+    clue = register(police, world, category="umbrella", summary="派出所民警为村霸通风报信")
     with pytest.raises(ValidationError, match="不能移送给本单位"):
         services.refer(
-            actor=office_clerk,
-            clue=clue,
-            to_agency=world.agencies["a_office"],
-            on=date(2026, 3, 2),
-            reason="x",
-        )
-    with pytest.raises(ValidationError, match="不能承办"):
-        services.refer(
-            actor=office_clerk,
+            actor=police,
             clue=clue,
             to_agency=world.agencies["a_police"],
             on=date(2026, 3, 2),
             reason="x",
         )
+    with pytest.raises(ValidationError, match="不能承办"):
+        services.refer(
+            actor=police,
+            clue=clue,
+            to_agency=world.agencies["a_office"],
+            on=date(2026, 3, 2),
+            reason="x",
+        )
     referral = services.refer(
-        actor=office_clerk,
+        actor=police,
         clue=clue,
         to_agency=people["discipline_agency"],
         on=date(2026, 3, 2),
@@ -145,13 +138,11 @@ def test_referral_rules_and_late_feedback_at_the_boundary(world: Any, people: An
         actor=discipline, referral=referral, on=date(2026, 3, 30), feedback="已立案审查"
     )
     summary = queries.referral_summary(world.city_leader, date(2026, 3, 1), date(2026, 3, 31))
-    way = summary["directions"]["other"]
+    way = summary["directions"]["to_discipline"]
     assert (way["ack_on_time"], way["feedback_on_time"], way["feedback_late"]) == (1, 1, 0)
     late = services.refer(
-        actor=office_clerk,
-        clue=register(
-            police, world, category="umbrella", handling_agency=world.agencies["a_office"]
-        ),
+        actor=police,
+        clue=register(police, world, category="umbrella"),
         to_agency=people["discipline_agency"],
         on=date(2026, 3, 2),
         reason="再次移送",
@@ -162,7 +153,7 @@ def test_referral_rules_and_late_feedback_at_the_boundary(world: Any, people: An
     )
     way = queries.referral_summary(world.city_leader, date(2026, 3, 1), date(2026, 3, 31))[
         "directions"
-    ]["other"]
+    ]["to_discipline"]
     assert (way["ack_late"], way["feedback_late"]) == (1, 1)
 
 
@@ -189,3 +180,29 @@ def test_two_registrations_at_once_get_consecutive_numbers(world: Any, people: A
         t.join()
     assert errors == []
     assert sorted(Clue.objects.filter(year=2026).values_list("sequence", flat=True)) == [1, 2]
+
+
+def test_summary_api_counts_each_way(world: Any, people: Any, client: Any) -> None:
+    seed_from_package()
+    police, discipline = people["police"], people["discipline"]
+    referral = services.refer(
+        actor=police,
+        clue=register(police, world, category="umbrella"),
+        to_agency=people["discipline_agency"],
+        on=date(2026, 3, 2),
+        reason="涉嫌保护伞",
+    )
+    services.acknowledge(actor=discipline, referral=referral, on=date(2026, 3, 3))
+    client.force_login(world.city_leader)
+    body = client.get(
+        "/api/v1/clues/referrals/summary/", {"from": "2026-03-01", "to": "2026-03-31"}
+    ).json()
+    way = body["directions"]["to_discipline"]
+    assert (
+        way["total"],
+        way["ack_on_time"],
+        way["feedback_open"],
+        way["feedback_open_overdue"],
+    ) == (1, 1, 1, 1)
+    assert body["directions"]["to_police"]["total"] == 0
+    assert client.get("/api/v1/clues/referrals/summary/", {"from": "x"}).status_code == 400

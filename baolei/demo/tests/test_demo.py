@@ -195,3 +195,19 @@ def test_cadre_roster_for_every_village_with_evaluation_adjustments_and_training
     before = (Appointment.objects.count(), Adjustment.objects.count())
     assert build_cadres(today) == 0
     assert (Appointment.objects.count(), Adjustment.objects.count()) == before
+
+
+def test_clues_in_every_state_with_referrals_both_ways(demo_city: Any) -> None:
+    from django.utils import timezone
+
+    from baolei.clues.models import Clue, ClueStatus, Direction, Referral
+    from baolei.demo.clues import build_clues
+    from baolei.ledger.calendar import seed_from_package
+
+    seed_from_package()
+    today = timezone.localdate()
+    assert build_clues(today, count=96) == 96
+    assert set(Clue.objects.values_list("status", flat=True)) == set(ClueStatus.values)
+    directions = set(Referral.objects.values_list("direction", flat=True))
+    assert {Direction.TO_DISCIPLINE, Direction.TO_POLICE} <= directions
+    assert build_clues(today) == 0

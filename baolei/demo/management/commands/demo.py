@@ -9,6 +9,7 @@ from django.utils import timezone
 from baolei.demo.cadres import build_cadres
 from baolei.demo.cases import build_cases
 from baolei.demo.city import DEMO_PASSWORD, build_city
+from baolei.demo.clues import build_clues
 from baolei.demo.coordination import build_coordination
 from baolei.demo.ledger import build_ledger
 from baolei.demo.screening import build_screening
@@ -33,10 +34,12 @@ class Command(BaseCommand):
         meetings = build_coordination(timezone.localdate())
         cases = build_cases(timezone.localdate())
         cadres = build_cadres(timezone.localdate())
+        clues = build_clues(timezone.localdate())
         self.stdout.write(
             f"演示城市已就绪：新增区划 {report.regions_created} 个、综治中心 {report.centres_created} 个、"
             f"单位 {report.agencies_created} 个、台账事项 {items} 条、软弱涣散村党组织 {confirmed} 个、"
-            f"督导问题 {problems} 项、会议 {meetings} 次、案件 {cases} 件。"
+            f"督导问题 {problems} 项、会议 {meetings} 次、案件 {cases} 件、"
+            f"线索 {clues} 条。"
         )
         self.stdout.write(f"村干部队伍：新增任职 {cadres} 条。")
         if options["quiet_accounts"]:
