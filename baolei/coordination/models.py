@@ -166,6 +166,8 @@ class Metric(models.TextChoices):
     RECTIFICATION_RATE = "rectification_rate", "台账整改完成率（按完成比例得分）"
     OVERDUE_ITEMS = "overdue_items", "逾期台账事项（每项扣分）"
     MISSED_MEETINGS = "missed_meetings", "未按要求召开会议（每次扣分）"
+    FEEDBACK_ON_TIME = "feedback_on_time", "线索移送按时反馈率（按比例得分）"
+    CLUE_CONCLUSION = "clue_conclusion", "线索按期办结率（按比例得分）"
 
 
 class Indicator(models.Model):

@@ -7,9 +7,10 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from baolei.clues.models import Clue, ClueStatus, Referral
 from baolei.coordination.models import (
     AssessmentScheme,
     Indicator,
@@ -98,6 +99,19 @@ def deduct(indicator: Indicator, occurrences: int, what: str) -> Score:
     )
 
 
+def rate_score(indicator: Indicator, good: int, total: int, population: str, what: str) -> Score:
+    if not total:
+        return Score(indicator, indicator.points, f"无{population}，得满分")
+    rate = Decimal(good) / Decimal(total)
+    score = (indicator.points * rate).quantize(TWO, ROUND_HALF_UP)
+    return Score(
+        indicator,
+        score,
+        f"{population} {total} 件，{what} {good} 件，比例 {rate * 100:.1f}%，"
+        f"得分 = {indicator.points} × {rate * 100:.1f}% = {score}",
+    )
+
+
 def score_indicator(
     indicator: Indicator, county: Region, scheme: AssessmentScheme, today: date
 ) -> Score:
@@ -125,6 +139,34 @@ def score_indicator(
             status__in=OPEN_STATUSES, suspended_on__isnull=True, deadline__lt=as_of
         ).count()
         return deduct(indicator, overdue, f"截至{as_of:%Y年%m月%d日}逾期台账事项")
+    if indicator.metric == Metric.FEEDBACK_ON_TIME:
+        received = Referral.objects.filter(
+            to_agency__region__code__startswith=county.prefix,
+            feedback_by__gte=scheme.starts_on,
+            feedback_by__lte=min(scheme.ends_on, today),
+        )
+        counts = received.aggregate(
+            total=Count("pk"), on_time=Count("pk", filter=Q(feedback_on__lte=F("feedback_by")))
+        )
+        return rate_score(
+            indicator,
+            counts["on_time"],
+            counts["total"],
+            "反馈期限在考核期内的移送线索",
+            "按时反馈",
+        )
+    if indicator.metric == Metric.CLUE_CONCLUSION:
+        due = Clue.objects.filter(
+            region__code__startswith=county.prefix,
+            deadline__gte=scheme.starts_on,
+            deadline__lte=min(scheme.ends_on, today),
+        ).exclude(status=ClueStatus.MERGED)
+        counts = due.aggregate(
+            total=Count("pk"), done=Count("pk", filter=Q(concluded_on__lte=F("deadline")))
+        )
+        return rate_score(
+            indicator, counts["done"], counts["total"], "办结时限在考核期内的线索", "按期办结"
+        )
     if indicator.metric == Metric.MISSED_MEETINGS:
         cadences = MeetingCadence.objects.filter(region__code__startswith=county.prefix)
         missed = sum(

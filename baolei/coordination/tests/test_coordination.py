@@ -150,3 +150,63 @@ def test_computed_indicators_equal_a_hand_computed_value(world: Any, office: Any
     ]
     assert (results["乙县"].rank, county_a.rank) == (1, 2)
     assert LedgerItem.objects.count() == 5
+
+
+def test_clue_indicators_computed_from_referrals_and_clues(world: Any, office: Any) -> None:
+    from baolei.clues.models import Clue, Referral
+
+    clue = Clue.objects.create(
+        year=2026,
+        sequence=1,
+        number="线索〔2026〕0001号",
+        received_on=date(2026, 2, 1),
+        source="hotline",
+        category="gang",
+        summary="甲县线索",
+        region=world.village_a,
+        handling_agency=world.agencies["a_police"],
+        deadline=date(2026, 3, 3),
+        status="concluded",
+        conclusion="partly",
+        concluded_on=date(2026, 3, 1),
+    )
+    Clue.objects.create(
+        year=2026,
+        sequence=2,
+        number="线索〔2026〕0002号",
+        received_on=date(2026, 2, 1),
+        source="hotline",
+        category="gang",
+        summary="甲县线索二",
+        region=world.village_a,
+        handling_agency=world.agencies["a_police"],
+        deadline=date(2026, 3, 3),
+    )
+    for n, feedback_on in enumerate([date(2026, 3, 10), date(2026, 3, 25), None]):
+        Referral.objects.create(
+            clue=clue,
+            from_agency=world.agencies["city_office"],
+            to_agency=world.agencies["a_police"],
+            sent_on=date(2026, 2, 2),
+            reason=f"移送{n}",
+            sent_by=office,
+            acknowledge_by=date(2026, 2, 5),
+            feedback_by=date(2026, 3, 20),
+            acknowledged_on=date(2026, 2, 3) if feedback_on else None,
+            feedback_on=feedback_on,
+        )
+    scheme = services.create_scheme(
+        actor=office,
+        name="线索考核",
+        region=world.city,
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+        indicators=[
+            ("按时反馈率", Decimal("6"), Metric.FEEDBACK_ON_TIME, Decimal("0")),
+            ("按期办结率", Decimal("4"), Metric.CLUE_CONCLUSION, Decimal("0")),
+        ],
+    )
+    county_a = {r.county.name: r for r in queries.assess(scheme, world.city_leader)}["甲县"]
+    # 1 of 3 fed back on time → 6 × 33.3% = 2.00; 1 of 2 clues concluded by its deadline → 4 × 50% = 2.00
+    assert [s.score for s in county_a.scores] == [Decimal("2.00"), Decimal("2.00")]
+    assert "按时反馈 1 件" in county_a.scores[0].explanation
