@@ -156,12 +156,12 @@ def score_indicator(
             "按时反馈",
         )
     if indicator.metric == Metric.CLUE_CONCLUSION:
-        due = Clue.objects.filter(
+        clues_due = Clue.objects.filter(
             region__code__startswith=county.prefix,
             deadline__gte=scheme.starts_on,
             deadline__lte=min(scheme.ends_on, today),
         ).exclude(status=ClueStatus.MERGED)
-        counts = due.aggregate(
+        counts = clues_due.aggregate(
             total=Count("pk"), done=Count("pk", filter=Q(concluded_on__lte=F("deadline")))
         )
         return rate_score(
