@@ -239,10 +239,21 @@ def add_case_rows(w: World) -> None:
     from baolei.cases.models import Case, Stage, StageEvent
 
     police = Agency.objects.create(name="乙县公安局", kind=AgencyKind.POLICE, region=w.county_b)
-    case = Case.objects.create(number="乙公刑〔2026〕1号", name="乙县某恶势力案", kind="evil_force",
-                               region=w.village_b, lead_agency=police, opened_on=date(2026, 2, 1))
-    StageEvent.objects.create(case=case, stage=Stage.FILED, on=date(2026, 2, 1), agency=police,
-                              recorded_by=w.users["b_clerk"])
+    case = Case.objects.create(
+        number="乙公刑〔2026〕1号",
+        name="乙县某恶势力案",
+        kind="evil_force",
+        region=w.village_b,
+        lead_agency=police,
+        opened_on=date(2026, 2, 1),
+    )
+    StageEvent.objects.create(
+        case=case,
+        stage=Stage.FILED,
+        on=date(2026, 2, 1),
+        agency=police,
+        recorded_by=w.users["b_clerk"],
+    )
     w.outsider_rows[Case] = case
 
 
