@@ -6,6 +6,7 @@ app_name = "clues"
 urlpatterns = [
     path("", views.ClueListView.as_view(), name="list"),
     path("new/", views.ClueCreateView.as_view(), name="create"),
+    path("import/", views.ClueImportView.as_view(), name="import"),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("referrals/", views.ReferralListView.as_view(), name="referrals"),
     path(

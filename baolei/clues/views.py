@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
 from baolei.clues import forms, queries, services
+from baolei.clues.importing import import_clues
 from baolei.clues.models import Category, Clue, ClueStatus, Referral, Source
 from baolei.regions.models import Region
 from baolei.web.exports import Column
@@ -271,3 +272,18 @@ class StatisticsView(TemplateView):
             referrals=queries.referral_summary(self.request.user, start, end),
         )
         return context
+
+
+class ClueImportView(TemplateView):
+    scope_exempt = "导入只接受 visible_to(user) 中的区划与单位"
+    template_name = "clues/import.html"
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        upload = request.FILES.get("file")
+        if upload is None:
+            return self.render_to_response(self.get_context_data(error="请选择 .xlsx 文件。"))
+        report = import_clues(upload, actor=acting_user(request), filename=upload.name or "")
+        if report.errors:
+            return self.render_to_response(self.get_context_data(report=report))
+        messages.success(request, f"已导入 {report.created} 条线索。")
+        return redirect("clues:list")

@@ -206,3 +206,40 @@ def test_summary_api_counts_each_way(world: Any, people: Any, client: Any) -> No
     ) == (1, 1, 1, 1)
     assert body["directions"]["to_police"]["total"] == 0
     assert client.get("/api/v1/clues/referrals/summary/", {"from": "x"}).status_code == 400
+
+
+def clue_sheet(rows: list[list[Any]]) -> Any:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["线索台账"])
+    book.active.append(["线索编号", "受理日期", "来源", "类别", "问题线索摘要", "区划代码"])
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "clues.xlsx"
+    return buffer
+
+
+def test_import_refuses_duplicates_and_changes_nothing(
+    world: Any, people: Any, client: Any
+) -> None:
+    existing = register(people["police"], world)  # 线索〔2026〕0001号
+    good = [["线索〔2025〕0031号", "2025-12-01", "群众举报", "涉恶", "强揽工程", "510121100200"]]
+    bad = [
+        *good,
+        [existing.number, "2026-01-05", "信访", "涉黑", "重复", "510121100200"],
+        ["线索〔2025〕0031号", "2025/12/2", "信访", "涉黑", "文件内重复", "510121100200"],
+        ["线索〔2025〕0032号", "2025-12-03", "电视台", "涉黑", "来源不对", "510122100200"],
+    ]
+    client.force_login(people["police"])
+    page = client.post("/clues/import/", {"file": clue_sheet(bad)}).content.decode()
+    for message in ("已存在，不能重复导入", "与第3行重复", "“电视台”应为", "不在您的管理范围内"):
+        assert message in page
+    assert Clue.objects.filter(year=2025).count() == 0
+    assert client.post("/clues/import/", {"file": clue_sheet(good)}).status_code == 302
+    assert register(people["police"], world, on=date(2025, 12, 20)).number == "线索〔2025〕0032号"
