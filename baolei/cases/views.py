@@ -14,6 +14,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from baolei.cases import forms, queries, services
 from baolei.cases.models import CHARACTERISED, Case, CaseKind, Characterisation, Stage
+from baolei.clues.models import Clue
 from baolei.regions.models import Region
 from baolei.web.exports import Column
 from baolei.web.history import history_rows
@@ -114,6 +115,7 @@ class CaseDetailView(ScopedDetailView):
             assets=case.assets.all(),
             consultations=case.consultations.prefetch_related("agencies", "follow_ups"),
             interventions=case.interventions.all(),
+            clues=Clue.objects.visible_to(user).filter(case=case),
             supervisions=case.supervisions.all(),
             history_rows=history_rows(case),
             forms={

@@ -218,6 +218,7 @@ def promote_to_case(
 ) -> Case:
     """A substantiated clue becomes a case in one step, and the clue is concluded with it."""
     require_clerk(actor, clue)
+    clue = Clue.objects.select_for_update().get(pk=clue.pk)
     if clue.status != ClueStatus.VERIFYING:
         raise ValidationError("只有核查中的线索可以立案。")
     case = cases.open_case(

@@ -243,3 +243,25 @@ def test_import_refuses_duplicates_and_changes_nothing(
     assert Clue.objects.filter(year=2025).count() == 0
     assert client.post("/clues/import/", {"file": clue_sheet(good)}).status_code == 302
     assert register(people["police"], world, on=date(2025, 12, 20)).number == "线索〔2025〕0032号"
+
+
+def test_promoting_a_clue_opens_a_case_linked_both_ways(
+    world: Any, people: Any, client: Any
+) -> None:
+    police = people["police"]
+    clue = register(police, world)
+    services.assign(actor=police, clue=clue, handler=police, on=date(2026, 3, 3))
+    services.start_verification(actor=police, clue=clue, on=date(2026, 3, 4))
+    case = services.promote_to_case(
+        actor=police,
+        clue=clue,
+        on=date(2026, 4, 1),
+        number="甲公刑〔2026〕7号",
+        name="某某恶势力案",
+        kind="evil_force",
+        lead_agency=world.agencies["a_police"],
+    )
+    clue.refresh_from_db()
+    assert (clue.status, clue.conclusion, clue.case) == ("concluded", "substantiated", case)
+    client.force_login(police)
+    assert clue.number in client.get(f"/cases/{case.pk}/").content.decode()
