@@ -39,11 +39,5 @@ def org_reviewer(world: Any) -> Any:
 
 
 @pytest.fixture
-def b_keeper(world: Any) -> Any:
-    """County B's campaign office clerk may keep county B's roster."""
-    return world.b_clerk
-
-
-@pytest.fixture
 def secretary(world: Any) -> Appointment:
     return appoint(world, "王书记", 11)
