@@ -26,7 +26,7 @@ from baolei.cadres.models import (
     TrainingBase,
     TrainingSession,
 )
-from baolei.web.api import ScopedReadOnlyViewSet
+from baolei.web.api import ScopedReadOnlyViewSet, query_date
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
@@ -184,22 +184,11 @@ class AdjustmentViewSet(ScopedReadOnlyViewSet):
     @action(detail=False, methods=["get"])
     def summary(self, request: Request, **kwargs: Any) -> Response:
         today = timezone.localdate()
-        start = self.day(request, "from", date(today.year, 1, 1))
-        end = self.day(request, "to", today)
+        start = query_date(request, "from", date(today.year, 1, 1))
+        end = query_date(request, "to", today)
         if end < start:
             raise ApiValidationError({"to": "截止日期不能早于起始日期。"})
         return Response(queries.adjustment_summary(request.user, start, end))
-
-    @staticmethod
-    def day(request: Request, key: str, default: date) -> date:
-        """A missing bound is this year so far: 1 January and today."""
-        value = request.query_params.get(key, "")
-        if not value:
-            return default
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise ApiValidationError({key: "请以 YYYY-MM-DD 格式给出日期。"}) from None
 
 
 class EnrolmentSerializer(serializers.ModelSerializer):

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from baolei.cases import queries
 from baolei.cases.models import Case, CaseKind, Stage, StageEvent
-from baolei.web.api import ScopedReadOnlyViewSet
+from baolei.web.api import ScopedReadOnlyViewSet, query_date
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -67,14 +67,6 @@ class CaseApiFilter(django_filters.FilterSet):
         fields = ["kind", "stage"]
 
 
-def day(request: Request, name: str, default: date) -> date:
-    value = request.query_params.get(name)
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        raise ValidationError({name: "日期格式应为 YYYY-MM-DD。"}) from None
-
-
 class CaseViewSet(ScopedReadOnlyViewSet):
     """案件（含办案进程、嫌疑人，身份证号码脱敏）；``statistics?from=&to=`` 为期间统计。"""
 
@@ -91,8 +83,8 @@ class CaseViewSet(ScopedReadOnlyViewSet):
     @action(detail=False, methods=["get"])
     def statistics(self, request: Request, **kwargs: Any) -> Response:
         today = timezone.localdate()
-        start = day(request, "from", date(today.year, 1, 1))
-        end = day(request, "to", today)
+        start = query_date(request, "from", date(today.year, 1, 1))
+        end = query_date(request, "to", today)
         if end < start:
             raise ValidationError({"to": "截止日期不能早于起始日期。"})
         return Response(queries.statistics(request.user, start, end))

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from baolei.clues import queries
 from baolei.clues.models import Category, Clue, ClueStatus, Referral, Source
-from baolei.web.api import ScopedReadOnlyViewSet
+from baolei.web.api import ScopedReadOnlyViewSet, query_date
 
 
 class ClueSerializer(serializers.ModelSerializer):
@@ -89,14 +89,6 @@ class ReferralSerializer(serializers.ModelSerializer):
         ]
 
 
-def day(request: Request, name: str, default: date) -> date:
-    value = request.query_params.get(name)
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        raise ValidationError({name: "日期格式应为 YYYY-MM-DD。"}) from None
-
-
 class ReferralViewSet(ScopedReadOnlyViewSet):
     """线索移送；``summary?from=&to=`` 为各方向移送数及按时、逾期签收反馈数。"""
 
@@ -108,7 +100,10 @@ class ReferralViewSet(ScopedReadOnlyViewSet):
     @action(detail=False, methods=["get"])
     def summary(self, request: Request, **kwargs: Any) -> Response:
         today = timezone.localdate()
-        start, end = day(request, "from", date(today.year, 1, 1)), day(request, "to", today)
+        start, end = (
+            query_date(request, "from", date(today.year, 1, 1)),
+            query_date(request, "to", today),
+        )
         if end < start:
             raise ValidationError({"to": "截止日期不能早于起始日期。"})
         return Response(queries.referral_summary(request.user, start, end))

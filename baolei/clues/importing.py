@@ -10,14 +10,13 @@ from typing import IO
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from openpyxl import load_workbook
 
 from baolei.accounts.models import Agency, User
 from baolei.audit.models import Action
 from baolei.audit.services import record_event
 from baolei.clues.models import Category, Clue, ClueCounter, Source
 from baolei.clues.services import require_clerk
-from baolei.ledger.importing import RowError, parse_date
+from baolei.ledger.importing import RowError, parse_date, read_sheet
 from baolei.regions.models import Region
 
 REQUIRED = ("线索编号", "受理日期", "来源", "类别", "问题线索摘要", "区划代码")
@@ -35,36 +34,15 @@ class ClueImport:
 def import_clues(stream: IO[bytes], *, actor: User, filename: str = "") -> ClueImport:
     report = ClueImport()
     agency = require_clerk(actor)
-    try:
-        book = load_workbook(stream, read_only=True, data_only=True)
-        rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-        book.close()
-    except Exception:  # noqa: BLE001 - an unreadable upload is reported, never raised
-        report.errors.append(RowError(1, "文件", "无法读取，请上传 .xlsx 文件"))
-        return report
-    header_at = next(
-        (n for n, r in enumerate(rows[:6]) if "线索编号" in [str(c).strip() for c in r if c]), None
-    )
-    columns = (
-        {str(c).strip(): i for i, c in enumerate(rows[header_at]) if c}
-        if header_at is not None
-        else {}
-    )
-    missing = [c for c in REQUIRED if c not in columns]
-    if header_at is None or missing:
-        report.errors.append(
-            RowError((header_at or 0) + 1, "表头", f"缺少列：{'、'.join(missing or REQUIRED)}")
-        )
+    sheet, report.errors = read_sheet(stream, marker="线索编号", required=REQUIRED)
+    if sheet is None:
         return report
     regions = {r.code: r for r in Region.objects.visible_to(actor)}
     agencies = {a.name: a for a in Agency.objects.visible_to(actor)}
     taken = set(Clue.objects.values_list("number", flat=True))
     seen: dict[str, int] = {}
     parsed: list[Clue] = []
-    for line, cells in enumerate(rows[header_at + 1 :], start=header_at + 2):
-        if not any(c not in (None, "") for c in cells):
-            continue
-        value = {k: cells[i] if i < len(cells) else None for k, i in columns.items()}
+    for line, value in sheet.rows:
         text = {k: str(v).strip() if v is not None else "" for k, v in value.items()}
         errors = []
         match = NUMBER.match(text["线索编号"])

@@ -8,13 +8,12 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from baolei.coordination import queries
 from baolei.coordination.models import AssessmentScheme, Mechanism, Meeting
-from baolei.web.api import ScopedReadOnlyViewSet
+from baolei.web.api import ScopedReadOnlyViewSet, query_date
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -29,14 +28,6 @@ class MeetingSerializer(serializers.ModelSerializer):
         return [item.pk for item in meeting.decisions.all()]
 
 
-def day(request: Request, name: str, default: date) -> date:
-    value = request.query_params.get(name)
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        raise ValidationError({name: "日期格式应为 YYYY-MM-DD。"}) from None
-
-
 class MeetingViewSet(ScopedReadOnlyViewSet):
     """会议；``counts?from=&to=`` 按类型统计期间内召开的会议。"""
 
@@ -49,8 +40,8 @@ class MeetingViewSet(ScopedReadOnlyViewSet):
     @action(detail=False, methods=["get"])
     def counts(self, request: Request, **kwargs: Any) -> Response:
         today = timezone.localdate()
-        start = day(request, "from", date(today.year, 1, 1))
-        end = day(request, "to", today)
+        start = query_date(request, "from", date(today.year, 1, 1))
+        end = query_date(request, "to", today)
         return Response(queries.meeting_counts(request.user, start, end))
 
 

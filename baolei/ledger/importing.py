@@ -222,3 +222,39 @@ def apply_row(
         report.updated += 1
     else:
         report.unchanged += 1
+
+
+@dataclass
+class Sheet:
+    """The data rows of an office sheet, each as {header: value}, with its line number."""
+
+    header_line: int
+    rows: list[tuple[int, dict[str, Any]]]
+
+
+def read_sheet(
+    stream: IO[bytes], *, marker: str, required: tuple[str, ...]
+) -> tuple[Sheet | None, list[RowError]]:
+    """Find the header row (the first of six holding ``marker``, below any merged title
+    rows), check the required columns, and return the non-empty rows below it."""
+    try:
+        book = load_workbook(stream, read_only=True, data_only=True)
+        table = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        book.close()
+    except Exception:  # noqa: BLE001 - an unreadable upload is reported, never raised
+        return None, [RowError(1, "文件", "无法读取，请上传 .xlsx 文件")]
+    header_at = next(
+        (n for n, r in enumerate(table[:6]) if marker in [str(c).strip() for c in r if c]), None
+    )
+    if header_at is None:
+        return None, [RowError(1, "表头", f"缺少列：{'、'.join(required)}")]
+    columns = {str(c).strip(): i for i, c in enumerate(table[header_at]) if c}
+    missing = [c for c in required if c not in columns]
+    if missing:
+        return None, [RowError(header_at + 1, "表头", f"缺少列：{'、'.join(missing)}")]
+    rows = [
+        (line, {k: cells[i] if i < len(cells) else None for k, i in columns.items()})
+        for line, cells in enumerate(table[header_at + 1 :], start=header_at + 2)
+        if any(c not in (None, "") for c in cells)
+    ]
+    return Sheet(header_at + 1, rows), []

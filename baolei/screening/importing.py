@@ -8,10 +8,9 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from openpyxl import load_workbook
 
 from baolei.accounts.models import User
-from baolei.ledger.importing import RowError, parse_date
+from baolei.ledger.importing import RowError, parse_date, read_sheet
 from baolei.screening import services
 from baolei.screening.models import Proposal, Screening, ScreeningRound
 
@@ -27,23 +26,8 @@ class ResultReport:
 
 def import_results(stream: IO[bytes], *, actor: User, round_: ScreeningRound) -> ResultReport:
     report = ResultReport()
-    try:
-        book = load_workbook(stream, read_only=True, data_only=True)
-        rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-        book.close()
-    except Exception:  # noqa: BLE001 - an unreadable upload is reported, never raised
-        report.errors.append(RowError(1, "文件", "无法读取，请上传 .xlsx 文件"))
-        return report
-    header_at = next(
-        (n for n, r in enumerate(rows[:6]) if "区划代码" in [str(c).strip() for c in r if c]), None
-    )
-    if header_at is None:
-        report.errors.append(RowError(1, "表头", f"缺少列：{'、'.join(REQUIRED)}"))
-        return report
-    columns = {str(c).strip(): i for i, c in enumerate(rows[header_at]) if c}
-    missing = [c for c in REQUIRED if c not in columns]
-    if missing:
-        report.errors.append(RowError(header_at + 1, "表头", f"缺少列：{'、'.join(missing)}"))
+    sheet, report.errors = read_sheet(stream, marker="区划代码", required=REQUIRED)
+    if sheet is None:
         return report
     screenings = {
         s.region.code: s
@@ -53,10 +37,7 @@ def import_results(stream: IO[bytes], *, actor: User, round_: ScreeningRound) ->
     }
     items = {i.code: i for i in round_.negative_list.items.all()}
     parsed: list[tuple[int, Screening, str, list[Any], services.ArchiveRecord | None]] = []
-    for number, cells in enumerate(rows[header_at + 1 :], start=header_at + 2):
-        if not any(c not in (None, "") for c in cells):
-            continue
-        value = {k: cells[i] if i < len(cells) else None for k, i in columns.items()}
+    for number, value in sheet.rows:
         text = {k: str(v).strip() if v is not None else "" for k, v in value.items()}
         problems = []
         screening = screenings.get(text["区划代码"])

@@ -8,10 +8,9 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from openpyxl import load_workbook
 
 from baolei.accounts.models import Agency, User
-from baolei.ledger.importing import RowError, parse_date, split_measures
+from baolei.ledger.importing import RowError, parse_date, read_sheet, split_measures
 from baolei.regions.models import Region
 from baolei.supervision import services
 from baolei.supervision.models import Problem, ProblemScope, ProblemSource
@@ -32,34 +31,13 @@ class ProblemReport:
 
 def import_problems(stream: IO[bytes], *, actor: User, region: Region) -> ProblemReport:
     report = ProblemReport()
-    try:
-        book = load_workbook(stream, read_only=True, data_only=True)
-        rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-        book.close()
-    except Exception:  # noqa: BLE001 - an unreadable upload is reported, never raised
-        report.errors.append(RowError(1, "文件", "无法读取，请上传 .xlsx 文件"))
-        return report
-    header_at = next(
-        (n for n, r in enumerate(rows[:6]) if "问题描述" in [str(c).strip() for c in r if c]), None
-    )
-    columns = (
-        {str(c).strip(): i for i, c in enumerate(rows[header_at]) if c}
-        if header_at is not None
-        else {}
-    )
-    missing = [c for c in REQUIRED if c not in columns]
-    if header_at is None or missing:
-        report.errors.append(
-            RowError((header_at or 0) + 1, "表头", f"缺少列：{'、'.join(missing or REQUIRED)}")
-        )
+    sheet, report.errors = read_sheet(stream, marker="问题描述", required=REQUIRED)
+    if sheet is None:
         return report
     agencies = {a.name: a for a in Agency.objects.visible_to(actor)}
     taken = set(Problem.objects.values_list("source", "number"))
     parsed: list[dict[str, Any]] = []
-    for number, cells in enumerate(rows[header_at + 1 :], start=header_at + 2):
-        if not any(c not in (None, "") for c in cells):
-            continue
-        value = {k: cells[i] if i < len(cells) else None for k, i in columns.items()}
+    for number, value in sheet.rows:
         row, problems = check_row(number, value, agencies, taken)
         report.errors += problems
         if row is not None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 
 
 class ApiViewMixin:
@@ -32,3 +34,12 @@ class ScopedViewSetMixin(ApiViewMixin):
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+def query_date(request: Any, name: str, default: date) -> date:
+    """A ``YYYY-MM-DD`` query parameter, or the default; anything else is a 400 in Chinese."""
+    value = request.query_params.get(name)
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        raise ValidationError({name: "日期格式应为 YYYY-MM-DD。"}) from None
