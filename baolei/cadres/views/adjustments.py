@@ -1,0 +1,149 @@
+"""Adjustments (调整): list by period, a proposal's page, decision and execution."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.generic import View
+
+from baolei.cadres import forms, queries, services
+from baolei.cadres.filters import AdjustmentFilter
+from baolei.cadres.models import (
+    Adjustment,
+)
+from baolei.cadres.views.common import county_of, errors_of, failure
+from baolei.people.models import Person
+from baolei.people.queries import find_by_id_number
+from baolei.web.exports import Column
+from baolei.web.history import history_rows
+from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
+
+ADJUSTMENT_COLUMNS = [
+    Column("县(区)", lambda a: county_of(a.appointment.region), 10),
+    Column("村(社区)", lambda a: a.appointment.region.name, 12),
+    Column("姓名", lambda a: a.appointment.person.name, 10),
+    Column("职务", lambda a: a.appointment.get_post_display(), 22),
+    Column("调整原因", lambda a: a.get_reason_display(), 10),
+    Column("具体情况", lambda a: a.details, 36),
+    Column("提出日期", lambda a: a.proposed_on, 12),
+    Column("审批", lambda a: a.get_decision_display(), 10),
+    Column("审批日期", lambda a: a.decided_on, 12),
+    Column("执行日期", lambda a: a.executed_on, 12),
+    Column(
+        "继任",
+        lambda a: a.successor.person.name if a.successor else ("空缺" if a.executed_on else ""),
+        10,
+    ),
+    Column("状态", lambda a: a.status_label, 12),
+]
+
+
+class AdjustmentListView(ScopedListView):
+    """调整 list; the period's counts by reason and county sit above it."""
+
+    model = Adjustment
+    template_name = "cadres/adjustments.html"
+    filterset_class = AdjustmentFilter
+    sort_fields: ClassVar[dict[str, str]] = {
+        "proposed": "proposed_on",
+        "executed": "executed_on",
+        "code": "appointment__region__code",
+    }
+    default_sort = "-proposed"
+    export_title = "村干部调整台账"
+    export_columns = ADJUSTMENT_COLUMNS
+
+    def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        return rows.select_related(
+            "appointment__person", "appointment__region__parent__parent", "successor__person"
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        start = parse_day(self.request.GET.get("executed_from")) or date(today.year, 1, 1)
+        end = parse_day(self.request.GET.get("executed_to")) or today
+        context["summary"] = queries.adjustment_summary(self.request.user, start, end)
+        return context
+
+
+def parse_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+class AdjustmentView(ScopedDetailView):
+    model = Adjustment
+    template_name = "cadres/adjustment.html"
+    context_object_name = "adjustment"
+
+    def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        return rows.select_related(
+            "appointment__person",
+            "appointment__region",
+            "evaluation__campaign",
+            "successor__person",
+            "proposed_by",
+            "decided_by",
+            "executed_by",
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        today = timezone.localdate()
+        return super().get_context_data(**kwargs) | {
+            "decide_form": forms.DecideForm(initial={"on": today}),
+            "execute_form": forms.ExecuteForm(initial={"on": today}),
+            "history_rows": history_rows(self.object),
+        }
+
+
+class AdjustmentActionView(ScopedViewMixin, View):
+    """审批 (decide) and 执行 (execute) an adjustment; each calls one service."""
+
+    model = Adjustment
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        adjustment = get_object_or_404(self.get_queryset(), pk=pk)
+        actor = acting_user(request)
+        try:
+            if action == "decide":
+                form = forms.DecideForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(errors_of(form))
+                services.decide_adjustment(actor=actor, adjustment=adjustment, **form.cleaned_data)
+            elif action == "execute":
+                execute = forms.ExecuteForm(request.POST)
+                if not execute.is_valid():
+                    raise ValidationError(errors_of(execute))
+                services.execute_adjustment(
+                    actor=actor,
+                    adjustment=adjustment,
+                    on=execute.cleaned_data["on"],
+                    successor=successor(actor, execute.cleaned_data["successor_id_number"]),
+                )
+            else:
+                raise Http404("未知操作")
+            messages.success(request, "已办理。")
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, failure(exc))
+        return redirect("cadres:adjustment", pk=adjustment.pk)
+
+
+def successor(actor: Any, number: str) -> Person | None:
+    """The successor is a person already on record (登记于人员信息) whom the actor may see."""
+    if not number.strip():
+        return None
+    person = find_by_id_number(number, rows=Person.objects.visible_to(actor))
+    if person is None:
+        raise ValidationError("未找到该身份证号码的人员，请先在人员信息中登记继任者。")
+    return person
