@@ -67,3 +67,9 @@ def test_pages_load_no_asset_from_outside(world: Any, client: Any) -> None:
         page = client.get(url).content.decode()
         external = re.findall(r'(?:src|href)="((?:https?:)?//[^"]+)"', page)
         assert external == [], f"{url} loads {external}"
+
+
+def test_village_page_links_to_its_team(world: Any, client: Any) -> None:
+    client.force_login(world.a_clerk)
+    page = client.get(reverse("regions:detail", args=[world.village_a.code])).content.decode()
+    assert f'href="/cadres/villages/{world.village_a.code}/"' in page
