@@ -1,6 +1,8 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from baolei.reports.views import FiguresApiView
+
 
 class SchemaView(SpectacularAPIView):
     scope_exempt = "接口说明，不含任何记录"
@@ -23,6 +25,8 @@ urlpatterns = [
     path("cases/", include("baolei.cases.urls")),
     path("clues/", include("baolei.clues.urls")),
     path("cadres/", include("baolei.cadres.urls")),
+    path("reports/", include("baolei.reports.urls")),
+    path("api/v1/reports/figures/", FiguresApiView.as_view(), name="api-figures"),
     path("api/v1/", include("baolei.web.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),

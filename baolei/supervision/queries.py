@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
@@ -38,10 +39,15 @@ def visible_problems(user: Any) -> QuerySet[Problem]:
     return with_status(Problem.objects.visible_to(user))
 
 
-def problem_summary(user: Any, source: str | None = None) -> list[dict[str, Any]]:
+def problem_summary(
+    user: Any, source: str | None = None, received_by: date | None = None
+) -> list[dict[str, Any]]:
     """Per source and scope: total, done (of which long-term), in progress — the seed's
-    “20 项共性问题，已完成整改 16 项（含长期坚持整改 9 项）”."""
-    rows = list(visible_problems(user).filter(**({"source": source} if source else {})))
+    “20 项共性问题，已完成整改 16 项（含长期坚持整改 9 项）”; optionally only the problems
+    received by a date."""
+    rows = visible_problems(user).filter(**({"source": source} if source else {}))
+    if received_by is not None:
+        rows = rows.filter(received_on__lte=received_by)
     table: dict[tuple[str, str], dict[str, Any]] = {}
     for problem in rows:
         key = (problem.source, problem.scope)

@@ -21,6 +21,8 @@ class NavItem:
 
 NAVIGATION = [
     NavItem("首页", "web:home"),
+    NavItem("驾驶舱", "reports:dashboard"),
+    NavItem("通报", "reports:briefing"),
     NavItem("整改台账", "ledger:list"),
     NavItem("我的预警", "ledger:warnings"),
     NavItem("软弱涣散排查", "screening:rounds"),

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from docx import Document
 from openpyxl import load_workbook
 
 from baolei.conftest import OUTSIDER_MARK
@@ -100,11 +101,15 @@ def fill(route: Route, world: Any) -> dict[str, Any] | None:
 
 
 def leaked_text(response: Any) -> str:
-    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+    kind = response.get("Content-Type", "")
+    if kind.startswith("application/vnd.openxmlformats-officedocument.spreadsheetml"):
         book = load_workbook(io.BytesIO(response.content), read_only=True)
         return " ".join(
             str(c) for s in book.worksheets for row in s.iter_rows(values_only=True) for c in row
         )
+    if kind.startswith("application/vnd.openxmlformats-officedocument.wordprocessingml"):
+        document = Document(io.BytesIO(response.content))
+        return " ".join(p.text for p in document.paragraphs)
     return response.content.decode(errors="replace")
 
 

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from docx import Document
+from docx.shared import Mm
+
+from baolei.reports import briefing
+from baolei.reports.figures import all_figures
+
+
+@pytest.fixture
+def demo(db: Any) -> Any:
+    from baolei.demo.city import build_city
+    from baolei.demo.coordination import build_coordination
+    from baolei.demo.ledger import build_ledger
+    from baolei.demo.screening import build_screening
+    from baolei.demo.supervision import build_supervision
+
+    today = timezone.localdate()
+    build_city()
+    build_ledger(today)
+    build_screening(today)
+    build_supervision(today)
+    build_coordination(today)
+    return today
+
+
+def leader() -> Any:
+    from baolei.accounts.models import User
+
+    return User.objects.get(username="city_leader")
+
+
+def test_figures_come_from_records(demo: date) -> None:
+    from baolei.regions.models import Region
+
+    city = Region.objects.get(level="city")
+    figures = {
+        f.key: f
+        for group in all_figures(leader(), city, demo, date(demo.year, 1, 1)).values()
+        for f in group
+    }
+    assert figures["weak_confirmed"].value == 112
+    assert (figures["weak_villages"].value, figures["weak_communities"].value) == (109, 3)
+    assert figures["meetings_standing_committee"].value == 4
+    assert (figures["teams"].value, figures["team_leaders"].value, figures["rounds"].value) == (
+        8,
+        16,
+        6,
+    )
+    assert figures["problems_central_common_total"].value == 20
+
+
+def test_briefing_text_states_the_figures_and_leaves_out_empty_sections(
+    demo: date, client: Any
+) -> None:
+    from baolei.regions.models import Region
+
+    city = Region.objects.get(level="city")
+    text = briefing.build(leader(), city, demo, date(demo.year, 1, 1)).text()
+    assert "确定软弱涣散村(社区)党组织112个（其中村109个、社区3个）" in text
+    assert "中央督导组反馈共性问题20项，已完成整改16项（含长期坚持整改9项）" in text
+    assert "四、" not in text  # no cases in this demo: the results section is left out
+    before = briefing.build(leader(), city, date(2000, 1, 1), date(1999, 1, 1)).text()
+    assert "软弱涣散" not in before and "督导组" not in before
+    client.force_login(leader())
+    page = client.get("/reports/briefing/", {"as_of": demo.isoformat()}).content.decode()
+    assert '<a href="/screening/organisations/?standing=confirmed&amp;within=' in page
+
+
+def test_docx_follows_gb_t_9704(demo: date, client: Any) -> None:
+    client.force_login(leader())
+    response = client.get("/reports/briefing.docx", {"as_of": demo.isoformat()})
+    document = Document(io.BytesIO(response.content))
+    section = document.sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(0.1) and abs(section.page_height - Mm(297)) < Mm(
+        0.1
+    )  # A4
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    for actual, expected in zip(margins, (Mm(37), Mm(35), Mm(28), Mm(26)), strict=True):
+        assert abs(actual - expected) < Mm(0.1)  # Word stores twentieths of a point
+    title = document.paragraphs[0].runs[0]
+    assert title.font.size.pt == 22
+    assert (
+        title._element.rPr.rFonts.get(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+        )
+        == "方正小标宋简体"
+    )
+    body = document.paragraphs[3].runs[0]
+    assert body.font.size.pt == 16 and body.font.name == "仿宋_GB2312"
+    assert "PAGE" in section.footer._element.xml
+
+
+def test_scope_and_api(demo: date, client: Any) -> None:
+    from baolei.accounts.models import User
+
+    clerk = User.objects.get(username="baihe_clerk")
+    client.force_login(clerk)
+    assert client.get("/reports/", {"region": "529902000000"}).status_code == 404  # another county
+    body = client.get("/api/v1/reports/figures/", {"as_of": demo.isoformat()}).json()
+    assert body["region"].startswith("529921")
+    organisation = {f["key"]: f["value"] for f in body["figures"]["organisation"]}
+    assert 0 < organisation["weak_confirmed"] < 112
+    assert client.get("/api/v1/reports/figures/", {"as_of": "2026-13-01"}).status_code == 400
+
+
+def test_money_reads_like_the_report() -> None:
+    assert briefing.money(Decimal("5800000")) == "580万元"
+    assert briefing.money(Decimal("360000000")) == "3.6亿元"
