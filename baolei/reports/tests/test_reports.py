@@ -114,3 +114,32 @@ def test_scope_and_api(demo: date, client: Any) -> None:
 def test_money_reads_like_the_report() -> None:
     assert briefing.money(Decimal("5800000")) == "580万元"
     assert briefing.money(Decimal("360000000")) == "3.6亿元"
+
+
+def test_briefing_command_writes_docx_and_html(demo: date, tmp_path: Any) -> None:
+    from django.core.management import call_command
+
+    call_command(
+        "report",
+        "briefing",
+        "--user",
+        "city_leader",
+        "--as-of",
+        demo.isoformat(),
+        "--format",
+        "docx",
+        "--out",
+        str(tmp_path / "b.docx"),
+    )
+    assert "软弱涣散" in " ".join(p.text for p in Document(str(tmp_path / "b.docx")).paragraphs)
+    call_command(
+        "report",
+        "briefing",
+        "--user",
+        "city_leader",
+        "--format",
+        "html",
+        "--out",
+        str(tmp_path / "b.html"),
+    )
+    assert "（截至" in (tmp_path / "b.html").read_text(encoding="utf-8")
