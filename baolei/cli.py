@@ -15,6 +15,7 @@ HELP = """\
   demo                    生成演示城市与演示账户 / create the demo city and accounts
   runserver [地址:端口]    启动开发服务器 / serve at http://127.0.0.1:8000
   regions import FILE     导入行政区划（CSV/XLSX）/ import administrative divisions
+  report briefing ...     生成工作情况通报 / write a briefing (html, docx, pdf)
   audit verify            校验安全日志哈希链 / verify the security-log hash chain
   audit purge             清理超过保留期的安全日志 / purge entries past retention
   check --deploy          检查生产部署配置 / check production settings
