@@ -98,15 +98,16 @@ class Roster:
 
 
 @transaction.atomic
-def build_cadres(today: date) -> int:
-    """Once: an existing demo campaign means the roster is built. Returns cadres created."""
+def build_cadres(today: date, executed: int | None = None) -> int:
+    """Once: an existing demo campaign means the roster is built. Returns cadres created.
+    ``executed`` asks for exactly that many executed adjustments (the seed scenario's 118)."""
     if EvaluationCampaign.objects.filter(name=CAMPAIGN).exists():
         return 0
     roster = Roster(today)
     villages = list(Region.objects.filter(level__in=VILLAGE_LEVELS).order_by("code"))
     secretaries = [roster.team(v) for v in villages]
     evaluate(roster, secretaries)
-    adjust(roster, secretaries)
+    adjust(roster, secretaries, executed)
     educate(roster, secretaries)
     train(roster, villages)
     return Appointment.objects.count()
@@ -139,7 +140,7 @@ def evaluate(roster: Roster, secretaries: list[Appointment]) -> None:
         )
 
 
-def adjust(roster: Roster, secretaries: list[Appointment]) -> None:
+def adjust(roster: Roster, secretaries: list[Appointment], executed: int | None = None) -> None:
     """Approve the evaluation's proposals and a few others; execute most with a successor,
     some leaving the post vacant, one left approved and one still awaiting approval."""
     today = roster.today
@@ -153,6 +154,15 @@ def adjust(roster: Roster, secretaries: list[Appointment]) -> None:
             (880, Reason.OTHER),
         )
     ]
+    if executed is not None:
+        # the last two proposals stay unexecuted (one approved, one awaiting approval)
+        wanted = executed + 2 - Adjustment.objects.filter(decision="").count() - len(others)
+        taken = {a.pk for a, _ in others} | set(
+            Adjustment.objects.values_list("appointment_id", flat=True)
+        )
+        spare = [s for s in secretaries if s.pk not in taken]
+        step = max(1, len(spare) // max(wanted, 1))
+        others += [(s, Reason.INCOMPETENT) for s in spare[::step][: max(wanted, 0)]]
     for appointment, reason in others:
         services.propose_adjustment(
             actor=roster.clerk,
@@ -175,7 +185,7 @@ def adjust(roster: Roster, secretaries: list[Appointment]) -> None:
         )
         if n == len(proposals) - 2:
             continue  # approved, not yet executed: still on the roster
-        executed_on = decided_on + timedelta(days=15 + n * 2)
+        executed_on = min(today, decided_on + timedelta(days=15 + n % 60))
         successor = None
         if n % 4 != 3:
             region = adjustment.appointment.region
@@ -216,7 +226,7 @@ def train(roster: Roster, villages: list[Region]) -> None:
             name=f"{site.name}“领头雁”实训基地",
             region=site,
             level="city" if index < 3 else "county",
-            opened_on=date(2019, 4, 1) + timedelta(days=30 * index),
+            opened_on=min(today, date(2019, 4, 1)) + timedelta(days=20 * index),
         )
         trainees = list(
             Person.objects.filter(region__in=local, appointments__post__in=SECRETARY_POSTS)

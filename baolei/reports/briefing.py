@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -50,20 +49,8 @@ def chinese_date(day: date, with_year: bool = True) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if with_year else f"{day.month}月{day.day}日"
 
 
-def money(value: Decimal) -> str:
-    if value >= Decimal(100_000_000):
-        return f"{(value / Decimal(100_000_000)).quantize(Decimal('0.01')).normalize():f}亿元"
-    if value >= Decimal(10_000):
-        return f"{(value / Decimal(10_000)).quantize(Decimal('1')):f}万元"
-    return f"{value:f}元"
-
-
 def render(segment: Segment) -> str:
-    if isinstance(segment, str):
-        return segment
-    if segment.unit == "元":
-        return money(Decimal(segment.value))
-    return f"{segment.value}{segment.unit}"
+    return segment if isinstance(segment, str) else segment.display
 
 
 def build(user: Any, region: Region, as_of: date, start: date) -> Briefing:

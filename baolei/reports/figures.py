@@ -36,6 +36,13 @@ class Figure:
     url: str = ""
     unit: str = ""
 
+    @property
+    def display(self) -> str:
+        """The figure as the briefing prints it: 580万元, 3.6亿元, 112个."""
+        if self.unit == "元":
+            return money(Decimal(self.value))
+        return f"{self.value}{self.unit}"
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
@@ -44,6 +51,14 @@ class Figure:
             "unit": self.unit,
             "url": self.url,
         }
+
+
+def money(value: Decimal) -> str:
+    if value >= Decimal(100_000_000):
+        return f"{(value / Decimal(100_000_000)).quantize(Decimal('0.01')).normalize():f}亿元"
+    if value >= Decimal(10_000):
+        return f"{(value / Decimal(10_000)).quantize(Decimal('1')):f}万元"
+    return f"{value:f}元"
 
 
 def link(name: str, **params: Any) -> str:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,11 @@ from baolei.demo.coordination import build_coordination
 from baolei.demo.ledger import build_ledger
 from baolei.demo.screening import build_screening
 from baolei.demo.supervision import build_supervision
+from baolei.regions.models import Region
+
+#: The seed article reports the city "截至10月15日" 2019, with 118 secretaries adjusted.
+SEED_DATE = date(2019, 10, 15)
+SEED_ADJUSTED = 118
 
 
 class Command(BaseCommand):
@@ -21,20 +27,33 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet-accounts", action="store_true", help="不打印账户表")
+        parser.add_argument(
+            "--scenario",
+            choices=["default", "seed"],
+            default="default",
+            help="seed：在空数据库中按2019年10月15日生成与报道数字一致的城市 / the seed article's city",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError(
                 "生产模式下不能生成演示数据 / refusing to create demo data in production"
             )
+        today, executed = timezone.localdate(), None
+        if options["scenario"] == "seed":
+            if Region.objects.exists():
+                raise CommandError(
+                    "种子场景须在空数据库中生成 / the seed scenario needs an empty database"
+                )
+            today, executed = SEED_DATE, SEED_ADJUSTED
         report = build_city()
-        items = build_ledger(timezone.localdate())
-        confirmed = build_screening(timezone.localdate())
-        problems = build_supervision(timezone.localdate())
-        meetings = build_coordination(timezone.localdate())
-        cases = build_cases(timezone.localdate())
-        cadres = build_cadres(timezone.localdate())
-        clues = build_clues(timezone.localdate())
+        items = build_ledger(today)
+        confirmed = build_screening(today, rectify_all=options["scenario"] == "seed")
+        problems = build_supervision(today)
+        meetings = build_coordination(today)
+        cases = build_cases(today)
+        cadres = build_cadres(today, executed)
+        clues = build_clues(today)
         self.stdout.write(
             f"演示城市已就绪：新增区划 {report.regions_created} 个、综治中心 {report.centres_created} 个、"
             f"单位 {report.agencies_created} 个、台账事项 {items} 条、软弱涣散村党组织 {confirmed} 个、"
