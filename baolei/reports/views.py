@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -18,6 +20,7 @@ from baolei.regions.queries import scope_root
 from baolei.reports import briefing
 from baolei.reports.figures import all_figures
 from baolei.web.api import ApiViewMixin, query_date
+from baolei.web.exports import build_workbook
 
 GROUPS = {
     "organisation": "组织建设",
@@ -117,3 +120,57 @@ class FiguresApiView(ApiViewMixin, APIView):
                 "figures": {key: [f.as_dict() for f in figures] for key, figures in groups.items()},
             }
         )
+
+
+def ledger_views() -> list[Any]:
+    """Every list page that exports a ledger, in the order offices file them."""
+    from baolei.cadres.views import AdjustmentListView, RosterView
+    from baolei.cases.views import CaseListView
+    from baolei.clues.views import ClueListView
+    from baolei.coordination.views import MechanismListView, MeetingListView
+    from baolei.ledger.views import LedgerListView
+    from baolei.screening.views import ScreeningListView
+    from baolei.supervision.views import ProblemListView
+
+    return [
+        LedgerListView,
+        ScreeningListView,
+        RosterView,
+        AdjustmentListView,
+        ProblemListView,
+        MeetingListView,
+        MechanismListView,
+        ClueListView,
+        CaseListView,
+    ]
+
+
+class LedgerZipView(View):
+    """All ledgers of the user's scope in one .zip of office-layout workbooks."""
+
+    scope_exempt = "每本台账都由对应列表页的 visible_to(user) 查询生成"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        buffer = io.BytesIO()
+        today = timezone.localdate()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for number, view_class in enumerate(ledger_views(), start=1):
+                view = view_class()
+                view.setup(request)
+                view.request = request
+                rows = view.get_queryset()
+                workbook = build_workbook(view.export_title, view.get_export_columns(), rows)
+                content = io.BytesIO()
+                workbook.save(content)
+                archive.writestr(f"{number:02d}_{view.export_title}.xlsx", content.getvalue())
+        record_event(
+            Action.EXPORT,
+            request=request,
+            target="全部台账",
+            detail={"ledgers": len(ledger_views())},
+        )
+        response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+        response["Content-Disposition"] = (
+            f"attachment; filename*=UTF-8''{quote(f'全部台账_{today:%Y%m%d}.zip')}"
+        )
+        return response

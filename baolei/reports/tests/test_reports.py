@@ -196,3 +196,23 @@ def test_seed_scenario_briefing_states_every_figure_of_the_article(db: Any, tmp_
         str(again),
     )
     assert "".join(p.text for p in Document(str(again)).paragraphs) == text
+
+
+def test_all_ledgers_in_one_zip_stay_in_scope(
+    world: Any, client: Any, django_assert_max_num_queries: Any
+) -> None:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    client.force_login(world.a_clerk)
+    with django_assert_max_num_queries(60):
+        response = client.get("/reports/ledgers.zip")
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = archive.namelist()
+    assert len(names) == 9 and names[0] == "01_整改台账.xlsx"
+    for name in names:
+        sheet = load_workbook(io.BytesIO(archive.read(name))).active
+        assert "乙县" not in " ".join(
+            str(c) for row in sheet.iter_rows(values_only=True) for c in row if c
+        )

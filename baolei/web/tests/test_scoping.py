@@ -11,6 +11,7 @@ county-B key must answer 404 (or 403 when the role may not open the page).
 from __future__ import annotations
 
 import io
+import zipfile
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -106,6 +107,19 @@ def leaked_text(response: Any) -> str:
         book = load_workbook(io.BytesIO(response.content), read_only=True)
         return " ".join(
             str(c) for s in book.worksheets for row in s.iter_rows(values_only=True) for c in row
+        )
+    if kind.startswith("application/zip"):
+        archive = zipfile.ZipFile(io.BytesIO(response.content))
+        sheets = [
+            load_workbook(io.BytesIO(archive.read(name)), read_only=True)
+            for name in archive.namelist()
+        ]
+        return " ".join(
+            str(c)
+            for book in sheets
+            for s in book.worksheets
+            for row in s.iter_rows(values_only=True)
+            for c in row
         )
     if kind.startswith("application/vnd.openxmlformats-officedocument.wordprocessingml"):
         document = Document(io.BytesIO(response.content))
