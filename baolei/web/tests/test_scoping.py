@@ -11,8 +11,8 @@ county-B key must answer 404 (or 403 when the role may not open the page).
 from __future__ import annotations
 
 import io
-import zipfile
 import re
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
