@@ -117,6 +117,7 @@ def world(db: Any) -> World:
     add_case_rows(w)
     add_clue_rows(w)
     add_cadre_rows(w)
+    add_vetting_rows(w)
     return w
 
 
@@ -315,6 +316,27 @@ def add_cadre_rows(w: World) -> None:
         kind="shadowing",
         starts_on=date(2026, 4, 1),
         ends_on=date(2026, 4, 30),
+    )
+
+
+def add_vetting_rows(w: World) -> None:
+    """A county-B vetting run with one candidate, for the scoping tests."""
+    from baolei.cadres.models import Appointment
+    from baolei.people.models import Person
+    from baolei.vetting.models import Candidate, VettingRun
+
+    run = VettingRun.objects.create(
+        region=w.county_b, sources=["cases"], threshold=0.2, status="done", progress=100
+    )
+    w.outsider_rows[VettingRun] = run
+    w.outsider_rows[Candidate] = Candidate.objects.create(
+        run=run,
+        appointment=w.outsider_rows[Appointment],
+        source="cases",
+        person=w.outsider_rows[Person],
+        matched_name="乙县比中人员",
+        score=0.9,
+        evidence=["same_name"],
     )
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "baolei.cases",
     "baolei.clues",
     "baolei.cadres",
+    "baolei.vetting",
     "baolei.reports",
     "baolei.web",
     "baolei.demo",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("cases/", include("baolei.cases.urls")),
     path("clues/", include("baolei.clues.urls")),
     path("cadres/", include("baolei.cadres.urls")),
+    path("vetting/", include("baolei.vetting.urls")),
     path("reports/", include("baolei.reports.urls")),
     path("api/v1/reports/figures/", FiguresApiView.as_view(), name="api-figures"),
     path("api/v1/", include("baolei.web.api_urls")),

@@ -11,6 +11,7 @@ from baolei.people.api import PersonViewSet
 from baolei.regions.api import CentreViewSet, RegionViewSet
 from baolei.screening.api import NegativeListViewSet, RoundViewSet, ScreeningViewSet
 from baolei.supervision import api as supervision
+from baolei.vetting import api as vetting
 
 
 class APIRootView(routers.APIRootView):
@@ -41,6 +42,8 @@ router.register("supervision/problems", supervision.ProblemViewSet, basename="su
 router.register("cases", CaseViewSet, basename="case")
 router.register("clues/referrals", ReferralViewSet, basename="referral")
 router.register("clues", ClueViewSet, basename="clue")
+router.register("vetting/runs", vetting.RunViewSet, basename="vetting-run")
+router.register("vetting/candidates", vetting.CandidateViewSet, basename="vetting-candidate")
 router.register("coordination/meetings", coordination.MeetingViewSet, basename="meeting")
 router.register("coordination/mechanisms", coordination.MechanismViewSet, basename="mechanism")
 router.register("coordination/assessments", coordination.SchemeViewSet, basename="assessment")

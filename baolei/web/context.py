@@ -30,6 +30,7 @@ NAVIGATION = [
     NavItem("线索移送", "clues:referrals"),
     NavItem("案件", "cases:list"),
     NavItem("村干部", "cadres:list"),
+    NavItem("背景审查", "vetting:runs"),
     NavItem("专项督导", "supervision:plans"),
     NavItem("问题清单", "supervision:problems"),
     NavItem("会议", "coordination:meetings"),

@@ -211,3 +211,20 @@ def test_clues_in_every_state_with_referrals_both_ways(demo_city: Any) -> None:
     directions = set(Referral.objects.values_list("direction", flat=True))
     assert {Direction.TO_DISCIPLINE, Direction.TO_POLICE} <= directions
     assert build_clues(today) == 0
+
+
+def test_vetting_run_finds_the_planted_near_matches(demo_city: Any) -> None:
+    from django.utils import timezone
+
+    from baolei.demo.cadres import build_cadres
+    from baolei.demo.vetting import build_vetting
+    from baolei.vetting.models import Candidate, ExternalList, RunStatus, VettingRun
+
+    today = timezone.localdate()
+    build_cadres(today)
+    assert build_vetting(today) > 0
+    assert build_vetting(today) == 0
+    run = VettingRun.objects.get()
+    assert run.status == RunStatus.DONE and ExternalList.objects.count() == 1
+    evidence = {e for c in Candidate.objects.filter(run=run, source="external") for e in c.evidence}
+    assert {"id_one_edit", "homophone_name", "id_exact"} <= evidence

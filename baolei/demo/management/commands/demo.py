@@ -15,6 +15,7 @@ from baolei.demo.coordination import build_coordination
 from baolei.demo.ledger import build_ledger
 from baolei.demo.screening import build_screening
 from baolei.demo.supervision import build_supervision
+from baolei.demo.vetting import build_vetting
 from baolei.regions.models import Region
 
 #: The seed article reports the city "截至10月15日" 2019, with 118 secretaries adjusted.
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         cases = build_cases(today)
         cadres = build_cadres(today, executed)
         clues = build_clues(today)
+        vetting = build_vetting(today)
         self.stdout.write(
             f"演示城市已就绪：新增区划 {report.regions_created} 个、综治中心 {report.centres_created} 个、"
             f"单位 {report.agencies_created} 个、台账事项 {items} 条、软弱涣散村党组织 {confirmed} 个、"
@@ -61,6 +63,7 @@ class Command(BaseCommand):
             f"线索 {clues} 条。"
         )
         self.stdout.write(f"村干部队伍：新增任职 {cadres} 条。")
+        self.stdout.write(f"背景审查：演示比对疑似命中 {vetting} 条。")
         if options["quiet_accounts"]:
             return
         self.stdout.write(f"\n演示账户（初始密码均为 {DEMO_PASSWORD}）：")

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from baolei.vetting import views
+
+app_name = "vetting"
+urlpatterns = [
+    path("", views.RunListView.as_view(), name="runs"),
+    path("new/", views.RunCreateView.as_view(), name="create"),
+    path("coverage/", views.CoverageView.as_view(), name="coverage"),
+    path("lists/import/", views.ListImportView.as_view(), name="import"),
+    path("candidates/", views.CandidateListView.as_view(), name="candidates"),
+    path("candidates/<int:pk>/", views.CandidateDetailView.as_view(), name="candidate"),
+    path("candidates/<int:pk>/decide/", views.CandidateDecideView.as_view(), name="decide"),
+    path("<int:pk>/", views.RunDetailView.as_view(), name="run"),
+]

@@ -1,0 +1,89 @@
+from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from matching import ids, names
+from matching.engine import (
+    CONFIRMED,
+    HOMOPHONE_NAME,
+    ID_EXACT,
+    ID_ONE_EDIT,
+    REVIEW,
+    SAME_BIRTH_DATE,
+    Record,
+    match,
+)
+
+ID = "11010119900307123X"  # a made-up number with a correct check character
+
+
+def test_names_are_normalised():
+    assert names.normalise_name("張　偉") == "张伟"
+    assert names.normalise_name("阿不都·热合曼") == names.normalise_name("阿不都•热合曼")
+    assert names.normalise_name("ＬＩ") == "LI"
+
+
+def test_heteronyms_give_several_keys():
+    assert len(names.toned_keys("单")) == 2
+
+
+def test_fifteen_digit_id_matches_its_eighteen_digit_form():
+    eighteen = ids.canonical("110101900307123")
+    assert ids.is_valid(eighteen)
+    result = match([Record(1, "张伟", "110101900307123")], [Record(2, "张伟", eighteen)])
+    assert result[0].confirmed
+    assert ID_EXACT in result[0].evidence
+
+
+def test_one_digit_typo_is_a_candidate_with_its_evidence_named():
+    typo = ID[:3] + "9" + ID[4:]
+    result = match([Record(1, "张伟", ID)], [Record(2, "张伟", typo)])
+    assert result and ID_ONE_EDIT in result[0].evidence
+
+
+def test_adjacent_transposition_is_a_candidate():
+    swapped = ID[:14] + ID[15] + ID[14] + ID[16:]
+    result = match([Record(1, "张伟", ID)], [Record(2, "张伟", swapped)])
+    assert result and ID_ONE_EDIT in result[0].evidence
+
+
+def test_homophone_given_name_is_a_candidate():
+    born = date(1990, 3, 7)
+    result = match([Record(1, "李建国", birth_date=born)], [Record(2, "李剑国", birth_date=born)])
+    assert result[0].score >= REVIEW
+    assert {HOMOPHONE_NAME, SAME_BIRTH_DATE} <= set(result[0].evidence)
+
+
+def test_same_common_name_with_different_ids_is_not_confirmed():
+    other = "220101198501021236"
+    result = match([Record(1, "张伟", ID)], [Record(2, "张伟", other)], threshold=0.0)
+    assert all(m.score < CONFIRMED for m in result)
+
+
+def test_no_shared_key_no_pair():
+    assert match([Record(1, "张伟", ID)], [Record(2, "王芳")], threshold=0.0) == []
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_canonical_keeps_valid_eighteen_digit_numbers(first17):
+    number = first17 + ids.check_char(first17)
+    assert ids.canonical(" " + number + " ") == number
+    assert ids.is_valid(number)
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17), st.integers(0, 16))
+def test_any_single_substitution_is_one_edit(first17, position):
+    number = first17 + ids.check_char(first17)
+    changed = str((int(number[position]) + 1) % 10)
+    typo = number[:position] + changed + number[position + 1 :]
+    assert ids.one_edit(number, typo)
+    found = match([Record(1, "甲", number)], [Record(2, "乙", typo)], threshold=0.0)
+    assert found and ID_ONE_EDIT in found[0].evidence
+
+
+@given(st.lists(st.sampled_from("张王李赵刘陈杨黄"), min_size=2, max_size=3))
+def test_scores_are_probabilities(chars):
+    name = "".join(chars)
+    for m in match([Record(1, name)], [Record(2, name), Record(3, name[::-1])], threshold=0.0):
+        assert 0.0 <= m.score <= 1.0
