@@ -9,6 +9,8 @@ from urllib.parse import quote
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -108,6 +110,7 @@ class FiguresApiView(ApiViewMixin, APIView):
 
     scope_exempt = "只通过各业务模块的 visible_to(user) 统计，区划限于用户范围"
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         query_date(request, "as_of", timezone.localdate())  # a malformed date is a 400, not a 404
         region, as_of, start = parameters(request)
