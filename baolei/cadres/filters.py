@@ -5,12 +5,7 @@ from django.db.models import QuerySet
 
 from baolei.cadres.models import Adjustment, AdjustmentStatus, Appointment, Enrolment, Post, Reason
 from baolei.cadres.queries import STATE_LABELS
-from baolei.regions.models import Region
-
-
-def within(rows: QuerySet, field: str, value: str) -> QuerySet:
-    region = Region.objects.filter(code=value).first()
-    return rows.filter(**{f"{field}__startswith": region.prefix}) if region else rows.none()
+from baolei.regions.queries import within_region
 
 
 class AppointmentFilter(django_filters.FilterSet):
@@ -29,7 +24,7 @@ class AppointmentFilter(django_filters.FilterSet):
         fields = ["q", "village", "within", "post", "state"]
 
     def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
-        return within(rows, "region__code", value)
+        return within_region(rows, value, "region__code")
 
 
 class AdjustmentFilter(django_filters.FilterSet):
@@ -55,7 +50,7 @@ class AdjustmentFilter(django_filters.FilterSet):
         fields = ["q", "within", "reason", "status", "executed_from", "executed_to"]
 
     def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
-        return within(rows, "appointment__region__code", value)
+        return within_region(rows, value, "appointment__region__code")
 
     def filter_status(self, rows: QuerySet, name: str, value: str) -> QuerySet:
         if value == AdjustmentStatus.EXECUTED:
@@ -75,4 +70,4 @@ class EnrolmentFilter(django_filters.FilterSet):
         fields = ["q", "within", "institution"]
 
     def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
-        return within(rows, "person__region__code", value)
+        return within_region(rows, value, "person__region__code")

@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView, View
 from baolei.cases import forms, queries, services
 from baolei.cases.models import CHARACTERISED, Case, CaseKind, Characterisation, Stage
 from baolei.clues.models import Clue
-from baolei.regions.models import Region
+from baolei.regions.queries import within_region
 from baolei.web.exports import Column
 from baolei.web.history import history_rows
 from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
@@ -45,8 +45,7 @@ class CaseFilter(django_filters.FilterSet):
         return rows.filter(number__contains=value) | rows.filter(name__contains=value)
 
     def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
-        region = Region.objects.filter(code=value).first()
-        return rows.filter(region__code__startswith=region.prefix) if region else rows.none()
+        return within_region(rows, value)
 
 
 class CaseListView(ScopedListView):

@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView, View
 from baolei.clues import forms, queries, services
 from baolei.clues.importing import import_clues
 from baolei.clues.models import Category, Clue, ClueStatus, Referral, Source
-from baolei.regions.models import Region
+from baolei.regions.queries import within_region
 from baolei.web.exports import Column
 from baolei.web.history import history_rows
 from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
@@ -60,8 +60,7 @@ class ClueFilter(django_filters.FilterSet):
         return rows.filter(Q(number__contains=value) | Q(summary__contains=value))
 
     def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
-        region = Region.objects.filter(code=value).first()
-        return rows.filter(region__code__startswith=region.prefix) if region else rows.none()
+        return within_region(rows, value)
 
 
 class ClueListView(ScopedListView):

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 
 from baolei.accounts.models import Agency
 from baolei.ledger.models import SourceKind, Status, Warning
-from baolei.regions.models import Region
+from baolei.regions.queries import within_region
 
 
 class LedgerFilter(django_filters.FilterSet):
@@ -44,5 +44,4 @@ class LedgerFilter(django_filters.FilterSet):
         )
 
     def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
-        region = Region.objects.filter(code=value).first()
-        return rows.filter(region__code__startswith=region.prefix) if region else rows.none()
+        return within_region(rows, value)

@@ -62,3 +62,11 @@ def ancestors_in_scope(region: Region, user: Any) -> list[Region]:
         trail.append(node)
         node = node.parent
     return list(reversed(trail))
+
+
+def within_region(rows: Any, code: str, field: str = "region__code") -> Any:
+    """Rows whose region lies in the subtree of the region with ``code`` (none for an unknown code).
+
+    The one ``?within=`` filter of every list page."""
+    region = Region.objects.filter(code=code).first()
+    return rows.filter(**{f"{field}__startswith": region.prefix}) if region else rows.none()

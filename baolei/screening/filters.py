@@ -3,7 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 
-from baolei.regions.models import Region
+from baolei.regions.queries import within_region
 from baolei.screening.models import Proposal, RoundStatus, Screening, ScreeningRound, Standing
 
 
@@ -39,5 +39,4 @@ class ScreeningFilter(django_filters.FilterSet):
         fields = ["round", "q", "within", "standing", "proposal", "hit"]
 
     def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
-        region = Region.objects.filter(code=value).first()
-        return rows.filter(region__code__startswith=region.prefix) if region else rows.none()
+        return within_region(rows, value)
