@@ -338,6 +338,15 @@ def add_vetting_rows(w: World) -> None:
         score=0.9,
         evidence=["same_name"],
     )
+    from baolei.vetting.models import DecisionRecord
+
+    candidate = w.outsider_rows[Candidate]
+    candidate.decision, candidate.note = "unsure", "乙县研判意见"
+    candidate.decided_by, candidate.decided_at = w.users["b_clerk"], run.started_at
+    candidate.save()
+    w.outsider_rows[DecisionRecord] = DecisionRecord.objects.create(
+        candidate=candidate, decision="unsure", note="乙县研判意见", decided_by=w.users["b_clerk"]
+    )
 
 
 def add_clue_rows(w: World) -> None:
@@ -396,3 +405,9 @@ def live_site(transactional_db: Any, live_server: Any) -> Iterator[Any]:
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_securityevent")
     guard.install(connection)
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings: Any) -> None:
+    """Background tasks run inside the test, so every test stays deterministic."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "js_lib_htmx",
     "js_lib_bootstrap5",
+    "django_tasks",
+    "django_tasks_db",
     "baolei.regions",
     "baolei.accounts",
     "baolei.audit",
@@ -197,6 +199,10 @@ SPECTACULAR_SETTINGS = {
 AUDIT_RETENTION_DAYS = config.env_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Long jobs (vetting runs) go to a queue in the database; `baolei db_worker` runs them.
+# The tests swap in django_tasks' ImmediateBackend (baolei/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Ledger warnings (三色督办): blue within N working days of the deadline, yellow
 # when no progress has been reported for M calendar days.

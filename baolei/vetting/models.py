@@ -71,8 +71,10 @@ class Source(models.TextChoices):
 
 
 class RunStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
     RUNNING = "running", "比对中"
     DONE = "done", "已完成"
+    FAILED = "failed", "失败"
 
 
 class RunQuerySet(CoveringQuerySet):
@@ -88,8 +90,9 @@ class VettingRun(models.Model):
     sources = models.JSONField("比对来源", default=list)
     threshold = models.FloatField("入围分数线")
     status = models.CharField(
-        "状态", max_length=12, choices=RunStatus.choices, default=RunStatus.RUNNING
+        "状态", max_length=12, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
+    error = models.TextField("失败原因", blank=True)
     cadres_total = models.PositiveIntegerField("审查村干部数", default=0)
     persons_total = models.PositiveIntegerField("比对人员数", default=0)
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)
@@ -124,6 +127,10 @@ class VettingRun(models.Model):
     @property
     def source_labels(self) -> str:
         return "、".join(Source(s).label for s in self.sources)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
 
 
 class Decision(models.TextChoices):
@@ -176,6 +183,13 @@ class Candidate(models.Model):
     clue = models.ForeignKey(
         "clues.Clue", verbose_name="生成线索", null=True, on_delete=models.PROTECT, related_name="+"
     )
+    adjustment = models.ForeignKey(
+        "cadres.Adjustment",
+        verbose_name="调整建议",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="vetting_candidates",
+    )
 
     objects = CandidateQuerySet.as_manager()
 
@@ -210,6 +224,44 @@ class Candidate(models.Model):
         from matching.engine import EVIDENCE_LABELS
 
         return "、".join(EVIDENCE_LABELS.get(e, e) for e in self.evidence)
+
+
+class DecisionRecordQuerySet(ScopedQuerySet):
+    region_field = "candidate__appointment__region"
+
+
+class DecisionRecord(models.Model):
+    """研判记录: one dated decision on a candidate; a change of conclusion is a new row."""
+
+    candidate = models.ForeignKey(
+        Candidate, verbose_name="疑似命中", on_delete=models.PROTECT, related_name="records"
+    )
+    decision = models.CharField("研判结论", max_length=12, choices=Decision.choices)
+    previous = models.CharField(
+        "原结论", max_length=12, choices=Decision.choices, default=Decision.PENDING
+    )
+    note = models.CharField("研判意见", max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="研判人", on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField("研判时间", default=timezone.now)
+
+    objects = DecisionRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "背景审查研判记录"
+        verbose_name_plural = verbose_name
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision="pending"),
+                name="vetting_record_has_decision",
+                violation_error_message="研判记录应有研判结论。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate}：{self.get_decision_display()}"
 
 
 def masked(number: str) -> str:

@@ -9,11 +9,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from baolei.accounts.models import Role, User
 from baolei.audit.services import record_event
-from baolei.cadres.models import Appointment
+from baolei.cadres import services as cadre_services
+from baolei.cadres.models import Adjustment, Appointment, Reason
 from baolei.cadres.queries import in_office
 from baolei.cases.models import Suspect
 from baolei.clues import services as clue_services
@@ -26,6 +28,7 @@ from baolei.vetting.models import (
     ENTRY_ID_COLUMN,
     Candidate,
     Decision,
+    DecisionRecord,
     ExternalEntry,
     ExternalList,
     RunStatus,
@@ -151,40 +154,132 @@ def _code(person: Person) -> str:
     return person.region.code if person.region_id else ""
 
 
-@transaction.atomic
-def run_vetting(
-    *, actor: User, region: Region, sources: Sequence[str], threshold: float = engine.REVIEW
-) -> VettingRun:
-    """拉网式背景审查: every cadre in office in the region against the chosen sources;
-    a pair already decided in an earlier run is not proposed again."""
+def check_run_request(
+    actor: User, region: Region, sources: Sequence[str], threshold: float
+) -> None:
     require_role(actor, Role.CLERK, Role.REVIEWER)
     require_region(actor, region)
     if not sources or any(s not in Source.values for s in sources):
         raise ValidationError({"sources": "请至少选择一个比对来源。"})
     if not 0 <= threshold <= 1:
         raise ValidationError({"threshold": "入围分数线应在0到1之间。"})
+
+
+@transaction.atomic
+def queue_run(
+    *, actor: User, region: Region, sources: Sequence[str], threshold: float = engine.REVIEW
+) -> VettingRun:
+    """A run waits in the queue; ``execute_run`` does the matching (in the task or at once)."""
+    check_run_request(actor, region, sources, threshold)
     run = VettingRun.objects.create(
         region=region, sources=list(sources), threshold=threshold, started_by=actor
     )
+    record_event(
+        "vetting_run",
+        actor=actor,
+        target=f"vetting.vettingrun:{run.pk}",
+        detail={"region": region.code, "sources": list(sources), "threshold": threshold},
+    )
+    return run
+
+
+@transaction.atomic
+def start_run(
+    *, actor: User, region: Region, sources: Sequence[str], threshold: float = engine.REVIEW
+) -> VettingRun:
+    """拉网式背景审查 as a background task: the run and its task are queued together."""
+    from baolei.vetting.tasks import execute_vetting_run
+
+    run = queue_run(actor=actor, region=region, sources=sources, threshold=threshold)
+    execute_vetting_run.enqueue(run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def run_vetting(
+    *, actor: User, region: Region, sources: Sequence[str], threshold: float = engine.REVIEW
+) -> VettingRun:
+    """拉网式背景审查 at once, in this process (the demo and the command line)."""
+    run = queue_run(actor=actor, region=region, sources=sources, threshold=threshold)
+    return execute_run(run.pk)
+
+
+def execute_run(run_id: int) -> VettingRun:
+    """Every cadre in office in the run's region against its sources.  Progress is saved
+    as the run goes; the candidates are written in one transaction at the end, so a
+    failed run is marked failed with its error and leaves no candidate.  A pair decided
+    in an earlier run is not proposed again."""
+    run = VettingRun.objects.select_related("region", "started_by").get(pk=run_id)
+    if run.status != RunStatus.QUEUED:  # a task delivered twice runs once
+        return run
+    try:
+        new = match_run(run)
+        with transaction.atomic():
+            Candidate.objects.bulk_create(new)
+            run.status, run.progress, run.finished_at = RunStatus.DONE, 100, timezone.now()
+            run.save(update_fields=["status", "progress", "finished_at"])
+            record_event(
+                "vetting_run_done",
+                actor=run.started_by,
+                target=f"vetting.vettingrun:{run.pk}",
+                detail={
+                    "cadres": run.cadres_total,
+                    "persons": run.persons_total,
+                    "candidates": len(new),
+                },
+            )
+    except Exception as exc:
+        fail_run(run, exc)
+        raise
+    return run
+
+
+def fail_run(run: VettingRun, exc: Exception) -> None:
+    run.status, run.finished_at = RunStatus.FAILED, timezone.now()
+    run.error = f"{type(exc).__name__}: {exc}"[:2000]
+    run.save(update_fields=["status", "finished_at", "error"])
+    record_event(
+        "vetting_run_failed",
+        actor=run.started_by,
+        success=False,
+        target=f"vetting.vettingrun:{run.pk}",
+        detail={"error": run.error},
+    )
+
+
+def report(run: VettingRun, progress: int, **fields: Any) -> None:
+    """Progress is committed as it goes (the worker runs in autocommit), so the page sees it."""
+    for name, value in fields.items():
+        setattr(run, name, value)
+    run.progress = progress
+    run.save(update_fields=["progress", "status", *fields])
+
+
+def match_run(run: VettingRun) -> list[Candidate]:
+    actor, region = run.started_by, run.region
+    if actor is None:
+        raise PermissionDenied("比对批次没有发起人。")
+    report(run, 5, status=RunStatus.RUNNING)
     cadres = list(
         in_office(
             Appointment.objects.filter(region__code__startswith=region.prefix)
         ).select_related("person", "region")
     )
-    others = counterparts(actor, sources)
     left = [
         engine.Record(i, a.person.name, person_number(a.person), a.person.birth_date, a.region.code)
         for i, a in enumerate(cadres)
     ]
-    run.cadres_total, run.persons_total, run.progress = len(cadres), len(others), 50
-    run.save(update_fields=["cadres_total", "persons_total", "progress"])
+    report(run, 25, cadres_total=len(cadres))
+    others = counterparts(actor, run.sources)
+    report(run, 50, persons_total=len(others))
+    found = engine.match(left, [o[2] for o in others], threshold=run.threshold)
+    report(run, 90)
     decided = decided_pairs()
     new = []
-    for found in engine.match(left, [o[2] for o in others], threshold=threshold):
-        appointment = cadres[found.left]
-        source, row, record = others[found.right]
-        pair = _pair_key(appointment.person_id, source, row.pk)
-        if pair in decided:
+    for hit in found:
+        appointment = cadres[hit.left]
+        source, row, record = others[hit.right]
+        if _pair_key(appointment.person_id, source, row.pk) in decided:
             continue
         new.append(
             Candidate(
@@ -195,20 +290,11 @@ def run_vetting(
                 entry=row if source == Source.EXTERNAL else None,
                 matched_name=record.name,
                 matched_id_masked=masked(ids.canonical(record.id_number) or record.id_number),
-                score=found.score,
-                evidence=list(found.evidence),
+                score=hit.score,
+                evidence=list(hit.evidence),
             )
         )
-    Candidate.objects.bulk_create(new)
-    run.status, run.progress, run.finished_at = RunStatus.DONE, 100, timezone.now()
-    run.save(update_fields=["status", "progress", "finished_at"])
-    record_event(
-        "vetting_run",
-        actor=actor,
-        target=f"vetting.vettingrun:{run.pk}",
-        detail={"cadres": len(cadres), "persons": len(others), "candidates": len(new)},
-    )
-    return run
+    return new
 
 
 def _pair_key(cadre_person_id: int, source: str, row_pk: int) -> tuple[int, str, int]:
@@ -225,33 +311,141 @@ def decided_pairs() -> set[tuple[int, str, int]]:
     }
 
 
+DECISIONS = (Decision.CONFIRMED, Decision.DISMISSED, Decision.UNSURE)
+
+
 @transaction.atomic
 def decide_candidate(
-    *, actor: User, candidate: Candidate, decision: str, note: str = "", open_clue: bool = False
+    *,
+    actor: User,
+    candidate: Candidate,
+    decision: str,
+    note: str = "",
+    change: bool = False,
+    open_clue: bool = False,
+    propose_adjustment: bool = False,
+    adjustment_reason: str = Reason.GANG_EVIL,
 ) -> Candidate:
-    """A dismissal needs a reason; only a confirmed hit may open a clue (背景审查发现)."""
+    """A dismissal needs a reason; a decided candidate changes only on an explicit change;
+    a confirmed hit may at once open a clue (背景审查发现) or propose the cadre's adjustment."""
     require_role(actor, Role.REVIEWER)
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if not Candidate.objects.visible_to(actor).filter(pk=candidate.pk).exists():
         raise PermissionDenied("该疑似命中不在您的管理范围内。")
-    if decision not in (Decision.CONFIRMED, Decision.DISMISSED, Decision.UNSURE):
+    if (open_clue or propose_adjustment) and decision != Decision.CONFIRMED:
+        raise ValidationError({"open_clue": "只有确认命中才能生成线索或提出调整建议。"})
+    record_decision(actor, candidate, decision, note, change=change)
+    return follow_up_hit(
+        actor=actor,
+        candidate=candidate,
+        open_clue=open_clue,
+        propose_adjustment=propose_adjustment,
+        adjustment_reason=adjustment_reason,
+    )
+
+
+@transaction.atomic
+def decide_candidates(
+    *,
+    actor: User,
+    candidates: QuerySet[Candidate],
+    decision: str,
+    note: str = "",
+    change: bool = False,
+) -> int:
+    """Bulk decision on a filtered set: only the candidates the actor can see are touched,
+    each decision is recorded and audited on its own, and the whole set is refused when
+    any of it was decided already and this is not an explicit change."""
+    require_role(actor, Role.REVIEWER)
+    rows = list(
+        Candidate.objects.visible_to(actor)
+        .filter(pk__in=candidates.values("pk"))
+        .select_for_update()
+        .select_related("appointment__person")
+        .order_by("pk")
+    )
+    if not rows:
+        raise ValidationError("没有可研判的疑似命中。")
+    decided = [c for c in rows if c.decision != Decision.PENDING]
+    if decided and not change:
+        raise ValidationError(
+            f"所选疑似命中中有 {len(decided)} 条已研判（如{decided[0]}），"
+            "如需改变结论请勾选“改变已有结论”。"
+        )
+    for candidate in rows:
+        record_decision(actor, candidate, decision, note, change=change)
+    return len(rows)
+
+
+def record_decision(
+    actor: User, candidate: Candidate, decision: str, note: str, *, change: bool
+) -> DecisionRecord:
+    """One dated 研判记录 and one security-log entry per decision."""
+    if decision not in DECISIONS:
         raise ValidationError({"decision": "请选择研判结论。"})
     if decision == Decision.DISMISSED and not note.strip():
         raise ValidationError({"note": "排除疑似命中须说明理由。"})
-    if open_clue and decision != Decision.CONFIRMED:
-        raise ValidationError({"open_clue": "只有确认命中才能生成线索。"})
+    previous = candidate.decision
+    if previous != Decision.PENDING and not change:
+        raise ValidationError(
+            f"该疑似命中已研判为「{candidate.get_decision_display()}」，"
+            "如需改变结论请勾选“改变已有结论”。"
+        )
     candidate.decision, candidate.note = decision, note.strip()
     candidate.decided_by, candidate.decided_at = actor, timezone.now()
-    if open_clue and candidate.clue_id is None:
-        candidate.clue = open_hit_clue(actor, candidate)
-    candidate.save()
+    candidate.save(update_fields=["decision", "note", "decided_by", "decided_at"])
+    entry = DecisionRecord.objects.create(
+        candidate=candidate,
+        decision=decision,
+        previous=previous,
+        note=candidate.note,
+        decided_by=actor,
+        decided_at=candidate.decided_at,
+    )
     record_event(
         "vetting_decision",
         actor=actor,
         target=f"vetting.candidate:{candidate.pk}",
-        detail={"decision": decision, "clue": candidate.clue_id},
+        detail={"decision": decision, "previous": previous, "record": entry.pk},
+    )
+    return entry
+
+
+@transaction.atomic
+def follow_up_hit(
+    *,
+    actor: User,
+    candidate: Candidate,
+    open_clue: bool = False,
+    propose_adjustment: bool = False,
+    adjustment_reason: str = Reason.GANG_EVIL,
+) -> Candidate:
+    """Only a confirmed hit opens a clue or proposes an adjustment, each at most once."""
+    if not (open_clue or propose_adjustment):
+        return candidate
+    if candidate.decision != Decision.CONFIRMED:
+        raise ValidationError("只有确认命中才能生成线索或提出调整建议。")
+    if open_clue and candidate.clue_id is None:
+        candidate.clue = open_hit_clue(actor, candidate)
+    if propose_adjustment and candidate.adjustment_id is None:
+        candidate.adjustment = propose_hit_adjustment(actor, candidate, adjustment_reason)
+    candidate.save(update_fields=["clue", "adjustment"])
+    record_event(
+        "vetting_follow_up",
+        actor=actor,
+        target=f"vetting.candidate:{candidate.pk}",
+        detail={"clue": candidate.clue_id, "adjustment": candidate.adjustment_id},
     )
     return candidate
+
+
+def hit_summary(candidate: Candidate) -> str:
+    appointment = candidate.appointment
+    return (
+        f"{appointment.region.name}{appointment.get_post_display()}{appointment.person.name}"
+        f"与{candidate.get_source_display()}中的{candidate.matched_name}"
+        f"疑为同一人（{candidate.evidence_labels}）"
+    )
 
 
 def open_hit_clue(actor: User, candidate: Candidate) -> Clue:
@@ -261,11 +455,24 @@ def open_hit_clue(actor: User, candidate: Candidate) -> Clue:
         received_on=timezone.localdate(),
         source=ClueSource.VETTING_HIT,
         category=Category.VILLAGE_BULLY,
-        summary=(
-            f"背景审查发现：{appointment.region.name}{appointment.get_post_display()}"
-            f"{appointment.person.name}与{candidate.get_source_display()}中的{candidate.matched_name}"
-            f"疑为同一人（{candidate.evidence_labels}）。"
-        ),
+        summary=f"背景审查发现：{hit_summary(candidate)}。",
         region=appointment.region,
         persons=[appointment.person],
+    )
+
+
+def propose_hit_adjustment(actor: User, candidate: Candidate, reason: str) -> Adjustment:
+    """The proposal names the candidate it comes from (背景审查疑似命中第N号)."""
+    if reason not in Reason.values:
+        raise ValidationError({"adjustment_reason": "请选择调整原因。"})
+    note = f"研判意见：{candidate.note}" if candidate.note else ""
+    return cadre_services.propose_adjustment(
+        actor=actor,
+        appointment=candidate.appointment,
+        reason=reason,
+        details=(
+            f"背景审查确认命中（疑似命中第{candidate.pk}号，比对批次第{candidate.run_id}号）："
+            f"{hit_summary(candidate)}。{note}"
+        ),
+        on=timezone.localdate(),
     )
