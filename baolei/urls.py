@@ -1,7 +1,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from baolei.reports.views import FiguresApiView
+from baolei.reports.views import BriefingApiView, FiguresApiView
 
 
 class SchemaView(SpectacularAPIView):
@@ -28,6 +28,7 @@ urlpatterns = [
     path("vetting/", include("baolei.vetting.urls")),
     path("reports/", include("baolei.reports.urls")),
     path("api/v1/reports/figures/", FiguresApiView.as_view(), name="api-figures"),
+    path("api/v1/reports/briefing.<slug:fmt>", BriefingApiView.as_view(), name="api-briefing"),
     path("api/v1/", include("baolei.web.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),

@@ -15,6 +15,7 @@ from baolei.cases.models import (
     Characterisation,
     Stage,
     StageEvent,
+    Suspect,
     SuspectEvent,
     SuspectStatus,
 )
@@ -31,25 +32,39 @@ def with_current_stage(rows: QuerySet[Case], as_of: date | None = None) -> Query
     )
 
 
-def assets_held(user: Any, on: date) -> Decimal:
-    """Value sealed, seized or frozen on or before ``on`` and not disposed of by then."""
-    cases = Case.objects.visible_to(user)
-    held = Asset.objects.filter(case__in=cases, on__lte=on).filter(
+def held_assets(user: Any, on: date) -> QuerySet[Asset]:
+    """Assets sealed, seized or frozen on or before ``on`` and not disposed of by then."""
+    return Asset.objects.filter(case__in=Case.objects.visible_to(user), on__lte=on).filter(
         Q(disposed_on__isnull=True) | Q(disposed_on__gt=on)
     )
-    total = held.aggregate(total=Sum("value"))["total"] or Decimal(0)
+
+
+def assets_held(user: Any, on: date) -> Decimal:
+    """The value of ``held_assets`` on ``on``."""
+    total = held_assets(user, on).aggregate(total=Sum("value"))["total"] or Decimal(0)
     return Decimal(total).quantize(Decimal("0.01"))
+
+
+def stage_events(user: Any, stage: Stage, start: date, end: date) -> QuerySet[StageEvent]:
+    """The events of one stage dated within [start, end], of cases the user may see."""
+    return StageEvent.objects.filter(
+        case__in=Case.objects.visible_to(user), stage=stage, on__gte=start, on__lte=end
+    )
 
 
 def events_by(user: Any, stage: Stage, start: date, end: date, field: str) -> dict[str, int]:
     rows = (
-        StageEvent.objects.filter(
-            case__in=Case.objects.visible_to(user), stage=stage, on__gte=start, on__lte=end
-        )
-        .values(field)
-        .annotate(n=Count("case", distinct=True))
+        stage_events(user, stage, start, end).values(field).annotate(n=Count("case", distinct=True))
     )
     return {row[field]: row["n"] for row in rows}
+
+
+def caught_suspects(user: Any, start: date, end: date) -> QuerySet[Suspect]:
+    """Suspects caught within [start, end], each once however many times recorded."""
+    caught = SuspectEvent.objects.filter(status=SuspectStatus.CAUGHT, on__gte=start, on__lte=end)
+    return Suspect.objects.filter(
+        case__in=Case.objects.visible_to(user), pk__in=caught.values("suspect")
+    )
 
 
 def statistics(user: Any, start: date, end: date) -> dict[str, Any]:
@@ -58,17 +73,7 @@ def statistics(user: Any, start: date, end: date) -> dict[str, Any]:
     prosecuted = events_by(user, Stage.PROSECUTED, start, end, "characterisation")
     first = events_by(user, Stage.FIRST_INSTANCE, start, end, "characterisation")
     second = events_by(user, Stage.SECOND_INSTANCE, start, end, "characterisation")
-    caught = (
-        SuspectEvent.objects.filter(
-            suspect__case__in=Case.objects.visible_to(user),
-            status=SuspectStatus.CAUGHT,
-            on__gte=start,
-            on__lte=end,
-        )
-        .values("suspect")
-        .distinct()
-        .count()
-    )
+    caught = caught_suspects(user, start, end).count()
     held_from, held_to = assets_held(user, start), assets_held(user, end)
     kinds = CaseKind.values
     recognised = [c for c in Characterisation.values if c != Characterisation.NONE]

@@ -7,9 +7,10 @@ Sections whose figures are all zero are left out rather than printing zeros."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from io import BytesIO
 from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -101,6 +102,16 @@ def organisation(f: dict[str, Figure]) -> Section:
                 "，对村干部开展脱产跟岗实训。",
             ]
         section.paragraphs.append(paragraph)
+    if nonzero(f, "cadres_vetted"):
+        section.paragraphs.append(
+            [
+                "对在任村干部开展拉网式背景审查，与涉案人员、线索涉及人员和有关部门提供的名单逐一比对，",
+                f["cadres_in_office"],
+                "在任村干部中已完成审查",
+                f["cadres_vetted"],
+                "。",
+            ]
+        )
     return section
 
 
@@ -306,6 +317,28 @@ def to_docx(briefing: Briefing) -> bytes:
             body = document.add_paragraph()
             set_font(body.add_run("".join(render(s) for s in segments)), BODY_FONT, 16)
             paragraph_format(body, indent=True)
+    properties = document.core_properties
+    properties.title, properties.author, properties.last_modified_by = (
+        briefing.title,
+        "堡垒",
+        "堡垒",
+    )
+    properties.created = properties.modified = datetime(*briefing.as_of.timetuple()[:3], tzinfo=UTC)
+    properties.revision = 1
     buffer = BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return reproducible(buffer.getvalue(), briefing.as_of)
+
+
+def reproducible(package: bytes, day: date) -> bytes:
+    """The same briefing gives the same bytes: every part of the package is stamped with
+    the as-of day instead of the time it was written."""
+    stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+    out = BytesIO()
+    with ZipFile(BytesIO(package)) as source, ZipFile(out, "w", ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()

@@ -1,31 +1,61 @@
 """Every figure of the dashboard and the briefing, in one place.
 
 Each figure is computed from records for a region inside the user's scope and a
-date, through the apps' own scoped queries, and carries the link to the list of
-records it counts. The dashboard, the briefing and the API all read from here, so
-no figure is computed twice."""
+date, through the apps' own scoped queries, and keeps the records it counts: a
+figure's value is the count (or, for money, the sum) of exactly those records,
+and its link opens them (`reports:records`). The dashboard, the briefing, the
+charts and the API all read from here, so no figure is computed twice.
+
+Bodies that belong to a level — meetings, mechanisms, supervision plans — count
+for the region they were held or issued in; records that happen in places —
+organisations, cadres, cases, clues, problems — count for the whole subtree."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 
-from baolei.cadres.models import Adjustment, TrainingBase
+from baolei.cadres.models import Adjustment, Appointment, TrainingBase
+from baolei.cadres.queries import in_office
 from baolei.cases import queries as case_queries
+from baolei.cases.models import Asset, Case, CaseKind, Characterisation, Stage, Suspect
 from baolei.clues.models import Clue
-from baolei.coordination.models import Mechanism, Meeting, MeetingKind
+from baolei.coordination.models import Mechanism, MechanismStatus, Meeting, MeetingKind
 from baolei.ledger.models import DONE_STATUSES, Acceptance, AcceptanceResult
-from baolei.regions.models import Level, Region
+from baolei.regions.models import Level, Region, significant_length
 from baolei.regions.queries import CENTRE_LEVELS
 from baolei.screening.models import Screening, Standing
 from baolei.supervision import queries as supervision_queries
-from baolei.supervision.models import LeaderAssignment, SupervisionRound, Team
+from baolei.supervision.models import (
+    LeaderAssignment,
+    Problem,
+    ProblemScope,
+    ProblemSource,
+    ProblemStatus,
+    SupervisionRound,
+    Team,
+)
+from baolei.vetting.models import RunStatus, VettingRun
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record behind a figure, as the drill-down list shows it."""
+
+    label: str
+    url: str = ""
+    region: str = ""
+    on: date | None = None
+    amount: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +65,8 @@ class Figure:
     value: int | Decimal
     url: str = ""
     unit: str = ""
+    ledger_url: str = ""
+    records: Any = field(default=None, compare=False, repr=False)
 
     @property
     def display(self) -> str:
@@ -50,7 +82,24 @@ class Figure:
             "value": str(self.value) if isinstance(self.value, Decimal) else self.value,
             "unit": self.unit,
             "url": self.url,
+            "ledger_url": self.ledger_url,
         }
+
+    def source(self) -> tuple[Any, Callable[[Any], Row]]:
+        """The records behind the figure in a stable order, and how each becomes a Row;
+        a sequence that pages without loading everything."""
+        if isinstance(self.records, QuerySet):
+            describer = DESCRIBERS[self.records.model]
+            return describer.prepare(self.records), describer.row
+        return list(self.records or ()), _same
+
+    def rows(self) -> Iterator[Row]:
+        records, row = self.source()
+        return (row(record) for record in records)
+
+
+def _same(row: Row) -> Row:
+    return row
 
 
 def money(value: Decimal) -> str:
@@ -61,84 +110,142 @@ def money(value: Decimal) -> str:
     return f"{value:f}元"
 
 
-def link(name: str, **params: Any) -> str:
+def link(name: str, *args: Any, **params: Any) -> str:
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return f"{reverse(name)}?{query}" if query else reverse(name)
+    path = reverse(name, args=args)
+    return f"{path}?{query}" if query else path
 
 
-def within(rows: Any, field: str, region: Region) -> Any:
-    return rows.filter(**{f"{field}__code__startswith": region.prefix})
+@dataclass(frozen=True)
+class Scope:
+    """Who asks, for which region, as of which day, and from which day periods count."""
+
+    user: Any
+    region: Region
+    as_of: date
+    start: date
+
+    def within(self, rows: QuerySet[Any], field: str) -> QuerySet[Any]:
+        return rows.filter(**{f"{field}__code__startswith": self.region.prefix})
+
+    def count(self, key: str, label: str, records: Any, unit: str, ledger_url: str = "") -> Figure:
+        value = len(records) if isinstance(records, list) else records.count()
+        return Figure(key, label, value, self.records_url(key), unit, ledger_url, records)
+
+    def total(self, key: str, label: str, records: QuerySet[Any], ledger_url: str = "") -> Figure:
+        value = records.aggregate(total=Sum("value"))["total"] or Decimal(0)
+        value = Decimal(value).quantize(Decimal("0.01"))
+        return Figure(key, label, value, self.records_url(key), "元", ledger_url, records)
+
+    def records_url(self, key: str) -> str:
+        return link(
+            "reports:records",
+            key,
+            region=self.region.code,
+            as_of=self.as_of.isoformat(),
+            **{"from": self.start.isoformat()},
+        )
 
 
-def organisation_figures(user: Any, region: Region, as_of: date) -> list[Figure]:
-    confirmed = within(Screening.objects.visible_to(user), "region", region).filter(
+def organisation_figures(scope: Scope) -> list[Figure]:
+    user, region, as_of = scope.user, scope.region, scope.as_of
+    confirmed = scope.within(Screening.objects.visible_to(user), "region").filter(
         standing=Standing.CONFIRMED, confirmed_on__lte=as_of
     )
-    villages = confirmed.filter(region__level=Level.VILLAGE).count()
-    communities = confirmed.exclude(region__level=Level.VILLAGE).count()
     accepted = Acceptance.objects.filter(result=AcceptanceResult.ACCEPTED, on__lte=as_of)
-    rectified = confirmed.filter(
-        plan__in=accepted.values("item"), plan__status__in=DONE_STATUSES
-    ).count()
-    adjusted = (
-        within(Adjustment.objects.visible_to(user), "appointment__region", region)
-        .filter(executed_on__lte=as_of)
-        .count()
+    rectified = confirmed.filter(plan__in=accepted.values("item"), plan__status__in=DONE_STATUSES)
+    adjusted = scope.within(Adjustment.objects.visible_to(user), "appointment__region").filter(
+        executed_on__lte=as_of
     )
-    bases = (
-        within(TrainingBase.objects.visible_to(user), "region", region)
-        .filter(opened_on__lte=as_of)
-        .count()
+    bases = scope.within(TrainingBase.objects.visible_to(user), "region").filter(
+        opened_on__lte=as_of
     )
     organisations = link("screening:organisations", standing="confirmed", within=region.code)
     return [
-        Figure(
-            "weak_confirmed",
-            "排查确定软弱涣散村(社区)党组织",
-            villages + communities,
-            organisations,
-            "个",
+        scope.count(
+            "weak_confirmed", "排查确定软弱涣散村(社区)党组织", confirmed, "个", organisations
         ),
-        Figure(
+        scope.count(
             "weak_villages",
             "其中村党组织",
-            villages,
-            link("screening:organisations", standing="confirmed", within=region.code),
+            confirmed.filter(region__level=Level.VILLAGE),
             "个",
+            organisations,
         ),
-        Figure("weak_communities", "其中社区党组织", communities, "", "个"),
-        Figure("weak_rectified", "已整顿提升", rectified, organisations, "个"),
-        Figure(
+        scope.count(
+            "weak_communities",
+            "其中社区党组织",
+            confirmed.exclude(region__level=Level.VILLAGE),
+            "个",
+            organisations,
+        ),
+        scope.count("weak_rectified", "已整顿提升", rectified, "个", organisations),
+        scope.count(
             "secretaries_adjusted",
             "动态调整村干部",
             adjusted,
+            "人",
             link(
                 "cadres:adjustments",
                 status="executed",
                 executed_to=as_of.isoformat(),
                 within=region.code,
             ),
-            "人",
         ),
-        Figure("training_bases", "“领头雁”实训基地", bases, link("cadres:bases"), "个"),
+        scope.count("training_bases", "“领头雁”实训基地", bases, "个", link("cadres:bases")),
+        scope.count(
+            "cadres_vetted",
+            "完成背景审查的在任村干部",
+            vetted_cadres(scope),
+            "人",
+            link("vetting:coverage"),
+        ),
+        scope.count(
+            "cadres_in_office",
+            "在任村干部",
+            in_office(scope.within(Appointment.objects.visible_to(user), "region"), as_of),
+            "人",
+            link("cadres:list", within=region.code),
+        ),
     ]
 
 
-def coordination_figures(user: Any, region: Region, as_of: date) -> list[Figure]:
+def vetted_cadres(scope: Scope) -> QuerySet[Any]:
+    """Cadres in office on the day who were covered by a completed background-review run
+    started, no later than the day, on or after the day they took office."""
+    runs = (
+        VettingRun.objects.visible_to(scope.user)
+        .filter(status=RunStatus.DONE, started_at__date__lte=scope.as_of)
+        .values_list("region__code", "started_at")
+    )
+    covered = [
+        Q(region__code__startswith=code[: significant_length(code)], started_on__lte=started.date())
+        for code, started in runs
+    ]
+    cadres = in_office(
+        scope.within(Appointment.objects.visible_to(scope.user), "region"), scope.as_of
+    )
+    return cadres.filter(reduce(or_, covered)) if covered else cadres.none()
+
+
+def coordination_figures(scope: Scope) -> list[Figure]:
+    user, region, as_of = scope.user, scope.region, scope.as_of
     year_start = date(as_of.year, 1, 1)
-    meetings = Meeting.objects.visible_to(user).filter(held_on__gte=year_start, held_on__lte=as_of)
+    meetings = Meeting.objects.visible_to(user).filter(
+        region=region, held_on__gte=year_start, held_on__lte=as_of
+    )
     figures = [
-        Figure(
+        scope.count(
             f"meetings_{kind}",
             MeetingKind(kind).label,
-            meetings.filter(kind=kind).count(),
+            meetings.filter(kind=kind),
+            "次",
             link(
                 "coordination:meetings",
                 kind=kind,
                 start=year_start.isoformat(),
                 end=as_of.isoformat(),
             ),
-            "次",
         )
         for kind in (
             MeetingKind.STANDING_COMMITTEE,
@@ -148,191 +255,355 @@ def coordination_figures(user: Any, region: Region, as_of: date) -> list[Figure]
         )
     ]
     mechanisms = (
-        Mechanism.objects.visible_to(user).filter(issued_on__lte=as_of).exclude(status="repealed")
+        Mechanism.objects.visible_to(user)
+        .filter(region=region, issued_on__lte=as_of)
+        .exclude(status=MechanismStatus.REPEALED)
     )
     figures.append(
-        Figure(
-            "mechanisms", "出台制度机制", mechanisms.count(), link("coordination:mechanisms"), "项"
-        )
+        scope.count("mechanisms", "出台制度机制", mechanisms, "项", link("coordination:mechanisms"))
     )
     regions = Region.objects.visible_to(user).subtree(region)
     for level in CENTRE_LEVELS:
         at_level = regions.filter(level=level)
-        covered = at_level.filter(governance_centre__established_on__lte=as_of).count()
         figures.append(
-            Figure(
+            scope.count(
                 f"centres_{level}",
                 f"{Level(level).label}建立综治中心",
-                covered,
-                link("regions:centres", level=level),
+                at_level.filter(governance_centre__established_on__lte=as_of),
                 "个",
+                link("regions:centres", level=level),
             )
         )
         figures.append(
-            Figure(
+            scope.count(
                 f"units_{level}",
                 f"{Level(level).label}总数",
-                at_level.count(),
-                link("regions:list", level=level, within=region.code),
+                at_level,
                 "个",
+                link("regions:list", level=level, within=region.code),
             )
         )
     return figures
 
 
-def supervision_figures(user: Any, region: Region, as_of: date) -> list[Figure]:
-    assignments = LeaderAssignment.objects.visible_to(user).filter(plan__starts_on__lte=as_of)
-    teams = Team.objects.visible_to(user).filter(plan__starts_on__lte=as_of)
-    rounds = SupervisionRound.objects.visible_to(user).filter(starts_on__lte=as_of)
-    cadres = sum(1 + bool(t.deputy) for t in teams)
+def supervision_figures(scope: Scope) -> list[Figure]:
+    user, region, as_of = scope.user, scope.region, scope.as_of
+    plans = {"plan__region": region, "plan__starts_on__lte": as_of}
+    assignments = LeaderAssignment.objects.visible_to(user).filter(**plans)
+    teams = Team.objects.visible_to(user).filter(**plans).select_related("plan")
+    rounds = SupervisionRound.objects.visible_to(user).filter(
+        plan__region=region, starts_on__lte=as_of
+    )
+    plans_url = link("supervision:plans")
     figures = [
-        Figure(
-            "leaders", "市领导联系督导县(区)", assignments.count(), link("supervision:plans"), "名"
+        scope.count("leaders", "市领导联系督导县(区)", assignments, "名", plans_url),
+        scope.count(
+            "team_leaders", "督导组组长、副组长", list(team_leaders(teams)), "名", plans_url
         ),
-        Figure("team_leaders", "督导组组长、副组长", cadres, link("supervision:plans"), "名"),
-        Figure("teams", "督导组", teams.count(), link("supervision:plans"), "个"),
-        Figure("rounds", "专项督导", rounds.count(), link("supervision:plans"), "轮"),
+        scope.count("teams", "督导组", teams, "个", plans_url),
+        scope.count("rounds", "专项督导", rounds, "轮", plans_url),
     ]
-    for row in supervision_queries.problem_summary(user, received_by=as_of):
-        base = {"source": row["source"], "scope": row["scope"]}
-        key = f"problems_{row['source']}_{row['scope']}"
+    problems = scope.within(supervision_queries.visible_problems(user), "region").filter(
+        received_on__lte=as_of
+    )
+    kinds = sorted(set(problems.values_list("source", "scope")))
+    for source, kind in kinds:
+        base = {"source": source, "scope": kind}
+        key = f"problems_{source}_{kind}"
+        these = problems.filter(**base)
+        done = (ProblemStatus.DONE, ProblemStatus.DONE_LONG_TERM)
         figures += [
-            Figure(
+            scope.count(
                 f"{key}_total",
-                f"{row['source_display']}{row['scope_display']}",
-                row["total"],
-                link("supervision:problems", **base),
+                f"{ProblemSource(source).label}{ProblemScope(kind).label}",
+                these,
                 "项",
+                link("supervision:problems", **base),
             ),
-            Figure(
-                f"{key}_done", "已完成整改", row["done"], link("supervision:problems", **base), "项"
+            scope.count(
+                f"{key}_done",
+                "已完成整改",
+                these.filter(status__in=done),
+                "项",
+                link("supervision:problems", **base),
             ),
-            Figure(
+            scope.count(
                 f"{key}_long_term",
                 "含长期坚持整改",
-                row["done_long_term"],
-                link("supervision:problems", status="done_long_term", **base),
+                these.filter(status=ProblemStatus.DONE_LONG_TERM),
                 "项",
+                link("supervision:problems", status="done_long_term", **base),
             ),
-            Figure(
+            scope.count(
                 f"{key}_open",
                 "正在整改",
-                row["in_progress"],
-                link("supervision:problems", status="in_progress", **base),
+                these.filter(status=ProblemStatus.IN_PROGRESS),
                 "项",
+                link("supervision:problems", status="in_progress", **base),
             ),
         ]
     return figures
 
 
-def result_figures(user: Any, start: date, as_of: date) -> list[Figure]:
-    stats = case_queries.statistics(user, start, as_of)
+def team_leaders(teams: Iterable[Team]) -> Iterator[Row]:
+    for team in teams:
+        url = reverse("supervision:plan", args=[team.plan_id])
+        yield Row(f"{team.leader}（{team.name}组长）", url, "", team.plan.starts_on)
+        if team.deputy:
+            yield Row(f"{team.deputy}（{team.name}副组长）", url, "", team.plan.starts_on)
+
+
+EVIL = (CaseKind.EVIL_GROUP, CaseKind.EVIL_FORCE)
+RECOGNISED_EVIL = (Characterisation.EVIL_GROUP, Characterisation.EVIL_FORCE)
+
+
+def result_figures(scope: Scope) -> list[Figure]:
+    user, start, as_of = scope.user, scope.start, scope.as_of
+
+    def cases_at(stage: Stage, **event_filter: Any) -> QuerySet[Case]:
+        events = case_queries.stage_events(user, stage, start, as_of).filter(**event_filter)
+        return scope.within(Case.objects.filter(pk__in=events.values("case")), "region")
+
     period = {"opened_from": start.isoformat(), "opened_to": as_of.isoformat()}
-    evil = stats["police"]["filed"]["evil_group"] + stats["police"]["filed"]["evil_force"]
-    prosecuted = stats["procuratorate"]["prosecuted"]
-    first, second = (
-        stats["courts"]["first_instance_recognised"],
-        stats["courts"]["second_instance_concluded"],
+    statistics = link("cases:statistics", **{"from": start.isoformat(), "to": as_of.isoformat()})
+    clues = scope.within(Clue.objects.visible_to(user), "region").filter(
+        received_on__gte=start, received_on__lte=as_of
     )
-    clues = Clue.objects.visible_to(user).filter(received_on__gte=start, received_on__lte=as_of)
+    clue_period = {"received_from": start.isoformat(), "received_to": as_of.isoformat()}
     return [
-        Figure(
+        scope.count(
             "cases_gang_filed",
             "公安机关新侦办黑社会性质组织案",
-            stats["police"]["filed"]["gang"],
-            link("cases:list", kind="gang", **period),
+            cases_at(Stage.FILED, case__kind=CaseKind.GANG),
             "件",
+            link("cases:list", kind=CaseKind.GANG, **period),
         ),
-        Figure("cases_evil_filed", "涉恶犯罪案", evil, link("cases:list", **period), "件"),
-        Figure(
+        scope.count(
+            "cases_evil_filed",
+            "涉恶犯罪案",
+            cases_at(Stage.FILED, case__kind__in=EVIL),
+            "件",
+            link("cases:list", **period),
+        ),
+        scope.count(
             "suspects_caught",
             "抓获犯罪嫌疑人",
-            stats["police"]["suspects_caught"],
-            link("cases:list"),
+            scope.within(case_queries.caught_suspects(user, start, as_of), "case__region"),
             "人",
+            statistics,
         ),
-        Figure(
+        scope.total(
             "assets_before",
             "督导前查扣冻结涉案财产",
-            Decimal(stats["assets"]["held_at_from"]),
-            link("cases:statistics", **{"from": start.isoformat(), "to": as_of.isoformat()}),
-            "元",
+            scope.within(case_queries.held_assets(user, start), "case__region"),
+            statistics,
         ),
-        Figure(
+        scope.total(
             "assets_now",
             "现查扣冻结涉案财产",
-            Decimal(stats["assets"]["held_at_to"]),
-            link("cases:statistics", **{"from": start.isoformat(), "to": as_of.isoformat()}),
-            "元",
+            scope.within(case_queries.held_assets(user, as_of), "case__region"),
+            statistics,
         ),
-        Figure(
+        scope.count(
             "prosecuted_gang",
             "检察机关新提起公诉黑社会性质组织案",
-            prosecuted["gang"],
-            link("cases:list"),
+            cases_at(Stage.PROSECUTED, characterisation=Characterisation.GANG),
             "件",
+            statistics,
         ),
-        Figure(
+        scope.count(
             "prosecuted_evil",
             "恶势力犯罪案",
-            prosecuted["evil_group"] + prosecuted["evil_force"],
-            link("cases:list"),
+            cases_at(Stage.PROSECUTED, characterisation__in=RECOGNISED_EVIL),
             "件",
+            statistics,
         ),
-        Figure(
+        scope.count(
             "first_gang",
             "法院一审判决并认定黑社会性质组织案",
-            first["gang"],
-            link("cases:list", stage="first_instance"),
+            cases_at(Stage.FIRST_INSTANCE, characterisation=Characterisation.GANG),
             "件",
+            link("cases:list", stage=Stage.FIRST_INSTANCE),
         ),
-        Figure(
+        scope.count(
             "first_evil",
             "恶势力犯罪案",
-            first["evil_group"] + first["evil_force"],
-            link("cases:list"),
+            cases_at(Stage.FIRST_INSTANCE, characterisation__in=RECOGNISED_EVIL),
             "件",
+            statistics,
         ),
-        Figure(
+        scope.count(
             "second_gang",
             "二审审结并认定黑社会性质组织案",
-            second["gang"],
-            link("cases:list", stage="second_instance"),
+            cases_at(Stage.SECOND_INSTANCE, characterisation=Characterisation.GANG),
             "件",
+            link("cases:list", stage=Stage.SECOND_INSTANCE),
         ),
-        Figure(
+        scope.count(
             "second_evil",
             "恶势力犯罪案",
-            second["evil_group"] + second["evil_force"],
-            link("cases:list"),
+            cases_at(Stage.SECOND_INSTANCE, characterisation__in=RECOGNISED_EVIL),
             "件",
+            statistics,
         ),
-        Figure(
-            "clues_received",
-            "受理问题线索",
-            clues.count(),
-            link("clues:list", received_from=start.isoformat(), received_to=as_of.isoformat()),
-            "条",
+        scope.count(
+            "clues_received", "受理问题线索", clues, "条", link("clues:list", **clue_period)
         ),
-        Figure(
+        scope.count(
             "clues_concluded",
             "办结",
-            clues.filter(Q(concluded_on__lte=as_of)).count(),
-            link(
-                "clues:list",
-                status="concluded",
-                received_from=start.isoformat(),
-                received_to=as_of.isoformat(),
-            ),
+            clues.filter(concluded_on__lte=as_of),
             "条",
+            link("clues:list", status="concluded", **clue_period),
         ),
     ]
 
 
 def all_figures(user: Any, region: Region, as_of: date, start: date) -> dict[str, list[Figure]]:
+    scope = Scope(user, region, as_of, start)
     return {
-        "organisation": organisation_figures(user, region, as_of),
-        "coordination": coordination_figures(user, region, as_of),
-        "supervision": supervision_figures(user, region, as_of),
-        "results": result_figures(user, start, as_of),
+        "organisation": organisation_figures(scope),
+        "coordination": coordination_figures(scope),
+        "supervision": supervision_figures(scope),
+        "results": result_figures(scope),
     }
+
+
+def find(user: Any, region: Region, as_of: date, start: date, key: str) -> Figure | None:
+    for figures in all_figures(user, region, as_of, start).values():
+        for figure in figures:
+            if figure.key == key:
+                return figure
+    return None
+
+
+@dataclass(frozen=True)
+class Describer:
+    """How the drill-down list shows one kind of record."""
+
+    row: Callable[[Any], Row]
+    related: tuple[str, ...] = ()
+
+    def prepare(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        return rows.select_related(*self.related).order_by("pk")
+
+
+def _region(region: Region | None) -> str:
+    return region.name if region is not None else ""
+
+
+DESCRIBERS: dict[type, Describer] = {
+    Screening: Describer(
+        lambda o: Row(
+            o.region.name, reverse("screening:organisation", args=[o.pk]), "", o.confirmed_on
+        ),
+        ("region",),
+    ),
+    Adjustment: Describer(
+        lambda o: Row(
+            str(o),
+            reverse("cadres:adjustment", args=[o.pk]),
+            _region(o.appointment.region),
+            o.executed_on,
+        ),
+        ("appointment__region", "appointment__person"),
+    ),
+    TrainingBase: Describer(
+        lambda o: Row(o.name, reverse("cadres:base", args=[o.pk]), _region(o.region), o.opened_on),
+        ("region",),
+    ),
+    Appointment: Describer(
+        lambda o: Row(
+            f"{o.person.name}（{o.get_post_display()}）",
+            reverse("cadres:cadre", args=[o.person_id]),
+            _region(o.region),
+            o.started_on,
+        ),
+        ("region", "person"),
+    ),
+    Meeting: Describer(
+        lambda o: Row(
+            str(o), reverse("coordination:meeting", args=[o.pk]), _region(o.region), o.held_on
+        ),
+        ("region",),
+    ),
+    Mechanism: Describer(
+        lambda o: Row(
+            f"{o.title} {o.document_number}".strip(),
+            link("coordination:mechanisms"),
+            _region(o.region),
+            o.issued_on,
+        ),
+        ("region",),
+    ),
+    Region: Describer(
+        lambda o: Row(
+            o.name,
+            reverse("regions:centre", args=[o.governance_centre.pk])
+            if hasattr(o, "governance_centre")
+            else "",
+            o.code,
+            o.governance_centre.established_on if hasattr(o, "governance_centre") else None,
+        ),
+        ("governance_centre",),
+    ),
+    LeaderAssignment: Describer(
+        lambda o: Row(
+            f"{o.leader} {o.leader_title}".strip(),
+            reverse("supervision:plan", args=[o.plan_id]),
+            _region(o.county),
+            o.plan.starts_on,
+        ),
+        ("plan", "county"),
+    ),
+    Team: Describer(
+        lambda o: Row(o.name, reverse("supervision:plan", args=[o.plan_id]), "", o.plan.starts_on),
+        ("plan",),
+    ),
+    SupervisionRound: Describer(
+        lambda o: Row(str(o), reverse("supervision:plan", args=[o.plan_id]), "", o.starts_on),
+        ("plan",),
+    ),
+    Problem: Describer(
+        lambda o: Row(
+            str(o),
+            reverse("supervision:problem", args=[o.pk]),
+            _region(o.region),
+            o.received_on,
+        ),
+        ("region",),
+    ),
+    Case: Describer(
+        lambda o: Row(
+            f"{o.number} {o.name}",
+            reverse("cases:detail", args=[o.pk]),
+            _region(o.region),
+            o.opened_on,
+        ),
+        ("region",),
+    ),
+    Suspect: Describer(
+        lambda o: Row(
+            f"{o.person.name}（{o.case.name}）",
+            reverse("cases:detail", args=[o.case_id]),
+            _region(o.case.region),
+        ),
+        ("person", "case__region"),
+    ),
+    Asset: Describer(
+        lambda o: Row(
+            f"{o.description}（{o.case.name}）",
+            reverse("cases:detail", args=[o.case_id]),
+            _region(o.case.region),
+            o.on,
+            o.value,
+        ),
+        ("case__region",),
+    ),
+    Clue: Describer(
+        lambda o: Row(
+            f"{o.number}", reverse("clues:detail", args=[o.pk]), _region(o.region), o.received_on
+        ),
+        ("region",),
+    ),
+}

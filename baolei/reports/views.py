@@ -4,8 +4,9 @@ import io
 import zipfile
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
@@ -19,10 +20,10 @@ from baolei.audit.models import Action
 from baolei.audit.services import record_event
 from baolei.regions.models import Region
 from baolei.regions.queries import scope_root
-from baolei.reports import briefing
-from baolei.reports.figures import all_figures
+from baolei.reports import briefing, output
+from baolei.reports.figures import Figure, all_figures, find
 from baolei.web.api import ApiViewMixin, query_date
-from baolei.web.exports import build_workbook
+from baolei.web.exports import EXPORTERS, Column, build_workbook
 
 GROUPS = {
     "organisation": "组织建设",
@@ -71,6 +72,64 @@ class DashboardView(TemplateView):
         return context
 
 
+RECORD_COLUMNS = [
+    Column("记录", lambda r: r.label, 48),
+    Column("区划", lambda r: r.region, 20),
+    Column("日期", lambda r: r.on, 12),
+    Column("金额（元）", lambda r: r.amount, 16),
+]
+
+
+def figure_or_404(request: Any, key: str) -> tuple[Figure, Region, date, date]:
+    region, as_of, start = parameters(request)
+    figure = find(request.user, region, as_of, start, key)
+    if figure is None:
+        raise Http404("没有这项统计")
+    return figure, region, as_of, start
+
+
+class RecordsView(TemplateView):
+    """The records one figure counts: as many rows as the figure says, each linking to its
+    record; exportable like every list."""
+
+    scope_exempt = "记录取自统计数字本身的查询，均经各业务模块的 visible_to(user)"
+    template_name = "reports/records.html"
+    paginate_by = 50
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        export = request.GET.get("export")
+        if export in EXPORTERS:
+            figure, region, as_of, _ = figure_or_404(request, kwargs["key"])
+            record_event(
+                Action.EXPORT,
+                request=request,
+                target=f"统计明细 {figure.key} {region.code} {as_of}",
+            )
+            return EXPORTERS[export](f"{figure.label}明细", RECORD_COLUMNS, figure.rows())
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        figure, region, as_of, start = figure_or_404(self.request, kwargs["key"])
+        records, row = figure.source()
+        page = Paginator(records, self.paginate_by).get_page(self.request.GET.get("page"))
+        context.update(
+            figure=figure,
+            region=region,
+            as_of=as_of,
+            start=start,
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+            query_string=urlencode(
+                {"region": region.code, "as_of": as_of.isoformat(), "from": start.isoformat()}
+            ),
+            rows=[row(record) for record in page.object_list],
+            money=figure.unit == "元",
+        )
+        return context
+
+
 class BriefingView(TemplateView):
     """通报 preview: the official text with each figure linked to its records."""
 
@@ -82,27 +141,35 @@ class BriefingView(TemplateView):
         region, as_of, start = parameters(self.request)
         context["briefing"] = briefing.build(self.request.user, region, as_of, start)
         context["query"] = self.request.GET.urlencode()
+        context["pdf_available"] = output.office() is not None
         return context
 
 
-class BriefingDocxView(View):
-    """The same briefing as .docx laid out per GB/T 9704."""
+def briefing_file(request: Any, fmt: str) -> HttpResponse:
+    """The briefing for the request's region and dates as html, docx or pdf."""
+    if fmt not in output.FORMATS:
+        raise Http404("通报格式只能是 html、docx 或 pdf")
+    region, as_of, start = parameters(request)
+    document = briefing.build(request.user, region, as_of, start)
+    try:
+        content = output.render(document, fmt)
+    except output.OfficeMissing as missing:
+        return HttpResponse(str(missing), status=503, content_type="text/plain; charset=utf-8")
+    record_event(Action.EXPORT, request=request, target=f"通报 {region.code} {as_of} {fmt}")
+    kind = output.FORMATS[fmt]
+    response = HttpResponse(content, content_type=kind.content_type)
+    name = f"{document.title}_{as_of:%Y%m%d}.{kind.extension}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+class BriefingFileView(View):
+    """The same briefing as a file: .docx laid out per GB/T 9704, its PDF, or standalone HTML."""
 
     scope_exempt = "只通过各业务模块的 visible_to(user) 统计，区划限于用户范围"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        region, as_of, start = parameters(request)
-        document = briefing.build(request.user, region, as_of, start)
-        record_event(Action.EXPORT, request=request, target=f"通报 {region.code} {as_of}")
-        response = HttpResponse(
-            briefing.to_docx(document),
-            content_type=(
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            ),
-        )
-        name = f"{document.title}_{as_of:%Y%m%d}.docx"
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-        return response
+    def get(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        return briefing_file(request, fmt)
 
 
 class FiguresApiView(ApiViewMixin, APIView):
@@ -123,6 +190,18 @@ class FiguresApiView(ApiViewMixin, APIView):
                 "figures": {key: [f.as_dict() for f in figures] for key, figures in groups.items()},
             }
         )
+
+
+class BriefingApiView(ApiViewMixin, APIView):
+    """通报文件：``briefing.html|docx|pdf?region=CODE&as_of=YYYY-MM-DD&from=YYYY-MM-DD``，按当前用户范围统计；
+    未安装 LibreOffice 时 pdf 返回 503。"""
+
+    scope_exempt = "只通过各业务模块的 visible_to(user) 统计，区划限于用户范围"
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request: Request, fmt: str) -> HttpResponse:
+        query_date(request, "as_of", timezone.localdate())  # a malformed date is a 400
+        return briefing_file(request, fmt)
 
 
 def ledger_views() -> list[Any]:

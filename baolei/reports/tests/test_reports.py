@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -71,7 +71,101 @@ def test_briefing_text_states_the_figures_and_leaves_out_empty_sections(
     assert "软弱涣散" not in before and "督导组" not in before
     client.force_login(leader())
     page = client.get("/reports/briefing/", {"as_of": demo.isoformat()}).content.decode()
-    assert '<a href="/screening/organisations/?standing=confirmed&amp;within=' in page
+    assert '<a href="/reports/records/weak_confirmed/?region=' in page
+
+
+def record_count(client: Any, figure: Any) -> int | Decimal:
+    """What the figure's link shows: the number of records listed, or for money the sum
+    of the exported amounts."""
+    import csv
+    import re
+
+    if figure.unit == "元":
+        body = client.get(figure.url + "&export=csv").content.decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(body)))
+        return sum((Decimal(r["金额（元）"]) for r in rows), Decimal(0))
+    page = client.get(figure.url).content.decode()
+    found = re.search(r'data-record-count="(\d+)"', page)
+    assert found, figure.key
+    return int(found.group(1))
+
+
+def assert_links_count_their_figures(client: Any, user: Any, region: Any, as_of: date) -> int:
+    client.force_login(user)
+    checked = 0
+    for group in all_figures(user, region, as_of, as_of.replace(year=as_of.year - 1)).values():
+        for figure in group:
+            assert figure.url.startswith("/reports/records/"), figure.key
+            assert record_count(client, figure) == figure.value, figure.key
+            checked += 1
+    return checked
+
+
+def test_every_figure_links_to_exactly_its_records(demo: date, client: Any) -> None:
+    from baolei.accounts.models import User
+    from baolei.regions.models import Region
+
+    city = Region.objects.get(level="city")
+    assert assert_links_count_their_figures(client, leader(), city, demo) > 30
+    clerk = User.objects.get(username="baihe_clerk")
+    county = clerk.agency.region
+    assert_links_count_their_figures(client, clerk, county, demo)
+    weak = client.get(
+        "/reports/records/weak_confirmed/", {"region": county.code, "as_of": demo.isoformat()}
+    ).content.decode()
+    assert "白河" in weak or 'data-record-count="0"' in weak
+    others = (
+        Region.objects.filter(level="county").exclude(pk=county.pk).values_list("name", flat=True)
+    )
+    assert not any(name in weak for name in others)
+    # another county's region, or a figure that does not exist, is not found
+    assert (
+        client.get("/reports/records/weak_confirmed/", {"region": "529902000000"}).status_code
+        == 404
+    )
+    assert client.get("/reports/records/no_such_figure/").status_code == 404
+    workbook_rows = client.get(
+        "/reports/records/weak_confirmed/", {"region": county.code, "export": "xlsx"}
+    )
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(workbook_rows.content)).active
+    figures = {
+        f.key: f for g in all_figures(clerk, county, timezone.localdate(), demo).values() for f in g
+    }
+    assert sheet.max_row - 2 == figures["weak_confirmed"].value  # title and header rows
+
+
+def test_briefing_in_every_format_through_the_api(demo: date, client: Any) -> None:
+    import os
+    import shutil
+
+    client.force_login(leader())
+    query = {"as_of": demo.isoformat()}
+    html = client.get("/api/v1/reports/briefing.html", query)
+    assert html.status_code == 200 and "软弱涣散" in html.content.decode()
+    docx = client.get("/api/v1/reports/briefing.docx", query)
+    assert "软弱涣散" in " ".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert client.get("/api/v1/reports/briefing.rtf", query).status_code == 404
+    assert client.get("/api/v1/reports/briefing.docx", {"as_of": "2026-02-30"}).status_code == 400
+    pdf = client.get("/api/v1/reports/briefing.pdf", query)
+    if shutil.which("soffice") or os.environ.get("BAOLEI_REQUIRE_OFFICE"):
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        assert b"NotoSerifCJK" in pdf.content  # the free substitute for 仿宋_GB2312 is embedded
+    else:
+        assert pdf.status_code == 503 and "LibreOffice" in pdf.content.decode()
+
+
+def test_same_briefing_twice_gives_the_same_bytes(demo: date, client: Any) -> None:
+    import time_machine
+
+    client.force_login(leader())
+    query = {"as_of": demo.isoformat(), "from": date(demo.year, 1, 1).isoformat()}
+    first = client.get("/reports/briefing.docx", query).content
+    with time_machine.travel(timezone.now() + timedelta(hours=5, seconds=7)):
+        client.force_login(leader())
+        second = client.get("/reports/briefing.docx", query).content
+    assert first == second
 
 
 def test_docx_follows_gb_t_9704(demo: date, client: Any) -> None:
@@ -161,7 +255,9 @@ SEED_SENTENCES = [
 ]
 
 
-def test_seed_scenario_briefing_states_every_figure_of_the_article(db: Any, tmp_path: Any) -> None:
+def test_seed_scenario_briefing_states_every_figure_of_the_article(
+    db: Any, tmp_path: Any, client: Any
+) -> None:
     """Built from records in a fresh database: nothing in the template is a typed-in number."""
     from django.core.management import call_command
 
@@ -195,7 +291,17 @@ def test_seed_scenario_briefing_states_every_figure_of_the_article(db: Any, tmp_
         "--out",
         str(again),
     )
-    assert "".join(p.text for p in Document(str(again)).paragraphs) == text
+    assert again.read_bytes() == out.read_bytes()
+    from baolei.accounts.models import User
+    from baolei.regions.models import Region
+
+    checked = assert_links_count_their_figures(
+        client,
+        User.objects.get(username="city_leader"),
+        Region.objects.get(level="city"),
+        date(2019, 10, 15),
+    )
+    assert checked > 40
 
 
 def test_all_ledgers_in_one_zip_stay_in_scope(

@@ -1,18 +1,14 @@
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.template.loader import render_to_string
 
 from baolei.accounts.models import User
 from baolei.regions.models import Region
-from baolei.reports import briefing
+from baolei.reports import briefing, output
 
 
 class Command(BaseCommand):
@@ -48,43 +44,8 @@ class Command(BaseCommand):
             user, region, as_of, options["start"] or as_of - timedelta(days=300)
         )
         out: Path = options["out"]
-        if options["format"] == "html":
-            out.write_text(
-                render_to_string("reports/briefing_standalone.html", {"briefing": document}),
-                encoding="utf-8",
-            )
-        elif options["format"] == "docx":
-            out.write_bytes(briefing.to_docx(document))
-        else:
-            out.write_bytes(to_pdf(briefing.to_docx(document)))
+        try:
+            out.write_bytes(output.render(document, options["format"]))
+        except output.OfficeMissing as missing:
+            raise CommandError(str(missing)) from None
         self.stdout.write(f"已生成 {out}")
-
-
-def to_pdf(docx: bytes) -> bytes:
-    """LibreOffice converts the same .docx users get; each run has its own profile."""
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None:
-        raise CommandError(
-            "未安装 LibreOffice，无法生成 PDF（apt-get install libreoffice-writer-nogui fonts-noto-cjk），"
-            "可先生成 docx / LibreOffice is not installed"
-        )
-    with tempfile.TemporaryDirectory() as work:
-        source = Path(work) / "briefing.docx"
-        source.write_bytes(docx)
-        profile = Path(work) / "profile"
-        subprocess.run(  # noqa: S603 - a fixed program on a file we wrote
-            [
-                office,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                work,
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        return (Path(work) / "briefing.pdf").read_bytes()
