@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from baolei.cadres.models import Appointment
 from baolei.cadres.queries import county_names, in_office
@@ -33,30 +35,48 @@ class CountyCoverage:
         return f"{100 * self.vetted / self.active:.1f}%" if self.active else "—"
 
 
+def latest_runs(user: Any) -> dict[str, date]:
+    """For each region prefix, the day of the latest completed run over it the user can see."""
+    latest: dict[str, date] = {}
+    rows = VettingRun.objects.visible_to(user).filter(status=RunStatus.DONE)
+    for code, started_at in rows.values_list("region__code", "started_at"):
+        prefix, on = _prefix(code), timezone.localdate(started_at)
+        latest[prefix] = max(on, latest.get(prefix, on))
+    return latest
+
+
+def last_vetted_on(code: str, started_on: date, latest: dict[str, date]) -> date | None:
+    """A run vets a cadre when it covers the cadre's village and started on or after the
+    day the cadre took office; a cadre appointed after the last such run is not vetted."""
+    days = [on for prefix, on in latest.items() if code.startswith(prefix) and on >= started_on]
+    return max(days, default=None)
+
+
+def vetted(latest: dict[str, date]) -> Q:
+    """The appointments some completed run has vetted (the same rule as last_vetted_on)."""
+    found = Q(pk__in=[])
+    for prefix, on in latest.items():
+        found |= Q(region__code__startswith=prefix, started_on__lte=on)
+    return found
+
+
+def cadres_in_office(user: Any) -> QuerySet[Any]:
+    return in_office(Appointment.objects.visible_to(user))
+
+
 def coverage(user: Any) -> list[CountyCoverage]:
-    """村干部审查覆盖率 per county: a cadre counts as vetted when a completed run covering
-    the cadre's village started on or after the day the cadre took office."""
-    runs = list(
-        VettingRun.objects.visible_to(user)
-        .filter(status=RunStatus.DONE)
-        .select_related("region")
-        .values_list("region__code", "started_at")
-    )
-    prefixes = [(_prefix(code), started.date()) for code, started in runs]
-    cadres = in_office(Appointment.objects.visible_to(user)).values_list(
-        "region__code", "started_on"
-    )
+    """村干部审查覆盖率 per county: cadres in office vetted by a completed run (see
+    last_vetted_on) over all cadres in office."""
+    latest = latest_runs(user)
     counts: dict[str, list[int]] = {}
-    for code, started_on in cadres:
-        county = code[:6]
-        tally = counts.setdefault(county, [0, 0])
+    for code, started_on in cadres_in_office(user).values_list("region__code", "started_on"):
+        tally = counts.setdefault(code[:6], [0, 0])
         tally[0] += 1
-        if any(code.startswith(p) and on >= started_on for p, on in prefixes):
-            tally[1] += 1
+        tally[1] += last_vetted_on(code, started_on, latest) is not None
     names = county_names(sorted(counts))
     return [
-        CountyCoverage(names.get(c, c), active, vetted)
-        for c, (active, vetted) in sorted(counts.items())
+        CountyCoverage(names.get(c, c), active, done)
+        for c, (active, done) in sorted(counts.items())
     ]
 
 

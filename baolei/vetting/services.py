@@ -328,10 +328,7 @@ def decide_candidate(
 ) -> Candidate:
     """A dismissal needs a reason; a decided candidate changes only on an explicit change;
     a confirmed hit may at once open a clue (背景审查发现) or propose the cadre's adjustment."""
-    require_role(actor, Role.REVIEWER)
-    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
-    if not Candidate.objects.visible_to(actor).filter(pk=candidate.pk).exists():
-        raise PermissionDenied("该疑似命中不在您的管理范围内。")
+    candidate = lock_candidate(actor, candidate)
     if (open_clue or propose_adjustment) and decision != Decision.CONFIRMED:
         raise ValidationError({"open_clue": "只有确认命中才能生成线索或提出调整建议。"})
     record_decision(actor, candidate, decision, note, change=change)
@@ -342,6 +339,18 @@ def decide_candidate(
         propose_adjustment=propose_adjustment,
         adjustment_reason=adjustment_reason,
     )
+
+
+def lock_candidate(actor: User, candidate: Candidate) -> Candidate:
+    """Only a reviewer decides, and only on a candidate in the reviewer's scope."""
+    require_role(actor, Role.REVIEWER)
+    rows = Candidate.objects.visible_to(actor).select_for_update(of=("self",))
+    try:
+        return rows.select_related("appointment__person", "appointment__region").get(
+            pk=candidate.pk
+        )
+    except Candidate.DoesNotExist:
+        raise PermissionDenied("该疑似命中不在您的管理范围内。") from None
 
 
 @transaction.atomic
@@ -360,7 +369,7 @@ def decide_candidates(
     rows = list(
         Candidate.objects.visible_to(actor)
         .filter(pk__in=candidates.values("pk"))
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("appointment__person")
         .order_by("pk")
     )
@@ -421,6 +430,7 @@ def follow_up_hit(
     adjustment_reason: str = Reason.GANG_EVIL,
 ) -> Candidate:
     """Only a confirmed hit opens a clue or proposes an adjustment, each at most once."""
+    candidate = lock_candidate(actor, candidate)
     if not (open_clue or propose_adjustment):
         return candidate
     if candidate.decision != Decision.CONFIRMED:

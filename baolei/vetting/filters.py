@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+
+from baolei.cadres.models import Appointment, Post
+from baolei.regions.queries import within_region
+from baolei.vetting import queries
+from baolei.vetting.models import Candidate, Decision, DecisionRecord, RunStatus, Source, VettingRun
+
+
+class RunFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label="状态", choices=RunStatus.choices, empty_label="全部状态"
+    )
+    within = django_filters.CharFilter(label="区划代码", method="filter_within")
+
+    class Meta:
+        model = VettingRun
+        fields = ["status", "within"]
+
+    def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
+        return within_region(rows, value, "region__code")
+
+
+class CandidateFilter(django_filters.FilterSet):
+    """The review queue's filter; the bulk decision acts on exactly the set it selects."""
+
+    q = django_filters.CharFilter(
+        label="村干部姓名", field_name="appointment__person__name", lookup_expr="contains"
+    )
+    within = django_filters.CharFilter(label="区划代码", method="filter_within")
+    run = django_filters.NumberFilter(label="比对批次号", field_name="run_id")
+    source = django_filters.ChoiceFilter(
+        label="来源", choices=Source.choices, empty_label="全部来源"
+    )
+    decision = django_filters.ChoiceFilter(
+        label="研判结论", choices=Decision.choices, empty_label="全部结论"
+    )
+    score_from = django_filters.NumberFilter(
+        label="相似度不低于", field_name="score", lookup_expr="gte"
+    )
+    score_below = django_filters.NumberFilter(
+        label="相似度低于", field_name="score", lookup_expr="lt"
+    )
+
+    class Meta:
+        model = Candidate
+        fields = ["q", "within", "run", "source", "decision", "score_from", "score_below"]
+
+    def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
+        return within_region(rows, value, "appointment__region__code")
+
+
+class DecisionRecordFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="村干部姓名",
+        field_name="candidate__appointment__person__name",
+        lookup_expr="contains",
+    )
+    decision = django_filters.ChoiceFilter(
+        label="研判结论",
+        choices=[c for c in Decision.choices if c[0] != Decision.PENDING],
+        empty_label="全部结论",
+    )
+    decided_from = django_filters.DateFilter(
+        label="研判日期起", field_name="decided_at", lookup_expr="date__gte"
+    )
+    decided_to = django_filters.DateFilter(
+        label="研判日期止", field_name="decided_at", lookup_expr="date__lte"
+    )
+
+    class Meta:
+        model = DecisionRecord
+        fields = ["q", "decision", "decided_from", "decided_to"]
+
+
+VETTING_STATES = [("vetted", "已审查"), ("unvetted", "尚未审查")]
+
+
+class CadreVettingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="姓名", field_name="person__name", lookup_expr="contains")
+    within = django_filters.CharFilter(label="区划代码", method="filter_within")
+    post = django_filters.ChoiceFilter(label="职务", choices=Post.choices, empty_label="全部职务")
+    vetting = django_filters.ChoiceFilter(
+        label="审查情况", choices=VETTING_STATES, method="filter_vetting", empty_label="全部"
+    )
+
+    class Meta:
+        model = Appointment
+        fields = ["q", "within", "post", "vetting"]
+
+    def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
+        return within_region(rows, value, "region__code")
+
+    def filter_vetting(self, rows: QuerySet, name: str, value: str) -> QuerySet:
+        request: Any = self.request
+        done = queries.vetted(queries.latest_runs(request.user))
+        return rows.filter(done) if value == "vetted" else rows.exclude(done)
