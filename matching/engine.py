@@ -1,26 +1,35 @@
 """Blocking and scoring of two record sets, column by column with NumPy.
 
-Records are turned into columns once (a Python pass per record, never per
-pair); candidate pairs come from joins on blocking keys (sorted arrays and
-``searchsorted``); every comparison is an array operation over all pairs.
+Records become columns once (``matching.columns``: table look-ups per distinct
+character, never a Python pass per name).  The person set is indexed once
+(``PersonIndex``: one sorted key array per blocking rule), so a whole roster or a
+single newly appointed cadre is blocked by ``searchsorted``.  Every comparison is
+an array operation over all candidate pairs.
 
-The score is a Fellegi–Sunter sum of log-odds weights per piece of evidence,
-passed through the logistic function, so it reads as the probability that the
-two records are one person given a prior of one match in about 8,000 pairs.
+The score is Fellegi–Sunter: a sum of log-likelihood ratios ln(m/u) per compared
+field, with m (how often a true pair shows a level) and u (how often a random pair
+does) fitted on generated data with known truth by ``bench/fit_weights.py`` and
+kept in ``matching.weights``; agreement on a name is weighted by how common the
+name is in the person set (term frequency).  The prior — how many records per
+cadre are expected to be the same person — is re-estimated by EM on the
+candidate pairs, so the score reads as a calibrated probability in [0, 1].
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import numpy.typing as npt
 
-from matching import ids, names
+from matching import weights
+from matching.columns import Columns, combine, encode
 
-IntArray = npt.NDArray[np.int64]
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+Levels = npt.NDArray[np.int8]
 
 #: Evidence names, in the order they are reported.
 ID_EXACT = "id_exact"
@@ -28,7 +37,13 @@ ID_ONE_EDIT = "id_one_edit"
 ID_CONFLICT = "id_conflict"
 SAME_NAME = "same_name"
 HOMOPHONE_NAME = "homophone_name"
+NAME_SWAPPED = "name_swapped"
+NAME_ONE_CHAR = "name_one_char"
+NAME_DROPPED_CHAR = "name_dropped_char"
 SAME_BIRTH_DATE = "same_birth_date"
+BIRTH_YEAR_OFF = "birth_year_off"
+BIRTH_DAY_MONTH_SWAPPED = "birth_day_month_swapped"
+BIRTH_DAY_OFF = "birth_day_off"
 BIRTH_DATE_CONFLICT = "birth_date_conflict"
 SAME_VILLAGE = "same_village"
 SAME_TOWNSHIP = "same_township"
@@ -39,35 +54,65 @@ EVIDENCE_LABELS = {
     ID_CONFLICT: "身份证号码不同",
     SAME_NAME: "姓名相同",
     HOMOPHONE_NAME: "姓名同音",
+    NAME_SWAPPED: "名字两字颠倒",
+    NAME_ONE_CHAR: "姓名仅一字读音不同",
+    NAME_DROPPED_CHAR: "姓名少一字",
     SAME_BIRTH_DATE: "出生日期相同",
+    BIRTH_YEAR_OFF: "出生年份差一年",
+    BIRTH_DAY_MONTH_SWAPPED: "出生日期月日颠倒",
+    BIRTH_DAY_OFF: "出生年月相同、日不同",
     BIRTH_DATE_CONFLICT: "出生日期不同",
     SAME_VILLAGE: "同村",
     SAME_TOWNSHIP: "同乡镇",
 }
 
-#: Log-odds weights (natural log).  PRIOR is about ln(1/8000); an exact ID alone
-#: clears the confirmed tier, a common name alone stays far below review.
-PRIOR = -9.0
-WEIGHTS = {
-    ID_EXACT: 16.0,
-    ID_ONE_EDIT: 9.0,
-    ID_CONFLICT: -8.0,
-    SAME_NAME: 5.0,
-    HOMOPHONE_NAME: 4.0,
-    SAME_BIRTH_DATE: 4.0,
-    BIRTH_DATE_CONFLICT: -2.0,
-    SAME_VILLAGE: 2.5,
-    SAME_TOWNSHIP: 1.5,
+#: Comparison levels per field; level 0 is "unknown on one side" and weighs nothing.
+LEVELS = {
+    "id": ("missing", "exact", "one_edit", "conflict_valid", "conflict_other"),
+    "name": ("missing", "exact", "homophone", "swapped", "one_char", "dropped", "other"),
+    "birth": ("missing", "exact", "year_off", "day_month_swapped", "day_off", "other"),
+    "region": ("missing", "village", "township", "other"),
 }
-NO_NAME_AGREEMENT = -3.0
+EVIDENCE = {
+    "id": (None, ID_EXACT, ID_ONE_EDIT, ID_CONFLICT, ID_CONFLICT),
+    "name": (
+        None,
+        SAME_NAME,
+        HOMOPHONE_NAME,
+        NAME_SWAPPED,
+        NAME_ONE_CHAR,
+        NAME_DROPPED_CHAR,
+        None,
+    ),
+    "birth": (
+        None,
+        SAME_BIRTH_DATE,
+        BIRTH_YEAR_OFF,
+        BIRTH_DAY_MONTH_SWAPPED,
+        BIRTH_DAY_OFF,
+        BIRTH_DATE_CONFLICT,
+    ),
+    "region": (None, SAME_VILLAGE, SAME_TOWNSHIP, None),
+}
+ID_CONFLICT_VALID = LEVELS["id"].index("conflict_valid")
+NAME_EXACT = LEVELS["name"].index("exact")
+NAME_HOMOPHONE = LEVELS["name"].index("homophone")
+
 CONFIRMED = 0.95
 REVIEW = 0.2
+#: Expected records per cadre that are the same person, before the data speak; EM
+#: moves it, weighing the data as much as this many cadres' worth of prior.
+PRESENCE = 0.02
+PRESENCE_STRENGTH = 200.0
+#: Pseudo-count (records) smoothing a name's frequency towards the fitted average.
+TF_PSEUDO = 1000.0
+#: Name-based blocks larger than this are skipped (an ID or a birth date must help).
+MAX_BLOCK = 5000
+CHUNK = 1 << 20
 
-ID_LENGTH = 18
-#: Position pairs blanked for the ID-typo blocking keys: every single-character
-#: change and every swap of two adjacent characters leaves one of these keys equal.
-ID_MASKS = [(p, p + 1) for p in range(ID_LENGTH - 1)]
-BASE = 11  # digits 0-9 and X
+#: ID-typo blocking: each key blanks a window of four positions; windows overlap by
+#: one, so any single change or swap of two adjacent characters stays inside one.
+ID_WINDOWS = [(s, min(s + 4, 18)) for s in range(0, 16, 3)]
 
 
 @dataclass(frozen=True)
@@ -93,171 +138,336 @@ class Match:
         return self.score >= CONFIRMED
 
 
-@dataclass
-class Columns:
-    """A record set as arrays; string columns as integer codes of a shared vocabulary."""
-
-    keys: IntArray
-    id_digits: npt.NDArray[np.int8]  # (n, 18), -1 where no ID
-    has_id: npt.NDArray[np.bool_]
-    valid_id: npt.NDArray[np.bool_]
-    name: IntArray
-    toned: list[tuple[int, ...]]
-    toneless: IntArray  # (n, MAX_KEYS), -1 padded
-    birth: IntArray  # ordinal, -1 unknown
-    village: IntArray
-    township: IntArray
+def log_weights() -> dict[str, F64]:
+    """ln(m/u) per field and level; the unknown level weighs 0."""
+    out = {}
+    for field, m in weights.M.items():
+        w = np.log(np.asarray(m, dtype=np.float64)) - np.log(np.asarray(weights.U[field]))
+        w[0] = 0.0
+        out[field] = w
+    return out
 
 
-@dataclass
-class Vocabulary:
-    codes: dict[str, int] = field(default_factory=dict)
-
-    def code(self, text: str) -> int:
-        return self.codes.setdefault(text, len(self.codes))
+# --- blocking -------------------------------------------------------------------
 
 
-def to_columns(records: Sequence[Record], vocab: Vocabulary) -> Columns:
-    n = len(records)
-    digits = np.full((n, ID_LENGTH), -1, dtype=np.int8)
-    has_id = np.zeros(n, dtype=bool)
-    valid = np.zeros(n, dtype=bool)
-    toneless = np.full((n, names.MAX_KEYS), -1, dtype=np.int64)
-    birth = np.full(n, -1, dtype=np.int64)
-    name_codes = np.empty(n, dtype=np.int64)
-    village = np.full(n, -1, dtype=np.int64)
-    township = np.full(n, -1, dtype=np.int64)
-    toned: list[tuple[int, ...]] = []
-    for i, record in enumerate(records):
-        number = ids.canonical(record.id_number)
-        if number:
-            has_id[i] = True
-            valid[i] = ids.is_valid(number)
-            digits[i] = [10 if c == "X" else int(c) for c in number]
-        born = record.birth_date or (ids.birth_date(number) if number else None)
-        if born is not None:
-            birth[i] = born.toordinal()
-        name = names.normalise_name(record.name)
-        name_codes[i] = vocab.code("n:" + name)
-        toned.append(tuple(vocab.code("t:" + k) for k in names.toned_keys(name)))
-        for j, key in enumerate(names.toneless_keys(name)):
-            toneless[i, j] = vocab.code("p:" + key)
-        if len(record.region_code) == 12:
-            village[i] = int(record.region_code)
-            township[i] = int(record.region_code[:9])
-    return Columns(
-        keys=np.array([r.key for r in records], dtype=np.int64),
-        id_digits=digits,
-        has_id=has_id,
-        valid_id=valid,
-        name=name_codes,
-        toned=toned,
-        toneless=toneless,
-        birth=birth,
-        village=village,
-        township=township,
-    )
+def _ragged(parts: list[I64]) -> tuple[I64, I64]:
+    """(row, key) for every non-negative key of every row, duplicates per row removed."""
+    stacked = np.stack(parts, axis=1) if parts else np.zeros((0, 0), np.int64)
+    n, k = stacked.shape
+    rows = np.repeat(np.arange(n, dtype=np.int64), k)
+    keys = stacked.ravel()
+    keep = keys >= 0
+    if k > 1:
+        dup = np.zeros_like(stacked, dtype=bool)
+        for j in range(1, k):
+            dup[:, j] = (stacked[:, :j] == stacked[:, j : j + 1]).any(axis=1)
+        keep &= ~dup.ravel()
+    return rows[keep], keys[keep]
 
 
-def join(left_keys: IntArray, right_keys: IntArray) -> tuple[IntArray, IntArray]:
-    """Row indices of every (left, right) pair with equal keys; keys < 0 never join."""
-    left_rows = np.flatnonzero(left_keys >= 0)
-    order = np.argsort(right_keys, kind="stable")
-    order = order[right_keys[order] >= 0]
-    sorted_keys = right_keys[order]
-    wanted = left_keys[left_rows]
-    starts = np.searchsorted(sorted_keys, wanted, side="left")
-    counts = np.searchsorted(sorted_keys, wanted, side="right") - starts
-    total = int(counts.sum())
-    lefts = np.repeat(left_rows, counts)
-    first = np.repeat(starts - (np.cumsum(counts) - counts), counts)
-    rights = order[first + np.arange(total)]
-    return lefts.astype(np.int64), rights.astype(np.int64)
+def _with_birth(rows: I64, keys: I64, part: I64, salt: int) -> tuple[I64, I64]:
+    b = part[rows]
+    ok = b >= 0
+    return rows[ok], combine(keys[ok], b[ok], salt=salt)
 
 
-def id_mask_keys(cols: Columns, mask: tuple[int, int]) -> IntArray:
-    weights = np.array([0 if p in mask else BASE**p for p in range(ID_LENGTH)], dtype=np.int64)
-    keys = cols.id_digits.astype(np.int64) @ weights
-    return np.where(cols.has_id, keys, -1)
+def _id_window(cols: Columns, window: tuple[int, int]) -> tuple[I64, I64]:
+    lo, hi = window
+    powers = 11 ** np.arange(18, dtype=np.int64)
+    powers[lo:hi] = 0
+    code = np.clip(cols.id_digits, 0, None).astype(np.int64) @ powers
+    rows = np.flatnonzero(cols.has_id)
+    return rows, combine(code[rows], salt=100 + lo)
 
 
-def birth_year(cols: Columns) -> IntArray:
-    years = np.array([date.fromordinal(int(b)).year if b > 0 else -1 for b in cols.birth])
-    return years.astype(np.int64)
-
-
-def first_key(keys: list[tuple[int, ...]], slot: int) -> IntArray:
-    return np.array([k[slot] if len(k) > slot else -1 for k in keys], dtype=np.int64)
-
-
-def candidate_pairs(left: Columns, right: Columns) -> IntArray:
-    """Unique (left row, right row) pairs sharing a blocking key, as an (m, 2) array."""
-    parts: list[tuple[IntArray, IntArray]] = []
-    for mask in ID_MASKS:
-        parts.append(join(id_mask_keys(left, mask), id_mask_keys(right, mask)))
-    for a in range(names.MAX_KEYS):
-        for b in range(names.MAX_KEYS):
-            parts.append(join(first_key(left.toned, a), first_key(right.toned, b)))
-    left_year, right_year = birth_year(left), birth_year(right)
-    for a in range(names.MAX_KEYS):
-        for b in range(names.MAX_KEYS):
-            lk = np.where(
-                (left.toneless[:, a] >= 0) & (left_year > 0),
-                left.toneless[:, a] * 4096 + left_year,
-                -1,
-            )
-            rk = np.where(
-                (right.toneless[:, b] >= 0) & (right_year > 0),
-                right.toneless[:, b] * 4096 + right_year,
-                -1,
-            )
-            parts.append(join(lk, rk))
-    lefts = np.concatenate([p[0] for p in parts])
-    rights = np.concatenate([p[1] for p in parts])
-    width = max(len(right.keys), 1)
-    pair_codes = np.unique(lefts * width + rights)
-    return np.stack([pair_codes // width, pair_codes % width], axis=1)
-
-
-def evidence_matrix(
-    left: Columns, right: Columns, pairs: IntArray
-) -> dict[str, npt.NDArray[np.bool_]]:
-    li, ri = pairs[:, 0], pairs[:, 1]
-    both_ids = left.has_id[li] & right.has_id[ri]
-    a, b = left.id_digits[li], right.id_digits[ri]
-    differs = a != b
-    n_diff = differs.sum(axis=1)
-    id_exact = both_ids & (n_diff == 0)
-    swapped = (a[:, :-1] == b[:, 1:]) & (a[:, 1:] == b[:, :-1]) & differs[:, :-1] & differs[:, 1:]
-    id_one_edit = both_ids & ((n_diff == 1) | ((n_diff == 2) & swapped.any(axis=1)))
-    same_name = left.name[li] == right.name[ri]
-    lt, rt = left.toneless[li], right.toneless[ri]
-    sound = ((lt[:, :, None] == rt[:, None, :]) & (lt[:, :, None] >= 0)).any(axis=(1, 2))
-    lb, rb = left.birth[li], right.birth[ri]
-    births = (lb >= 0) & (rb >= 0)
-    same_village = (left.village[li] >= 0) & (left.village[li] == right.village[ri])
-    same_township = (left.township[li] >= 0) & (left.township[li] == right.township[ri])
+def _birth_parts(cols: Columns) -> dict[str, I64]:
+    known = cols.birth >= 0
     return {
-        ID_EXACT: id_exact,
-        ID_ONE_EDIT: id_one_edit,
-        ID_CONFLICT: both_ids & ~id_exact & ~id_one_edit,
-        SAME_NAME: same_name,
-        HOMOPHONE_NAME: sound & ~same_name,
-        SAME_BIRTH_DATE: births & (lb == rb),
-        BIRTH_DATE_CONFLICT: births & (lb != rb),
-        SAME_VILLAGE: same_village,
-        SAME_TOWNSHIP: same_township & ~same_village,
+        "Y": np.where(known, cols.year, -1).astype(np.int64),
+        "MD": np.where(known, cols.month * 32 + cols.day, -1).astype(np.int64),
+        "YM": np.where(known, cols.year * 12 + cols.month, -1).astype(np.int64),
+        "YMD": cols.birth,
     }
 
 
-def scores(evidence: dict[str, npt.NDArray[np.bool_]]) -> npt.NDArray[np.float64]:
-    """The calibrated probability of one person, in [0, 1], for every pair."""
-    some = next(iter(evidence.values()))
-    logit = np.full(some.shape, PRIOR)
-    for name, present in evidence.items():
-        logit += np.where(present, WEIGHTS[name], 0.0)
-    logit += np.where(evidence[SAME_NAME] | evidence[HOMOPHONE_NAME], 0.0, NO_NAME_AGREEMENT)
-    return 1.0 / (1.0 + np.exp(-logit))
+#: Name-based blocking rules: (name part, birth part).  "-" means no birth part and
+#: only pairs where one side's birth date is unknown.  Name rules only propose pairs
+#: where at least one side has no ID: two IDs that differ by more than one edit are
+#: two people, whatever the names say.
+NAME_RULES = (
+    ("sound", "Y"),
+    ("sound", "MD"),
+    ("sound", "-"),
+    ("variants", "YMD"),
+    ("variants", "YM"),
+)
+
+
+def _name_parts(cols: Columns) -> dict[str, tuple[I64, I64]]:
+    width = int(cols.length.max(initial=0))
+    alt = np.where(cols.sound_alt != cols.sound, cols.sound_alt, -1)
+    return {
+        "sound": _ragged([cols.sound, alt]),
+        "variants": _ragged(
+            [cols.sound, cols.given_sorted]
+            + [cols.deletions[:, k] for k in range(min(width, cols.deletions.shape[1]))]
+        ),
+    }
+
+
+def blocking_keys(cols: Columns) -> Iterator[tuple[str, I64, I64]]:
+    """(rule, rows, keys) for every blocking rule."""
+    for window in ID_WINDOWS:
+        rows, keys = _id_window(cols, window)
+        yield f"id{window[0]}", rows, keys
+    parts = _name_parts(cols)
+    births = _birth_parts(cols)
+    for k, (name, birth) in enumerate(NAME_RULES):
+        rows, keys = parts[name]
+        if birth != "-":
+            rows, keys = _with_birth(rows, keys, births[birth], salt=k)
+        yield f"{name}+{birth}", rows, keys
+
+
+def _flags(cols: Columns, rows: I64) -> I64:
+    return cols.has_id[rows].astype(np.int64) * 2 + (cols.birth[rows] >= 0)
+
+
+def _allowed(rule: str, has_id: bool, has_birth: bool) -> list[int]:
+    """Right-side flags (has_id * 2 + has_birth) a left row may be joined to."""
+    if rule.startswith("id"):
+        return [0]
+    ids_ok = [0] if has_id else [0, 1]
+    births_ok = [0] if (rule.endswith("-") and has_birth) else [0, 1]
+    return [i * 2 + b for i in ids_ok for b in births_ok]
+
+
+@dataclass
+class _Sorted:
+    codes: I64
+    rows: npt.NDArray[np.int32]
+
+
+class PersonIndex:
+    """The person set, columns plus one sorted key array per blocking rule."""
+
+    def __init__(self, cols: Columns, presence: float = PRESENCE) -> None:
+        self.cols = cols
+        self.presence = presence
+        self.rules: dict[str, _Sorted] = {}
+        for rule, rows, keys in blocking_keys(cols):
+            flags = np.zeros(len(rows), np.int64) if rule.startswith("id") else _flags(cols, rows)
+            codes = keys * 4 + flags
+            order = np.argsort(codes, kind="stable")
+            self.rules[rule] = _Sorted(codes[order], rows[order].astype(np.int32))
+        self.name_counts = np.unique(cols.name_hash[cols.name_hash >= 0], return_counts=True)
+        self.sound_counts = np.unique(cols.sound[cols.sound >= 0], return_counts=True)
+
+    def __len__(self) -> int:
+        return len(self.cols)
+
+    def candidates(self, left: Columns) -> tuple[I64, I64]:
+        """Unique (left row, right row) pairs sharing a blocking key."""
+        found_l: list[I64] = []
+        found_r: list[I64] = []
+        for rule, rows, keys in blocking_keys(left):
+            index = self.rules[rule]
+            flags = _flags(left, rows)
+            for flag in range(4):
+                sel = flags == flag
+                if not sel.any():
+                    continue
+                lrows, lkeys = rows[sel], keys[sel]
+                for right_flag in _allowed(rule, bool(flag & 2), bool(flag & 1)):
+                    q = lkeys * 4 + right_flag
+                    lo = np.searchsorted(index.codes, q, side="left")
+                    count = np.searchsorted(index.codes, q, side="right") - lo
+                    if not rule.startswith("id"):
+                        count[count > MAX_BLOCK] = 0
+                    total = int(count.sum())
+                    if not total:
+                        continue
+                    starts = np.repeat(lo - (np.cumsum(count) - count), count)
+                    found_l.append(np.repeat(lrows, count))
+                    found_r.append(index.rows[starts + np.arange(total)].astype(np.int64))
+        if not found_l:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        width = max(len(self), 1)
+        codes = np.unique(np.concatenate(found_l) * width + np.concatenate(found_r))
+        return codes // width, codes % width
+
+    def frequency(self, counts: tuple[I64, I64], values: I64) -> I64:
+        uniq, n = counts
+        pos = np.clip(np.searchsorted(uniq, values), 0, max(len(uniq) - 1, 0))
+        if not len(uniq):
+            return np.zeros(len(values), np.int64)
+        return np.where(uniq[pos] == values, n[pos], 0)
+
+
+# --- comparison -----------------------------------------------------------------
+
+
+def compare(left: Columns, right: Columns, li: I64, ri: I64) -> dict[str, Levels]:
+    """The level of every field for every pair (see LEVELS)."""
+    both = left.has_id[li] & right.has_id[ri]
+    exact = both & (left.id_code[li] == right.id_code[ri])
+    a, b = left.id_digits[li], right.id_digits[ri]
+    differs = a != b
+    n_diff = differs.sum(axis=1)
+    swapped = ((a[:, :-1] == b[:, 1:]) & (a[:, 1:] == b[:, :-1]) & differs[:, :-1]).any(axis=1)
+    one = both & ((n_diff == 1) | ((n_diff == 2) & swapped))
+    valid = left.valid_id[li] & right.valid_id[ri]
+    id_level = np.select([~both, exact, one, valid], [0, 1, 2, 3], 4)
+
+    ln, rn = left.length[li], right.length[ri]
+    ls, rs, las, ras = left.sound[li], right.sound[ri], left.sound_alt[li], right.sound_alt[ri]
+    homophone = (ls == rs) | (las == rs) | (ls == ras) | (las == ras)
+    lg = left.given_sorted[li]
+    swap = (lg >= 0) & (lg == right.given_sorted[ri])
+    one_char = (ln == rn) & ((left.syllables[li] != right.syllables[ri]).sum(axis=1) == 1)
+    dropped = ((ln == rn + 1) & (left.deletions[li] == rs[:, None]).any(axis=1)) | (
+        (rn == ln + 1) & (right.deletions[ri] == ls[:, None]).any(axis=1)
+    )
+    name_level = np.select(
+        [
+            (ln == 0) | (rn == 0),
+            left.name_hash[li] == right.name_hash[ri],
+            homophone,
+            swap,
+            one_char,
+            dropped,
+        ],
+        [0, 1, 2, 3, 4, 5],
+        6,
+    )
+
+    lb, rb = left.birth[li], right.birth[ri]
+    ly, lm, ld = left.year[li], left.month[li], left.day[li]
+    ry, rm, rd = right.year[ri], right.month[ri], right.day[ri]
+    birth_level = np.select(
+        [
+            (lb < 0) | (rb < 0),
+            lb == rb,
+            (np.abs(ly - ry) == 1) & (lm == rm) & (ld == rd),
+            (ly == ry) & (lm == rd) & (ld == rm),
+            (ly == ry) & (lm == rm),
+        ],
+        [0, 1, 2, 3, 4],
+        5,
+    )
+
+    lv, rv = left.village[li], right.village[ri]
+    region_level = np.select(
+        [(lv < 0) | (rv < 0), lv == rv, left.township[li] == right.township[ri]], [0, 1, 2], 3
+    )
+    return {
+        "id": id_level.astype(np.int8),
+        "name": name_level.astype(np.int8),
+        "birth": birth_level.astype(np.int8),
+        "region": region_level.astype(np.int8),
+    }
+
+
+def pair_weights(index: PersonIndex, left: Columns, li: I64, ri: I64) -> tuple[F64, dict]:
+    """Total ln(m/u) of every pair, and its levels."""
+    table = log_weights()
+    right = index.cols
+    total = np.zeros(len(li))
+    levels: dict[str, list[Levels]] = {f: [] for f in LEVELS}
+    n = max(len(right), 1)
+    for start in range(0, len(li), CHUNK):
+        cl, cr = li[start : start + CHUNK], ri[start : start + CHUNK]
+        found = compare(left, right, cl, cr)
+        w = np.zeros(len(cl))
+        for field, level in found.items():
+            w += table[field][level]
+            levels[field].append(level)
+        # Term frequency: agreeing on a rare name says more than agreeing on 张伟.
+        for lvl, column, counts in (
+            (NAME_EXACT, right.name_hash, index.name_counts),
+            (NAME_HOMOPHONE, right.sound, index.sound_counts),
+        ):
+            hit = found["name"] == lvl
+            if hit.any():
+                u0 = weights.U["name"][lvl]
+                freq = index.frequency(counts, column[cr[hit]])
+                u = (freq + TF_PSEUDO * u0) / (n + TF_PSEUDO)
+                w[hit] += np.log(u0) - np.log(u)
+        total[start : start + len(cl)] = w
+    return total, {f: np.concatenate(v) if v else np.zeros(0, np.int8) for f, v in levels.items()}
+
+
+def prior_logit(presence: float, n_right: int) -> float:
+    p = min(max(presence, 1e-9), 0.999) / max(n_right, 1)
+    return float(np.log(p) - np.log1p(-p))
+
+
+def estimate_presence(total: F64, n_left: int, n_right: int, start: float = PRESENCE) -> float:
+    """EM for the prior alone (m and u fixed): expected same-person records per
+    cadre, shrunk towards ``start`` with the weight of PRESENCE_STRENGTH cadres."""
+    presence = start
+    live = total[total > -prior_logit(1.0, n_right) - 30]  # the rest never count
+    for _ in range(20):
+        posterior = 1.0 / (1.0 + np.exp(-(prior_logit(presence, n_right) + live)))
+        new = (posterior.sum() + PRESENCE_STRENGTH * start) / (n_left + PRESENCE_STRENGTH)
+        if abs(new - presence) < 1e-5:
+            return float(new)
+        presence = float(new)
+    return presence
+
+
+@dataclass
+class Result:
+    """Candidate pairs as arrays: row numbers, calibrated score and levels."""
+
+    left: I64
+    right: I64
+    score: F64
+    levels: dict[str, Levels]
+    presence: float
+
+    def evidence(self, k: int) -> tuple[str, ...]:
+        out = (EVIDENCE[f][int(self.levels[f][k])] for f in LEVELS)
+        return tuple(e for e in out if e is not None)
+
+
+def match_columns(
+    left: Columns,
+    index: PersonIndex,
+    *,
+    threshold: float = REVIEW,
+    presence: float | None = None,
+) -> Result:
+    """Score every candidate pair; keep those scoring at least ``threshold``.
+    ``presence`` fixes the prior; by default it is estimated (EM) from these pairs."""
+    li, ri = index.candidates(left)
+    total, levels = pair_weights(index, left, li, ri)
+    if presence is None:
+        presence = estimate_presence(total, len(left), len(index), index.presence)
+    logit = prior_logit(presence, len(index)) + total
+    score = 1.0 / (1.0 + np.exp(-logit))
+    # Two different valid ID numbers are two people: never confirmed, at most reviewed.
+    conflict = levels["id"] == ID_CONFLICT_VALID
+    score[conflict] = np.minimum(score[conflict], np.nextafter(CONFIRMED, 0))
+    keep = score >= threshold
+    return Result(
+        left=li[keep],
+        right=ri[keep],
+        score=score[keep],
+        levels={f: v[keep] for f, v in levels.items()},
+        presence=presence,
+    )
+
+
+def columns_of(records: Sequence[Record]) -> Columns:
+    return encode(
+        [r.name for r in records],
+        [r.id_number or "" for r in records],
+        [r.birth_date for r in records],
+        [r.region_code or "" for r in records],
+        keys=[r.key for r in records],
+    )
 
 
 def match(
@@ -266,19 +476,16 @@ def match(
     """Every pair of records scoring at least ``threshold``, best first."""
     if not left or not right:
         return []
-    vocab = Vocabulary()
-    lcols, rcols = to_columns(left, vocab), to_columns(right, vocab)
-    pairs = candidate_pairs(lcols, rcols)
-    evidence = evidence_matrix(lcols, rcols, pairs)
-    score = scores(evidence)
-    keep = np.flatnonzero(score >= threshold)
-    keep = keep[np.argsort(-score[keep], kind="stable")]
+    lcols = columns_of(left)
+    index = PersonIndex(columns_of(right))
+    result = match_columns(lcols, index, threshold=threshold)
+    order = np.argsort(-result.score, kind="stable")
     return [
         Match(
-            left=int(lcols.keys[pairs[k, 0]]),
-            right=int(rcols.keys[pairs[k, 1]]),
-            score=round(float(score[k]), 4),
-            evidence=tuple(name for name, present in evidence.items() if present[k]),
+            left=int(lcols.keys[result.left[k]]),
+            right=int(index.cols.keys[result.right[k]]),
+            score=round(float(result.score[k]), 4),
+            evidence=result.evidence(int(k)),
         )
-        for k in keep
+        for k in order
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import zhconv
 from pypinyin import Style, pinyin
@@ -39,3 +39,29 @@ def toned_keys(name: str) -> tuple[str, ...]:
 
 def toneless_keys(name: str) -> tuple[str, ...]:
     return readings(name, tones=False)
+
+
+#: Syllable vocabulary shared by every column built in this process: codes are
+#: stable for the life of the process, so an index built once can be queried later.
+_SYLLABLES: dict[str, int] = {}
+
+
+def syllable_code(syllable: str) -> int:
+    return _SYLLABLES.setdefault(syllable, len(_SYLLABLES))
+
+
+@cache
+def normalise_char(char: str) -> str:
+    """One character as ``normalise_name`` would write it (possibly "" or several)."""
+    return normalise_name(char)
+
+
+@cache
+def char_syllables(char: str) -> tuple[int, int]:
+    """Codes of the first two toneless readings of one (normalised) character; the
+    second equals the first when the character has a single reading."""
+    readings_ = pinyin(char, style=Style.NORMAL, heteronym=True, errors="default")
+    options = list(dict.fromkeys(readings_[0])) if readings_ and readings_[0] else [char]
+    first = syllable_code(options[0])
+    second = syllable_code(options[1]) if len(options) > 1 else first
+    return first, second
