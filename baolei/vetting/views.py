@@ -279,6 +279,13 @@ class CadreVettingListView(ScopedListView):
     sort_fields: ClassVar[dict[str, str]] = {"village": "region__code", "started": "started_on"}
     default_sort = "village"
     export_title = "村干部背景审查情况"
+    export_columns: ClassVar[list[Column]] = [
+        Column("村(社区)", lambda a: a.region.name, 20),
+        Column("区划代码", lambda a: a.region.code, 14),
+        Column("职务", lambda a: a.get_post_display(), 16),
+        Column("姓名", lambda a: a.person.name, 10),
+        Column("任职日期", lambda a: a.started_on.isoformat(), 12),
+    ]
 
     def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
         self.latest = queries.latest_runs(self.request.user)
@@ -288,14 +295,8 @@ class CadreVettingListView(ScopedListView):
         return queries.last_vetted_on(row.region.code, row.started_on, self.latest)
 
     def get_export_columns(self) -> list[Column]:
-        return [
-            Column("村(社区)", lambda a: a.region.name, 20),
-            Column("区划代码", lambda a: a.region.code, 14),
-            Column("职务", lambda a: a.get_post_display(), 16),
-            Column("姓名", lambda a: a.person.name, 10),
-            Column("任职日期", lambda a: a.started_on.isoformat(), 12),
-            Column("最近审查日期", lambda a: str(self.last_vetted(a) or "尚未审查"), 14),
-        ]
+        last = Column("最近审查日期", lambda a: str(self.last_vetted(a) or "尚未审查"), 14)
+        return [*self.export_columns, last]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
