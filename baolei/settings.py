@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -166,7 +167,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Any] = [BASE_DIR / "static"]
+# ECharts comes from npm (package.json at the repository root; scripts/_venv.py runs
+# `npm ci`). Without it the dashboard shows its charts as tables only.
+ECHARTS_DIR = BASE_DIR.parent / "node_modules" / "echarts" / "dist"
+if ECHARTS_DIR.is_dir():
+    STATICFILES_DIRS.append(("echarts", ECHARTS_DIR))
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -30,6 +31,23 @@ def ensure_venv(extras: str = "") -> None:
         run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     target = f".[{extras}]" if extras else "."
     run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target)
+    ensure_assets()
+
+
+def ensure_assets() -> None:
+    """Front-end files from npm (package.json): ECharts for the dashboard's charts.
+    Without npm the platform still runs and shows the charts as tables."""
+    if (ROOT / "node_modules" / "echarts" / "package.json").exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        print(
+            "未找到 npm，驾驶舱图表将以表格显示（apt-get install npm 后重跑）"
+            " / npm not found: dashboard charts fall back to tables",
+            flush=True,
+        )
+        return
+    run(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
 
 
 def baolei(*args: object, env: dict[str, str] | None = None, check: bool = True) -> int:

@@ -28,9 +28,9 @@ from baolei.cadres.models import Adjustment, Appointment, TrainingBase
 from baolei.cadres.queries import in_office
 from baolei.cases import queries as case_queries
 from baolei.cases.models import Asset, Case, CaseKind, Characterisation, Stage, Suspect
-from baolei.clues.models import Clue
+from baolei.clues.models import Clue, Referral
 from baolei.coordination.models import Mechanism, MechanismStatus, Meeting, MeetingKind
-from baolei.ledger.models import DONE_STATUSES, Acceptance, AcceptanceResult
+from baolei.ledger.models import DONE_STATUSES, Acceptance, AcceptanceResult, LedgerItem
 from baolei.regions.models import Level, Region, significant_length
 from baolei.regions.queries import CENTRE_LEVELS
 from baolei.screening.models import Screening, Standing
@@ -470,8 +470,15 @@ def all_figures(user: Any, region: Region, as_of: date, start: date) -> dict[str
 
 
 def find(user: Any, region: Region, as_of: date, start: date, key: str) -> Figure | None:
+    """The figure (of the briefing, the dashboard or a chart) with this key, for the scope."""
+    from baolei.reports.charts import all_charts
+
     for figures in all_figures(user, region, as_of, start).values():
         for figure in figures:
+            if figure.key == key:
+                return figure
+    for chart in all_charts(Scope(user, region, as_of, start)):
+        for figure in chart.figures():
             if figure.key == key:
                 return figure
     return None
@@ -599,6 +606,19 @@ DESCRIBERS: dict[type, Describer] = {
             o.value,
         ),
         ("case__region",),
+    ),
+    LedgerItem: Describer(
+        lambda o: Row(str(o), reverse("ledger:detail", args=[o.pk]), _region(o.region), o.deadline),
+        ("region",),
+    ),
+    Referral: Describer(
+        lambda o: Row(
+            f"{o.clue.number} {o.from_agency.name}→{o.to_agency.name}",
+            reverse("clues:detail", args=[o.clue_id]),
+            _region(o.clue.region),
+            o.feedback_by,
+        ),
+        ("clue__region", "from_agency", "to_agency"),
     ),
     Clue: Describer(
         lambda o: Row(

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -16,12 +17,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from baolei.accounts.scoping import ancestor_codes
 from baolei.audit.models import Action
 from baolei.audit.services import record_event
 from baolei.regions.models import Region
 from baolei.regions.queries import scope_root
 from baolei.reports import briefing, output
-from baolei.reports.figures import Figure, all_figures, find
+from baolei.reports.charts import all_charts
+from baolei.reports.figures import Figure, Scope, all_figures, find
 from baolei.web.api import ApiViewMixin, query_date
 from baolei.web.exports import EXPORTERS, Column, build_workbook
 
@@ -60,7 +63,13 @@ class DashboardView(TemplateView):
         context = super().get_context_data(**kwargs)
         region, as_of, start = parameters(self.request)
         groups = all_figures(self.request.user, region, as_of, start)
+        charts = all_charts(Scope(self.request.user, region, as_of, start))
         context.update(
+            charts=[(chart, chart.option()) for chart in charts],
+            echarts=bool(finders.find("echarts/echarts.min.js")),
+            ancestors=Region.objects.visible_to(self.request.user)
+            .filter(code__in=ancestor_codes(region.prefix))
+            .order_by("code"),
             region=region,
             as_of=as_of,
             start=start,

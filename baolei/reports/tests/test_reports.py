@@ -91,9 +91,17 @@ def record_count(client: Any, figure: Any) -> int | Decimal:
 
 
 def assert_links_count_their_figures(client: Any, user: Any, region: Any, as_of: date) -> int:
+    from baolei.reports.charts import all_charts
+    from baolei.reports.figures import Scope
+
     client.force_login(user)
     checked = 0
-    for group in all_figures(user, region, as_of, as_of.replace(year=as_of.year - 1)).values():
+    start = as_of.replace(year=as_of.year - 1)
+    charts = all_charts(Scope(user, region, as_of, start))
+    for group in [
+        *all_figures(user, region, as_of, start).values(),
+        *(c.figures() for c in charts),
+    ]:
         for figure in group:
             assert figure.url.startswith("/reports/records/"), figure.key
             assert record_count(client, figure) == figure.value, figure.key

@@ -113,6 +113,16 @@ def test_clerk_logs_in_and_walks_the_main_pages(page: Any, world: Any, live_site
     if os.environ.get("BAOLEI_SCREENSHOT_DIR"):
         page.screenshot(path=os.path.join(os.environ["BAOLEI_SCREENSHOT_DIR"], "api-docs.png"))
 
+    # The dashboard's charts are drawn by ECharts served from our own static files, and
+    # every bar carries the link to the records it counts.
+    page.goto(live_server.url + "/reports/")
+    page.wait_for_selector('[data-chart="cases_by_stage"][data-rendered="true"]')
+    url = page.eval_on_selector(
+        '[data-chart="cases_by_stage"]',
+        "e => echarts.getInstanceByDom(e).getOption().series[0].data[0].url",
+    )
+    assert url.startswith("/reports/records/cases_at_filed_")
+
     page.goto(live_server.url + "/")
     page.click("text=退出")
     page.wait_for_url("**/accounts/login/")

@@ -1,0 +1,267 @@
+"""The dashboard's charts, built from Figures so that every bar and point is a figure
+with its records behind it (`reports:records`), like every number on the page.
+
+A chart renders with ECharts (served from our own static files) and, always, as a
+table of the same figures: the table is what works without JavaScript and what the
+tests read."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+
+from baolei.accounts.models import Agency
+from baolei.cases import queries as case_queries
+from baolei.cases.models import Case, CaseKind, Stage
+from baolei.clues.models import Referral
+from baolei.ledger.models import DONE_STATUSES, Acceptance, AcceptanceResult, LedgerItem, Status
+from baolei.regions.models import Region
+from baolei.reports.figures import Figure, Scope, organisation_figures
+
+MAX_POINTS = 13
+
+
+@dataclass
+class Series:
+    name: str
+    figures: list[Figure]
+    stack: str = ""
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    kind: str  # "bar" or "line"
+    categories: list[str]
+    series: list[Series] = field(default_factory=list)
+    note: str = ""
+
+    def figures(self) -> list[Figure]:
+        return [figure for series in self.series for figure in series.figures]
+
+    def rows(self) -> list[tuple[str, list[Figure]]]:
+        """The chart as a table: one row per category, one figure per series."""
+        return [
+            (category, [series.figures[n] for series in self.series])
+            for n, category in enumerate(self.categories)
+        ]
+
+    def option(self) -> dict[str, Any]:
+        """The ECharts option: each data item carries the URL of its records."""
+        money = any(f.unit == "元" for f in self.figures())
+        return {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"top": 0},
+            "grid": {"left": 8, "right": 16, "bottom": 8, "top": 32, "containLabel": True},
+            "xAxis": {"type": "category", "data": self.categories},
+            "yAxis": {"type": "value", "name": "万元" if money else ""},
+            "series": [
+                {
+                    "name": series.name,
+                    "type": self.kind,
+                    **({"stack": series.stack} if series.stack else {}),
+                    "data": [
+                        {
+                            "value": float(f.value) / 10_000 if money else f.value,
+                            "url": f.url,
+                        }
+                        for f in series.figures
+                    ],
+                }
+                for series in self.series
+            ],
+        }
+
+
+def cases_by_stage(scope: Scope) -> Chart:
+    """Cases by the stage they stand at on the day, one stack per kind."""
+    cases = scope.within(
+        case_queries.with_current_stage(Case.objects.visible_to(scope.user), scope.as_of),
+        "region",
+    )
+    stages = list(Stage)
+    return Chart(
+        "cases_by_stage",
+        "案件办理阶段（按案件类型）",
+        "bar",
+        [s.label for s in stages],
+        [
+            Series(
+                kind.label,
+                [
+                    scope.count(
+                        f"cases_at_{stage}_{kind}",
+                        f"处于{stage.label}阶段的{kind.label}案件",
+                        cases.filter(stage=stage, kind=kind),
+                        "件",
+                    )
+                    for stage in stages
+                ],
+                stack="cases",
+            )
+            for kind in CaseKind
+        ],
+    )
+
+
+def sample_days(start: date, end: date) -> list[date]:
+    """The reference day, every month end in between, and the as-of day; at most
+    MAX_POINTS, thinned evenly when the period is long."""
+    days = [start]
+    year, month = start.year, start.month
+    while True:
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        if last >= end:
+            break
+        if last > start:
+            days.append(last)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if end > start:
+        days.append(end)
+    if len(days) > MAX_POINTS:
+        step = (len(days) - 1) / (MAX_POINTS - 1)
+        days = [days[round(i * step)] for i in range(MAX_POINTS)]
+    return days
+
+
+def assets_over_time(scope: Scope) -> Chart:
+    days = sample_days(scope.start, scope.as_of)
+    return Chart(
+        "assets_over_time",
+        "查扣冻结涉案财产（万元）",
+        "line",
+        [f"{d:%Y-%m-%d}" for d in days],
+        [
+            Series(
+                "查扣冻结在案",
+                [
+                    scope.total(
+                        f"assets_on_{d:%Y%m%d}",
+                        f"{d:%Y-%m-%d}查扣冻结涉案财产",
+                        scope.within(case_queries.held_assets(scope.user, d), "case__region"),
+                    )
+                    for d in days
+                ],
+            )
+        ],
+    )
+
+
+def rectification_by_county(scope: Scope) -> Chart:
+    """Confirmed and rectified weak organisations in each child region; each bar is the
+    child's own figure, so it opens the child's list."""
+    children = list(
+        Region.objects.visible_to(scope.user).filter(parent=scope.region).order_by("code")
+    )
+    rows = []
+    for child in children:
+        figures = {
+            f.key: f
+            for f in organisation_figures(Scope(scope.user, child, scope.as_of, scope.start))
+        }
+        rows.append((child, figures["weak_confirmed"], figures["weak_rectified"]))
+    rows = [row for row in rows if row[1].value]
+    return Chart(
+        "rectification_by_county",
+        "软弱涣散党组织整顿进度（按下级区划）",
+        "bar",
+        [child.name for child, _, _ in rows],
+        [
+            Series("确定软弱涣散", [confirmed for _, confirmed, _ in rows]),
+            Series("已整顿提升", [rectified for _, _, rectified in rows]),
+        ],
+    )
+
+
+def overdue_items(scope: Scope) -> QuerySet[LedgerItem]:
+    """Ledger items past their deadline on the day and not accepted as done by then."""
+    day = scope.as_of
+    accepted = Acceptance.objects.filter(
+        item=OuterRef("pk"), result=AcceptanceResult.ACCEPTED, on__lte=day
+    )
+    items = scope.within(LedgerItem.objects.visible_to(scope.user), "region")
+    return (
+        items.filter(created_at__date__lte=day, deadline__lt=day)
+        .exclude(status=Status.CANCELLED)
+        .exclude(Q(status__in=DONE_STATUSES) & Exists(accepted))
+        .filter(Q(suspended_on__isnull=True) | Q(suspended_on__gt=day))
+    )
+
+
+def overdue_by_agency(scope: Scope) -> Chart:
+    items = overdue_items(scope)
+    agencies = Agency.objects.filter(pk__in=items.values("owner_agency")).order_by("name")
+    return Chart(
+        "overdue_by_agency",
+        "超期未办结台账事项（按责任单位）",
+        "bar",
+        [a.name for a in agencies],
+        [
+            Series(
+                "超期事项",
+                [
+                    scope.count(
+                        f"overdue_items_{a.pk}",
+                        f"{a.name}超期未办结事项",
+                        items.filter(owner_agency=a),
+                        "项",
+                    )
+                    for a in agencies
+                ],
+            )
+        ],
+    )
+
+
+def feedback_timeliness(scope: Scope) -> Chart:
+    """Referrals whose feedback was due by the day, by receiving agency: fed back on
+    time, fed back late, or still without feedback."""
+    day = scope.as_of
+    due = Referral.objects.visible_to(scope.user).filter(
+        clue__region__code__startswith=scope.region.prefix, feedback_by__lt=day
+    )
+    answered = Q(feedback_on__isnull=False, feedback_on__lte=day)
+    parts = {
+        "on_time": ("按时反馈", due.filter(answered).filter(feedback_on__lte=F("feedback_by"))),
+        "late": ("逾期反馈", due.filter(answered).filter(feedback_on__gt=F("feedback_by"))),
+        "open": ("逾期未反馈", due.exclude(answered)),
+    }
+    agencies = Agency.objects.filter(pk__in=due.values("to_agency")).order_by("name")
+    return Chart(
+        "feedback_timeliness",
+        "线索移送反馈及时情况（按接收单位）",
+        "bar",
+        [a.name for a in agencies],
+        [
+            Series(
+                label,
+                [
+                    scope.count(
+                        f"feedback_{part}_{a.pk}",
+                        f"{a.name}{label}",
+                        rows.filter(to_agency=a),
+                        "件",
+                    )
+                    for a in agencies
+                ],
+                stack="feedback",
+            )
+            for part, (label, rows) in parts.items()
+        ],
+        note=f"反馈时限在{day:%Y-%m-%d}之前的移送",
+    )
+
+
+def all_charts(scope: Scope) -> list[Chart]:
+    return [
+        cases_by_stage(scope),
+        assets_over_time(scope),
+        rectification_by_county(scope),
+        overdue_by_agency(scope),
+        feedback_timeliness(scope),
+    ]
