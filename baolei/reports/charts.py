@@ -51,6 +51,16 @@ class Chart:
             for n, category in enumerate(self.categories)
         ]
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "categories": self.categories,
+            "series": [
+                {"name": s.name, "figures": [f.as_dict() for f in s.figures]} for s in self.series
+            ],
+        }
+
     def option(self) -> dict[str, Any]:
         """The ECharts option: each data item carries the URL of its records."""
         money = any(f.unit == "元" for f in self.figures())

@@ -197,6 +197,10 @@ class FiguresApiView(ApiViewMixin, APIView):
                 "as_of": as_of.isoformat(),
                 "from": start.isoformat(),
                 "figures": {key: [f.as_dict() for f in figures] for key, figures in groups.items()},
+                "charts": [
+                    chart.as_dict()
+                    for chart in all_charts(Scope(request.user, region, as_of, start))
+                ],
             }
         )
 

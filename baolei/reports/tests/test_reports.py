@@ -210,6 +210,10 @@ def test_scope_and_api(demo: date, client: Any) -> None:
     assert body["region"].startswith("529921")
     organisation = {f["key"]: f["value"] for f in body["figures"]["organisation"]}
     assert 0 < organisation["weak_confirmed"] < 112
+    charts = {c["key"]: c for c in body["charts"]}
+    assert set(charts) >= {"cases_by_stage", "assets_over_time", "rectification_by_county"}
+    counties = charts["rectification_by_county"]["categories"]
+    assert counties and all(name.endswith(("镇", "乡", "街道", "社区")) for name in counties)
     assert client.get("/api/v1/reports/figures/", {"as_of": "2026-13-01"}).status_code == 400
 
 
