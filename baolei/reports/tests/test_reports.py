@@ -334,3 +334,31 @@ def test_all_ledgers_in_one_zip_stay_in_scope(
         assert "乙县" not in " ".join(
             str(c) for row in sheet.iter_rows(values_only=True) for c in row if c
         )
+
+
+def test_records_behind_every_figure_stay_in_scope(world: Any, client: Any) -> None:
+    """Every figure and chart bar a county-A user can open lists county-A records only,
+    on the page and in the export; the city sees county B's rows through the same links."""
+    from openpyxl import load_workbook
+
+    from baolei.conftest import OUTSIDER_MARK
+    from baolei.regions.queries import scope_root
+    from baolei.reports.charts import all_charts
+    from baolei.reports.figures import Scope
+
+    def opened(user: Any) -> str:
+        client.force_login(user)
+        region, today, start = scope_root(user), timezone.localdate(), date(2000, 1, 1)
+        figures = [f for g in all_figures(user, region, today, start).values() for f in g]
+        figures += [f for c in all_charts(Scope(user, region, today, start)) for f in c.figures()]
+        seen = []
+        for figure in figures:
+            page = client.get(figure.url)
+            assert page.status_code == 200, figure.key
+            sheet = load_workbook(io.BytesIO(client.get(figure.url + "&export=xlsx").content))
+            cells = " ".join(str(c) for r in sheet.active.iter_rows(values_only=True) for c in r)
+            seen.append(page.content.decode() + cells)
+        return " ".join(seen)
+
+    assert OUTSIDER_MARK not in opened(world.users["a_clerk"])
+    assert OUTSIDER_MARK in opened(world.users["city_leader"])
