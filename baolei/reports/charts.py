@@ -68,7 +68,11 @@ class Chart:
             "tooltip": {"trigger": "axis"},
             "legend": {"top": 0},
             "grid": {"left": 8, "right": 16, "bottom": 8, "top": 32, "containLabel": True},
-            "xAxis": {"type": "category", "data": self.categories},
+            "xAxis": {
+                "type": "category",
+                "data": self.categories,
+                "axisLabel": {"interval": 0, "rotate": 30 if len(self.categories) > 5 else 0},
+            },
             "yAxis": {"type": "value", "name": "万元" if money else ""},
             "series": [
                 {
