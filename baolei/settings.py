@@ -199,6 +199,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema name per choice set that several serializers share.
+    "ENUM_NAME_OVERRIDES": {
+        "VettingDecisionEnum": "baolei.vetting.models.Decision",
+        "VettingSourceEnum": "baolei.vetting.models.Source",
+        "AdjustmentReasonEnum": "baolei.cadres.models.Reason",
+    },
 }
 
 # Security log entries younger than this are never purged (网络安全法 第二十一条: ≥ 6 months).

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from baolei.vetting import filters
-from baolei.vetting.models import Candidate, DecisionRecord, VettingRun
-from baolei.web.api import ScopedReadOnlyViewSet
+from baolei.cadres.models import Reason
+from baolei.regions.models import Region
+from baolei.vetting import filters, services
+from baolei.vetting.models import Candidate, Decision, DecisionRecord, Source, VettingRun
+from baolei.web.api import ScopedReadOnlyViewSet, ScopedViewSetMixin, call
+from matching import engine
 
 
 class RunSerializer(serializers.ModelSerializer):
@@ -81,16 +84,47 @@ class DecisionRecordSerializer(serializers.ModelSerializer):
         ]
 
 
-class RunViewSet(ScopedReadOnlyViewSet):
-    """背景审查比对批次，含状态与进度。"""
+class RunRequestSerializer(serializers.Serializer):
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    sources = serializers.ListField(child=serializers.ChoiceField(choices=Source.choices))
+    threshold = serializers.FloatField(required=False, default=engine.REVIEW)
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    change = serializers.BooleanField(required=False, default=False)
+    open_clue = serializers.BooleanField(required=False, default=False)
+    propose_adjustment = serializers.BooleanField(required=False, default=False)
+    adjustment_reason = serializers.ChoiceField(
+        choices=Reason.choices, required=False, default=Reason.GANG_EVIL
+    )
+
+
+class BulkDecisionSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    change = serializers.BooleanField(required=False, default=False)
+
+
+class RunViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """背景审查比对批次，含状态与进度；POST 发起一次比对（进入后台队列）。"""
 
     queryset = VettingRun.objects.select_related("region")
     serializer_class = RunSerializer
     filterset_class = filters.RunFilter
 
+    @extend_schema(request=RunRequestSerializer, responses={201: RunSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        form = RunRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        run = call(services.start_run, actor=request.user, **form.validated_data)
+        return Response(RunSerializer(run).data, status=status.HTTP_201_CREATED)
+
 
 class CandidateViewSet(ScopedReadOnlyViewSet):
-    """疑似命中（研判队列）；``decisions`` 列出研判记录。"""
+    """疑似命中（研判队列）；``decide`` 研判一条，``bulk_decide`` 批量研判，``decisions`` 列出研判记录。"""
 
     queryset = Candidate.objects.select_related("appointment__person", "appointment__region")
     serializer_class = CandidateSerializer
@@ -104,3 +138,33 @@ class CandidateViewSet(ScopedReadOnlyViewSet):
         )
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(DecisionRecordSerializer(page, many=True).data)
+
+    @extend_schema(request=DecisionSerializer, responses=CandidateSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, **kwargs: Any) -> Response:
+        candidate = self.get_object()
+        form = DecisionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        decided = call(
+            services.decide_candidate,
+            actor=request.user,
+            candidate=candidate,
+            **form.validated_data,
+        )
+        return Response(CandidateSerializer(decided).data)
+
+    @extend_schema(request=BulkDecisionSerializer, responses={200: {"type": "object"}})
+    @action(detail=False, methods=["post"], url_path="bulk-decide", filterset_class=None)
+    def bulk_decide(self, request: Request, **kwargs: Any) -> Response:
+        form = BulkDecisionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        count = call(
+            services.decide_candidates,
+            actor=request.user,
+            candidates=self.get_queryset().filter(pk__in=data["ids"]),
+            decision=data["decision"],
+            note=data["note"],
+            change=data["change"],
+        )
+        return Response({"decided": count})

@@ -43,3 +43,16 @@ def query_date(request: Any, name: str, default: date) -> date:
         return date.fromisoformat(value) if value else default
     except ValueError:
         raise ValidationError({name: "日期格式应为 YYYY-MM-DD。"}) from None
+
+
+def call(service: Any, **kwargs: Any) -> Any:
+    """Run a service from an API view: its Chinese validation messages become a 400
+    (a PermissionDenied is DRF's 403 already)."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as exc:
+        raise ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        ) from None
