@@ -178,7 +178,8 @@ def _ids(
     rank = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
     seq = np.empty(n, np.int64)
     seq[order] = rank
-    seq = (rng.integers(0, 250, n) * 2 + seq * 2 + male) % 1000
+    offset = (group * 0x9E3779B1 % 250) * 2  # the same for everyone in a group
+    seq = (offset + seq * 2 + male) % 1000
     ymd = born.astype("datetime64[D]").astype(str)  # YYYY-MM-DD
     ymd = np.char.replace(ymd, "-", "")
     code = (520100 + county * 100 + 1).astype(str)
@@ -229,7 +230,10 @@ def generate(
     like = rng.integers(0, n_left, n_decoy)  # each decoy copies a cadre's name and year
     names[decoy_rows] = names[like]
     year = born[like].astype("datetime64[Y]")
-    born[decoy_rows] = year.astype("datetime64[D]") + rng.integers(0, 365, n_decoy).astype(
+    # Same year, never the same day: a decoy is a near miss, not a double.
+    shift = rng.integers(1, 365, n_decoy)
+    day_of_year = (born[like] - year.astype("datetime64[D]")).astype(np.int64)
+    born[decoy_rows] = year.astype("datetime64[D]") + ((day_of_year + shift) % 365).astype(
         "timedelta64[D]"
     )
     male = rng.integers(0, 2, n_pop)
@@ -281,7 +285,8 @@ def generate(
     typo_id = ~missing & (roll < prof.id_typo)
     transposed = ~missing & ~typo_id & (roll < prof.id_typo + prof.id_transposed)
     legacy = (
-        ~missing
+        (born[cadre] < np.datetime64("2000-01-01"))  # 15-digit numbers ended in 1999
+        & ~missing
         & ~typo_id
         & ~transposed
         & (roll < prof.id_typo + prof.id_transposed + prof.id_legacy)
@@ -310,13 +315,21 @@ def generate(
     month = months.astype(np.int64) % 12 + 1
     can_swap = (day <= 12) & (day != month)
     kind = np.where((kind == 1) & ~can_swap, 0, kind)
-    shifted = t_born + rng.choice([-3, -2, -1, 1, 2, 3], n_true).astype("timedelta64[D]")
+    # Wrong day: another day of the same month.
+    other_day = (day - 1 + rng.integers(1, 28, n_true)) % 28
+    shifted = months.astype("datetime64[D]") + other_day.astype("timedelta64[D]")
     swapped_md = (months.astype("datetime64[Y]").astype("datetime64[M]") + (day - 1)).astype(
         "datetime64[D]"
     ) + (month - 1).astype("timedelta64[D]")
     year_shift = rng.choice([-1, 1], n_true)
     other_year = (months.astype("datetime64[Y]") + year_shift).astype("datetime64[M]") + (month - 1)
-    other_year = other_year.astype("datetime64[D]") + np.minimum(day, 28) - 1
+    first_day = other_year.astype("datetime64[D]")
+    other_year = first_day + day - 1
+    other_year = np.where(
+        other_year.astype("datetime64[M]") == first_day.astype("datetime64[M]"),
+        other_year,
+        first_day + 27,
+    )  # 29 February in a common year
     t_born = np.where(off & (kind == 0), shifted, t_born)
     t_born = np.where(off & (kind == 1), swapped_md, t_born)
     t_born = np.where(off & (kind == 2), other_year, t_born)

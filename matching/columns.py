@@ -65,7 +65,7 @@ def combine(*parts: I64, salt: int = 0) -> I64:
     acc = np.full(parts[0].shape, (salt * 0x9E3779B97F4A7C15) % 2**64, np.uint64)
     with np.errstate(over="ignore"):
         for k, part in enumerate(parts):
-            acc = acc + mix(part.astype(np.uint64) + _MULT[k]).astype(np.uint64) * _MULT[k + 8]
+            acc += part.astype(np.uint64) * _MULT[k + 8]
     return mix(acc)
 
 
@@ -119,29 +119,29 @@ def parse_ids(values: Sequence[str] | npt.NDArray[np.str_]) -> tuple[np.ndarray,
     and ``ids.is_valid`` over a whole column; odd shapes fall back to Python."""
     arr = _as_unicode(values, ID_LENGTH)
     n = len(arr)
-    cps = _codepoints(arr).astype(np.int64)
-    lengths = np.char.str_len(arr)
-    digit = (cps >= 48) & (cps <= 57)
-    is18 = (lengths == 18) & digit[:, :17].all(axis=1) & (digit[:, 17] | (cps[:, 17] == 88))
+    cps = _codepoints(arr)
+    lengths = np.count_nonzero(cps, axis=1)
+    d = cps[:, :ID_LENGTH].view(np.int32) - 48  # code points < 2**31
+    digit = (d >= 0) & (d <= 9)
+    is18 = (lengths == 18) & digit[:, :17].all(axis=1) & (digit[:, 17] | (d[:, 17] == 40))
     is15 = (lengths == 15) & digit[:, :15].all(axis=1)
     digits = np.full((n, ID_LENGTH), -1, dtype=np.int8)
-    values18 = np.where(cps[:, :18] == 88, 10, cps[:, :18] - 48)
-    digits[is18] = values18[is18]
+    digits[is18] = np.where(d[is18] == 40, 10, d[is18])
     if is15.any():
         rows = np.flatnonzero(is15)
-        d = cps[rows, :15] - 48
-        first17 = np.concatenate([d[:, :6], np.tile([1, 9], (len(rows), 1)), d[:, 6:]], axis=1)
-        check = CHECK_VALUES[(first17 @ ID_WEIGHTS) % 11]
+        d15 = d[rows, :15]
+        first17 = np.concatenate([d15[:, :6], np.tile([1, 9], (len(rows), 1)), d15[:, 6:]], axis=1)
         digits[rows, :17] = first17
-        digits[rows, 17] = check
+        digits[rows, 17] = CHECK_VALUES[(first17 @ ID_WEIGHTS) % 11]
     odd = np.flatnonzero(~(is18 | is15) & (lengths > 0))
     for row in odd:
         number = ids.canonical(str(arr[row]))
         if number:
             digits[row] = [10 if c == "X" else int(c) for c in number]
     has = digits[:, 0] >= 0
-    computed = CHECK_VALUES[(digits[:, :17].astype(np.int64) @ ID_WEIGHTS) % 11]
-    valid = has & (digits[:, 17] == computed) & (digits[:, :17] <= 9).all(axis=1)
+    body = digits[:, :17].astype(np.int32)
+    computed = CHECK_VALUES[(body @ ID_WEIGHTS.astype(np.int32)) % 11]
+    valid = has & (digits[:, 17] == computed) & (body <= 9).all(axis=1)
     return digits, has, valid
 
 
@@ -289,12 +289,12 @@ def encode(
     village = np.full(n, -1, dtype=np.int64)
     township = np.full(n, -1, dtype=np.int64)
     if region_codes is not None and n:
-        regions = _as_unicode(region_codes, 12)
-        ok = (np.char.str_len(regions) == 12) & np.char.isdigit(regions)
-        if ok.any():
-            codes = regions[ok].astype(np.int64)
-            village[ok] = codes
-            township[ok] = codes // 1000
+        regions = _codepoints(_as_unicode(region_codes, 12))
+        d = regions[:, :12].view(np.int32) - 48
+        ok = ((d >= 0) & (d <= 9)).all(axis=1) & (np.count_nonzero(regions, axis=1) == 12)
+        codes = d @ (10 ** np.arange(11, -1, -1, dtype=np.int64))
+        village = np.where(ok, codes, -1)
+        township = np.where(ok, codes // 1000, -1)
     return Columns(
         keys=np.arange(n, dtype=np.int64) if keys is None else np.asarray(keys, dtype=np.int64),
         id_code=id_code(digits, has),

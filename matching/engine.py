@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matching import weights
-from matching.columns import Columns, combine, encode
+from matching.columns import Columns, encode
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -166,19 +166,23 @@ def _ragged(parts: list[I64]) -> tuple[I64, I64]:
     return rows[keep], keys[keep]
 
 
-def _with_birth(rows: I64, keys: I64, part: I64, salt: int) -> tuple[I64, I64]:
+def _with_birth(rows: I64, keys: I64, part: I64) -> tuple[I64, I64]:
     b = part[rows]
     ok = b >= 0
-    return rows[ok], combine(keys[ok], b[ok], salt=salt)
+    return rows[ok], keys[ok] ^ (b[ok] * 0x5851F42D4C957F2D)
+
+
+_POWERS = 11 ** np.arange(18, dtype=np.int64)
 
 
 def _id_window(cols: Columns, window: tuple[int, int]) -> tuple[I64, I64]:
+    """The ID's base-11 code with the window's characters blanked (set to 11)."""
     lo, hi = window
-    powers = 11 ** np.arange(18, dtype=np.int64)
-    powers[lo:hi] = 0
-    code = np.clip(cols.id_digits, 0, None).astype(np.int64) @ powers
     rows = np.flatnonzero(cols.has_id)
-    return rows, combine(code[rows], salt=100 + lo)
+    code = cols.id_code[rows]
+    digits = cols.id_digits[rows, lo:hi].astype(np.int64)
+    code = code - (digits * _POWERS[lo:hi]).sum(axis=1)
+    return rows, code
 
 
 def _birth_parts(cols: Columns) -> dict[str, I64]:
@@ -188,11 +192,12 @@ def _birth_parts(cols: Columns) -> dict[str, I64]:
         "MD": np.where(known, cols.month * 32 + cols.day, -1).astype(np.int64),
         "YM": np.where(known, cols.year * 12 + cols.month, -1).astype(np.int64),
         "YMD": cols.birth,
+        "V": cols.village,
     }
 
 
 #: Name-based blocking rules: (name part, birth part).  "-" means no birth part and
-#: only pairs where one side's birth date is unknown.  Name rules only propose pairs
+#: only pairs where one side's birth date is unknown; "V" is the village, not a date.  Name rules only propose pairs
 #: where at least one side has no ID: two IDs that differ by more than one edit are
 #: two people, whatever the names say.
 NAME_RULES = (
@@ -201,17 +206,24 @@ NAME_RULES = (
     ("sound", "-"),
     ("variants", "YMD"),
     ("variants", "YM"),
+    ("variants", "MD"),
+    ("variants3", "Y"),
+    ("variants", "V"),
 )
 
 
 def _name_parts(cols: Columns) -> dict[str, tuple[I64, I64]]:
     width = int(cols.length.max(initial=0))
     alt = np.where(cols.sound_alt != cols.sound, cols.sound_alt, -1)
+    deletions = [cols.deletions[:, k] for k in range(min(width, cols.deletions.shape[1]))]
+    long = cols.length >= 3
     return {
         "sound": _ragged([cols.sound, alt]),
-        "variants": _ragged(
-            [cols.sound, cols.given_sorted]
-            + [cols.deletions[:, k] for k in range(min(width, cols.deletions.shape[1]))]
+        # Keys left equal by a typo, a dropped character or swapped given-name characters.
+        "variants": _ragged([cols.sound, cols.given_sorted, *deletions]),
+        # The same without single-syllable remainders, for rules with little else.
+        "variants3": _ragged(
+            [cols.sound, cols.given_sorted, *(np.where(long, d, -1) for d in deletions)]
         ),
     }
 
@@ -223,10 +235,10 @@ def blocking_keys(cols: Columns) -> Iterator[tuple[str, I64, I64]]:
         yield f"id{window[0]}", rows, keys
     parts = _name_parts(cols)
     births = _birth_parts(cols)
-    for k, (name, birth) in enumerate(NAME_RULES):
+    for name, birth in NAME_RULES:
         rows, keys = parts[name]
         if birth != "-":
-            rows, keys = _with_birth(rows, keys, births[birth], salt=k)
+            rows, keys = _with_birth(rows, keys, births[birth])
         yield f"{name}+{birth}", rows, keys
 
 
@@ -234,33 +246,50 @@ def _flags(cols: Columns, rows: I64) -> I64:
     return cols.has_id[rows].astype(np.int64) * 2 + (cols.birth[rows] >= 0)
 
 
-def _allowed(rule: str, has_id: bool, has_birth: bool) -> list[int]:
-    """Right-side flags (has_id * 2 + has_birth) a left row may be joined to."""
+def _ranges(rule: str, flag: int) -> list[tuple[int, int]]:
+    """Right-side flag ranges [a, b) (flag = has_id * 2 + has_birth) that a left row
+    with ``flag`` may be joined to under ``rule``."""
+    has_id, has_birth = bool(flag & 2), bool(flag & 1)
     if rule.startswith("id"):
-        return [0]
-    ids_ok = [0] if has_id else [0, 1]
-    births_ok = [0] if (rule.endswith("-") and has_birth) else [0, 1]
-    return [i * 2 + b for i in ids_ok for b in births_ok]
+        return [(0, 4)]
+    if not rule.endswith("-") or not has_birth:
+        return [(0, 2)] if has_id else [(0, 4)]
+    return [(0, 1)] if has_id else [(0, 1), (2, 3)]
 
 
 @dataclass
-class _Sorted:
-    codes: I64
+class _Rule:
+    """Entries of one blocking rule sorted by (key, right-side flag)."""
+
+    keyflag: I64  # key << 2 | flag
     rows: npt.NDArray[np.int32]
 
 
 class PersonIndex:
-    """The person set, columns plus one sorted key array per blocking rule."""
+    """The person set, columns plus one sorted key array per blocking rule.
+
+    Keys, flags and row numbers are packed into one int64 per entry and sorted
+    once; keys are truncated to the bits left over, and a collision of truncated
+    keys only proposes an extra pair that scoring then rejects."""
 
     def __init__(self, cols: Columns, presence: float = PRESENCE) -> None:
         self.cols = cols
         self.presence = presence
-        self.rules: dict[str, _Sorted] = {}
+        self.row_bits = max(int(len(cols)).bit_length(), 1)
+        self.key_mask = np.int64((1 << (61 - self.row_bits)) - 1)
+        self.rules: dict[str, _Rule] = {}
+        row_mask = np.int64((1 << self.row_bits) - 1)
         for rule, rows, keys in blocking_keys(cols):
-            flags = np.zeros(len(rows), np.int64) if rule.startswith("id") else _flags(cols, rows)
-            codes = keys * 4 + flags
-            order = np.argsort(codes, kind="stable")
-            self.rules[rule] = _Sorted(codes[order], rows[order].astype(np.int32))
+            packed = keys & self.key_mask
+            packed <<= 2
+            if not rule.startswith("id"):
+                packed |= _flags(cols, rows)
+            packed <<= self.row_bits
+            packed |= rows
+            packed.sort()
+            rows_sorted = (packed & row_mask).astype(np.int32)
+            packed >>= self.row_bits
+            self.rules[rule] = _Rule(packed, rows_sorted)
         self.name_counts = np.unique(cols.name_hash[cols.name_hash >= 0], return_counts=True)
         self.sound_counts = np.unique(cols.sound[cols.sound >= 0], return_counts=True)
 
@@ -273,23 +302,26 @@ class PersonIndex:
         found_r: list[I64] = []
         for rule, rows, keys in blocking_keys(left):
             index = self.rules[rule]
+            if not len(index.keyflag) or not len(keys):
+                continue
+            keys = (keys & self.key_mask) << 2
+            order = np.argsort(keys, kind="stable")  # sorted probes walk the index in order
+            rows, keys = rows[order], keys[order]
             flags = _flags(left, rows)
             for flag in range(4):
                 sel = flags == flag
                 if not sel.any():
                     continue
-                lrows, lkeys = rows[sel], keys[sel]
-                for right_flag in _allowed(rule, bool(flag & 2), bool(flag & 1)):
-                    q = lkeys * 4 + right_flag
-                    lo = np.searchsorted(index.codes, q, side="left")
-                    count = np.searchsorted(index.codes, q, side="right") - lo
+                for a, b in _ranges(rule, flag):
+                    lo = np.searchsorted(index.keyflag, keys[sel] + a)
+                    count = np.searchsorted(index.keyflag, keys[sel] + b) - lo
                     if not rule.startswith("id"):
                         count[count > MAX_BLOCK] = 0
                     total = int(count.sum())
                     if not total:
                         continue
                     starts = np.repeat(lo - (np.cumsum(count) - count), count)
-                    found_l.append(np.repeat(lrows, count))
+                    found_l.append(np.repeat(rows[sel], count))
                     found_r.append(index.rows[starts + np.arange(total)].astype(np.int64))
         if not found_l:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
