@@ -195,8 +195,8 @@ def run_engine(path: Path, latency: int) -> dict[str, Any]:
     total, levels = engine.pair_weights(index, left, li, ri)
     presence = engine.estimate_presence(total, len(left), len(index), index.presence)
     score = 1.0 / (1.0 + np.exp(-(engine.prior_logit(presence, len(index)) + total)))
+    engine.apply_id_rules(score, levels)
     conflict = levels["id"] == engine.ID_CONFLICT_VALID
-    score[conflict] = np.minimum(score[conflict], np.nextafter(engine.CONFIRMED, 0))
     times["score"] = time.perf_counter() - t
     mem["score"] = peak_mib()
     times["total"] = sum(times.values())
@@ -241,10 +241,7 @@ def run_splink_worker(path: Path) -> dict[str, Any]:
     data = load(path)
     base = peak_mib()
     result = splink_run.run(data)
-    width = len(data.right)
-    blocked = np.isin(
-        data.truth_left * width + data.truth_right, result["left"] * width + result["right"]
-    )
+    blocked = result["truth_blocked"]
     ok = np.char.str_len(data.left.ids[result["left"]]) == 18  # canonical valid numbers only
     conflict = (
         ok

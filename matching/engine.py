@@ -95,6 +95,7 @@ EVIDENCE = {
     "region": (None, SAME_VILLAGE, SAME_TOWNSHIP, None),
 }
 ID_CONFLICT_VALID = LEVELS["id"].index("conflict_valid")
+ID_EXACT_LEVEL = LEVELS["id"].index("exact")
 NAME_EXACT = LEVELS["name"].index("exact")
 NAME_HOMOPHONE = LEVELS["name"].index("homophone")
 
@@ -449,6 +450,15 @@ def estimate_presence(total: F64, n_left: int, n_right: int, start: float = PRES
     return presence
 
 
+def apply_id_rules(score: F64, levels: dict[str, Levels]) -> None:
+    """Two different valid ID numbers are two people: never confirmed, at most
+    reviewed.  One ID number on both sides is always put up for review."""
+    conflict = levels["id"] == ID_CONFLICT_VALID
+    score[conflict] = np.minimum(score[conflict], np.nextafter(CONFIRMED, 0))
+    exact = levels["id"] == ID_EXACT_LEVEL
+    score[exact] = np.maximum(score[exact], REVIEW)
+
+
 @dataclass
 class Result:
     """Candidate pairs as arrays: row numbers, calibrated score and levels."""
@@ -480,8 +490,7 @@ def match_columns(
     logit = prior_logit(presence, len(index)) + total
     score = 1.0 / (1.0 + np.exp(-logit))
     # Two different valid ID numbers are two people: never confirmed, at most reviewed.
-    conflict = levels["id"] == ID_CONFLICT_VALID
-    score[conflict] = np.minimum(score[conflict], np.nextafter(CONFIRMED, 0))
+    apply_id_rules(score, levels)
     keep = score >= threshold
     return Result(
         left=li[keep],
