@@ -303,9 +303,9 @@ def supervision_figures(scope: Scope) -> list[Figure]:
         scope.count("teams", "督导组", teams, "个", plans_url),
         scope.count("rounds", "专项督导", rounds, "轮", plans_url),
     ]
-    problems = scope.within(supervision_queries.visible_problems(user), "region").filter(
-        received_on__lte=as_of
-    )
+    problems = scope.within(
+        supervision_queries.with_status(Problem.objects.visible_to(user), as_of), "region"
+    ).filter(received_on__lte=as_of)
     kinds = sorted(set(problems.values_list("source", "scope")))
     for source, kind in kinds:
         base = {"source": source, "scope": kind}

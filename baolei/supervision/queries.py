@@ -7,20 +7,27 @@ from typing import Any
 
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 
-from baolei.ledger.models import DONE_STATUSES, Status
+from baolei.ledger.models import DONE_STATUSES, AcceptanceResult, Status
 from baolei.supervision.models import Problem, ProblemScope, ProblemSource, ProblemStatus
 
 
-def with_status(rows: QuerySet[Problem]) -> QuerySet[Problem]:
+def with_status(rows: QuerySet[Problem], as_of: date | None = None) -> QuerySet[Problem]:
     """A problem is done when all its live items are done, done-long-term when, in
-    addition, at least one is to be kept up long-term; otherwise in progress."""
+    addition, at least one is to be kept up long-term; otherwise in progress. As of a
+    past day, an item counts as done only if it was accepted on or before that day."""
     live = ~Q(items__status=Status.CANCELLED)
+    done = Q(items__status__in=DONE_STATUSES)
+    long_term = Q(items__status=Status.DONE_LONG_TERM)
+    if as_of is not None:
+        accepted = Q(
+            items__acceptances__result=AcceptanceResult.ACCEPTED,
+            items__acceptances__on__lte=as_of,
+        )
+        done, long_term = done & accepted, long_term & accepted
     return rows.annotate(
         item_count=Count("items", filter=live, distinct=True),
-        done_count=Count("items", filter=Q(items__status__in=DONE_STATUSES), distinct=True),
-        long_term_count=Count(
-            "items", filter=Q(items__status=Status.DONE_LONG_TERM), distinct=True
-        ),
+        done_count=Count("items", filter=done, distinct=True),
+        long_term_count=Count("items", filter=long_term, distinct=True),
         recurrence_count=Count("recurrences", distinct=True),
     ).annotate(
         status=Case(

@@ -89,6 +89,28 @@ def test_status_all_done_one_long_term_one_open(world: Any, office: Any, accepto
     assert status_of(other) == ProblemStatus.DONE_LONG_TERM
 
 
+def test_status_as_of_a_day_counts_only_what_was_accepted_by_then(
+    world: Any, office: Any, acceptor: Any
+) -> None:
+    problem = common(world, office)
+    first, second = problem.items.all()
+    ledger.accept_item(
+        actor=acceptor, item=first, on=date(2026, 11, 2), result=AcceptanceResult.ACCEPTED
+    )
+    ledger.accept_item(
+        actor=acceptor, item=second, on=ON, result=AcceptanceResult.ACCEPTED, long_term=True
+    )
+
+    def as_of(day: date) -> str:
+        rows = queries.with_status(Problem.objects.filter(pk=problem.pk), day)
+        return rows.get().status  # type: ignore[attr-defined]
+
+    assert as_of(date(2026, 11, 1)) == ProblemStatus.IN_PROGRESS
+    assert as_of(date(2026, 11, 19)) == ProblemStatus.IN_PROGRESS  # one of two accepted
+    assert as_of(ON) == ProblemStatus.DONE_LONG_TERM
+    assert status_of(problem) == ProblemStatus.DONE_LONG_TERM
+
+
 def test_summary_counts_per_source_and_scope(
     world: Any, office: Any, acceptor: Any, client: Any
 ) -> None:
