@@ -87,3 +87,49 @@ def test_scores_are_probabilities(chars):
     name = "".join(chars)
     for m in match([Record(1, name)], [Record(2, name), Record(3, name[::-1])], threshold=0.0):
         assert 0.0 <= m.score <= 1.0
+
+
+def test_columns_read_ids_like_the_scalar_rules():
+    from matching.columns import parse_ids
+
+    raw = [
+        ID,
+        " 110101900307123 ",
+        "１１０１０１１９９００３０７１２３Ｘ",
+        "12345",
+        "",
+        ID[:17] + "x",
+    ]
+    digits, has, valid = parse_ids(raw)
+    for row, text in enumerate(raw):
+        number = ids.canonical(text)
+        assert has[row] == bool(number)
+        if number:
+            assert "".join("X" if d == 10 else str(d) for d in digits[row]) == number
+            assert valid[row] == ids.is_valid(number)
+
+
+def test_swapped_and_dropped_given_name_characters_are_candidates():
+    born = date(1971, 1, 11)
+    left = [Record(1, "王学波", birth_date=born), Record(2, "金超慧", birth_date=born)]
+    right = [Record(3, "王波学", birth_date=born), Record(4, "金超", birth_date=born)]
+    found = {(m.left, m.right): m.evidence for m in match(left, right, threshold=0.0)}
+    assert "name_swapped" in found[(1, 3)]
+    assert "name_dropped_char" in found[(2, 4)]
+
+
+def test_one_cadre_against_an_index_scores_as_in_the_batch():
+    from matching.engine import PersonIndex, columns_of, match_columns
+
+    people = [
+        Record(10, "张伟", ID),
+        Record(11, "李剑国", birth_date=date(1990, 3, 7)),
+        Record(12, "王芳", "220101198501021236"),
+    ]
+    cadres = [Record(1, "李建国", birth_date=date(1990, 3, 7)), Record(2, "张伟", ID)]
+    index = PersonIndex(columns_of(people))
+    batch = match_columns(columns_of(cadres), index, threshold=0.0, presence=0.02)
+    one = match_columns(columns_of(cadres[:1]), index, threshold=0.0, presence=0.02)
+    first = batch.left == 0
+    assert list(one.right) == list(batch.right[first])
+    assert list(one.score) == list(batch.score[first])
