@@ -1,7 +1,9 @@
 """Run every check and the whole test suite: python3 scripts/test.py [pytest args]
 
 Lint, format, types and migrations first; then the suite on SQLite; then on
-PostgreSQL when BAOLEI_TEST_POSTGRES_URL names a server (CI always sets it).
+PostgreSQL when BAOLEI_TEST_POSTGRES_URL names a server (CI always sets it); then,
+for the whole suite, the vetting benchmark at its small size (about 20 s), which
+prints its figures.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ def main() -> int:
         )
     else:
         print("\nPostgreSQL: 未设置 BAOLEI_TEST_POSTGRES_URL，跳过 / not set, skipped", flush=True)
+    if not extra:
+        print("\n== Benchmark: bench/vetting.py --size small ==", flush=True)
+        status |= run(PYTHON, "bench/vetting.py", "--size", "small", check=False)
     return status
 
 
