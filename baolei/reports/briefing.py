@@ -105,9 +105,10 @@ def organisation(f: dict[str, Figure]) -> Section:
     if nonzero(f, "cadres_vetted"):
         section.paragraphs.append(
             [
-                "对在任村干部开展拉网式背景审查，与涉案人员、线索涉及人员和有关部门提供的名单逐一比对，",
+                "对在任村干部开展拉网式背景审查，与涉案人员、线索涉及人员和有关部门提供的名单"
+                "逐一比对，在任村干部",
                 f["cadres_in_office"],
-                "在任村干部中已完成审查",
+                "中已完成审查",
                 f["cadres_vetted"],
                 "。",
             ]

@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
+from django.utils import timezone
 
 from baolei.cadres.models import Adjustment, Appointment, TrainingBase
 from baolei.cadres.queries import in_office
@@ -219,7 +220,10 @@ def vetted_cadres(scope: Scope) -> QuerySet[Any]:
         .values_list("region__code", "started_at")
     )
     covered = [
-        Q(region__code__startswith=code[: significant_length(code)], started_on__lte=started.date())
+        Q(
+            region__code__startswith=code[: significant_length(code)],
+            started_on__lte=timezone.localdate(started),
+        )
         for code, started in runs
     ]
     cadres = in_office(

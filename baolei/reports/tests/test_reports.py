@@ -362,3 +362,47 @@ def test_records_behind_every_figure_stay_in_scope(world: Any, client: Any) -> N
 
     assert OUTSIDER_MARK not in opened(world.users["a_clerk"])
     assert OUTSIDER_MARK in opened(world.users["city_leader"])
+
+
+def test_a_cadre_counts_as_vetted_only_after_a_completed_run_that_covers_them(
+    world: Any,
+) -> None:
+    from datetime import UTC, datetime
+
+    from baolei.vetting.models import RunStatus, VettingRun
+    from baolei.vetting.tests.conftest import appoint
+
+    early = appoint(world, "甲早任", world.village_a, date(2024, 1, 1))
+    late = appoint(world, "甲新任", world.village_a, date(2026, 7, 1))
+    appoint(world, "甲同日", world.village_a, date(2026, 6, 1))  # the run's day in Beijing
+    VettingRun.objects.create(
+        region=world.county_a,
+        sources=["external"],
+        threshold=0.2,
+        status=RunStatus.DONE,
+        started_at=datetime(2026, 5, 31, 23, 30, tzinfo=UTC),  # 07:30 on 1 June in Beijing
+    )
+    VettingRun.objects.create(  # a failed run vets nobody
+        region=world.county_a,
+        sources=["external"],
+        threshold=0.2,
+        status=RunStatus.FAILED,
+        started_at=datetime(2026, 8, 1, 1, tzinfo=UTC),
+    )
+
+    def vetted(day: date) -> set[str]:
+        user = world.users["a_clerk"]
+        figures = all_figures(user, world.county_a, day, date(2026, 1, 1))
+        figure = next(f for f in figures["organisation"] if f.key == "cadres_vetted")
+        names = {row.label.split("（")[0] for row in figure.rows()}
+        assert len(names) == figure.value
+        return names
+
+    assert vetted(date(2026, 5, 31)) & {"甲早任", "甲新任"} == set()  # before the run
+    assert {"甲早任", "甲同日"} <= vetted(date(2026, 6, 1))
+    assert "甲新任" not in vetted(date(2026, 9, 1))  # appointed after the last completed run
+    assert early.pk != late.pk
+    text = briefing.build(
+        world.users["a_clerk"], world.county_a, date(2026, 9, 1), date(2026, 1, 1)
+    )
+    assert "中已完成审查" in text.text()
