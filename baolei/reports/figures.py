@@ -28,12 +28,13 @@ from django.utils import timezone
 from baolei.cadres.models import Adjustment, Appointment, TrainingBase
 from baolei.cadres.queries import in_office
 from baolei.cases import queries as case_queries
-from baolei.cases.models import Asset, Case, CaseKind, Characterisation, Stage, Suspect
-from baolei.clues.models import Clue, Referral
+from baolei.cases.models import Case, CaseKind, Characterisation, Stage
+from baolei.clues.models import Clue
 from baolei.coordination.models import Mechanism, MechanismStatus, Meeting, MeetingKind
-from baolei.ledger.models import DONE_STATUSES, Acceptance, AcceptanceResult, LedgerItem
+from baolei.ledger.models import DONE_STATUSES, Acceptance, AcceptanceResult
 from baolei.regions.models import Level, Region, significant_length
 from baolei.regions.queries import CENTRE_LEVELS
+from baolei.reports.records import DESCRIBERS, Row, same
 from baolei.screening.models import Screening, Standing
 from baolei.supervision import queries as supervision_queries
 from baolei.supervision.models import (
@@ -46,17 +47,6 @@ from baolei.supervision.models import (
     Team,
 )
 from baolei.vetting.models import RunStatus, VettingRun
-
-
-@dataclass(frozen=True)
-class Row:
-    """One record behind a figure, as the drill-down list shows it."""
-
-    label: str
-    url: str = ""
-    region: str = ""
-    on: date | None = None
-    amount: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -92,15 +82,11 @@ class Figure:
         if isinstance(self.records, QuerySet):
             describer = DESCRIBERS[self.records.model]
             return describer.prepare(self.records), describer.row
-        return list(self.records or ()), _same
+        return list(self.records or ()), same
 
     def rows(self) -> Iterator[Row]:
         records, row = self.source()
         return (row(record) for record in records)
-
-
-def _same(row: Row) -> Row:
-    return row
 
 
 def money(value: Decimal) -> str:
@@ -486,148 +472,3 @@ def find(user: Any, region: Region, as_of: date, start: date, key: str) -> Figur
             if figure.key == key:
                 return figure
     return None
-
-
-@dataclass(frozen=True)
-class Describer:
-    """How the drill-down list shows one kind of record."""
-
-    row: Callable[[Any], Row]
-    related: tuple[str, ...] = ()
-
-    def prepare(self, rows: QuerySet[Any]) -> QuerySet[Any]:
-        return rows.select_related(*self.related).order_by("pk")
-
-
-def _region(region: Region | None) -> str:
-    return region.name if region is not None else ""
-
-
-DESCRIBERS: dict[type, Describer] = {
-    Screening: Describer(
-        lambda o: Row(
-            o.region.name, reverse("screening:organisation", args=[o.pk]), "", o.confirmed_on
-        ),
-        ("region",),
-    ),
-    Adjustment: Describer(
-        lambda o: Row(
-            str(o),
-            reverse("cadres:adjustment", args=[o.pk]),
-            _region(o.appointment.region),
-            o.executed_on,
-        ),
-        ("appointment__region", "appointment__person"),
-    ),
-    TrainingBase: Describer(
-        lambda o: Row(o.name, reverse("cadres:base", args=[o.pk]), _region(o.region), o.opened_on),
-        ("region",),
-    ),
-    Appointment: Describer(
-        lambda o: Row(
-            f"{o.person.name}（{o.get_post_display()}）",
-            reverse("cadres:cadre", args=[o.person_id]),
-            _region(o.region),
-            o.started_on,
-        ),
-        ("region", "person"),
-    ),
-    Meeting: Describer(
-        lambda o: Row(
-            str(o), reverse("coordination:meeting", args=[o.pk]), _region(o.region), o.held_on
-        ),
-        ("region",),
-    ),
-    Mechanism: Describer(
-        lambda o: Row(
-            f"{o.title} {o.document_number}".strip(),
-            link("coordination:mechanisms"),
-            _region(o.region),
-            o.issued_on,
-        ),
-        ("region",),
-    ),
-    Region: Describer(
-        lambda o: Row(
-            o.name,
-            reverse("regions:centre", args=[o.governance_centre.pk])
-            if hasattr(o, "governance_centre")
-            else "",
-            o.code,
-            o.governance_centre.established_on if hasattr(o, "governance_centre") else None,
-        ),
-        ("governance_centre",),
-    ),
-    LeaderAssignment: Describer(
-        lambda o: Row(
-            f"{o.leader} {o.leader_title}".strip(),
-            reverse("supervision:plan", args=[o.plan_id]),
-            _region(o.county),
-            o.plan.starts_on,
-        ),
-        ("plan", "county"),
-    ),
-    Team: Describer(
-        lambda o: Row(o.name, reverse("supervision:plan", args=[o.plan_id]), "", o.plan.starts_on),
-        ("plan",),
-    ),
-    SupervisionRound: Describer(
-        lambda o: Row(str(o), reverse("supervision:plan", args=[o.plan_id]), "", o.starts_on),
-        ("plan",),
-    ),
-    Problem: Describer(
-        lambda o: Row(
-            str(o),
-            reverse("supervision:problem", args=[o.pk]),
-            _region(o.region),
-            o.received_on,
-        ),
-        ("region",),
-    ),
-    Case: Describer(
-        lambda o: Row(
-            f"{o.number} {o.name}",
-            reverse("cases:detail", args=[o.pk]),
-            _region(o.region),
-            o.opened_on,
-        ),
-        ("region",),
-    ),
-    Suspect: Describer(
-        lambda o: Row(
-            f"{o.person.name}（{o.case.name}）",
-            reverse("cases:detail", args=[o.case_id]),
-            _region(o.case.region),
-        ),
-        ("person", "case__region"),
-    ),
-    Asset: Describer(
-        lambda o: Row(
-            f"{o.description}（{o.case.name}）",
-            reverse("cases:detail", args=[o.case_id]),
-            _region(o.case.region),
-            o.on,
-            o.value,
-        ),
-        ("case__region",),
-    ),
-    LedgerItem: Describer(
-        lambda o: Row(str(o), reverse("ledger:detail", args=[o.pk]), _region(o.region), o.deadline),
-        ("region",),
-    ),
-    Referral: Describer(
-        lambda o: Row(
-            f"{o.clue.number} {o.from_agency.name}→{o.to_agency.name}",
-            reverse("clues:detail", args=[o.clue_id]),
-            _region(o.clue.region),
-            o.feedback_by,
-        ),
-        ("clue__region", "from_agency", "to_agency"),
-    ),
-    Clue: Describer(
-        lambda o: Row(
-            f"{o.number}", reverse("clues:detail", args=[o.pk]), _region(o.region), o.received_on
-        ),
-        ("region",),
-    ),
-}
