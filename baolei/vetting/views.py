@@ -172,7 +172,7 @@ class CandidateBulkDecideView(ScopedViewMixin, View):
                 change=data["change"],
             )
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", None) or [str(exc)]))
+            messages.error(request, service_messages(exc))
         else:
             messages.success(request, f"已记录 {count} 条疑似命中的研判结论。")
         return redirect(back)
