@@ -86,6 +86,12 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
 
+    @property
+    def stage_label(self) -> str:
+        """The current stage's name, where the query annotated ``stage`` (``with_current_stage``)."""
+        stage = getattr(self, "stage", None)
+        return Stage(stage).label if stage else ""
+
 
 class CasePartQuerySet(ScopedQuerySet):
     region_field = "case__region"

@@ -6,7 +6,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from baolei.cases.models import (
     Asset,
@@ -29,6 +40,36 @@ def with_current_stage(rows: QuerySet[Case], as_of: date | None = None) -> Query
     latest = events.order_by("-on", "-recorded_at")
     return rows.annotate(
         stage=Subquery(latest.values("stage")[:1]), stage_on=Subquery(latest.values("on")[:1])
+    )
+
+
+def with_totals(rows: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate ``suspect_count`` and ``asset_total`` (every asset recorded, disposed or not).
+
+    Each is its own correlated subquery: joining suspects and assets in one query would repeat
+    every asset once per suspect and multiply the sum.
+    """
+    suspects = (
+        Suspect.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    assets = (
+        Asset.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(total=Sum("value"))
+        .values("total")
+    )
+    return rows.annotate(
+        suspect_count=Coalesce(Subquery(suspects, output_field=IntegerField()), 0),
+        asset_total=Coalesce(
+            Subquery(assets, output_field=DecimalField(max_digits=20, decimal_places=2)),
+            Value(Decimal(0)),
+            output_field=DecimalField(max_digits=20, decimal_places=2),
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from baolei.cases.models import (
     STAGE_ORDER,
     Asset,
     Case,
+    Characterisation,
     Consultation,
     Dispute,
     EarlyIntervention,
@@ -148,10 +149,14 @@ def record_stage(
             }
         )
     not_future(on)
+    if characterisation and characterisation not in Characterisation.values:
+        raise ValidationError({"characterisation": "未知的定性。"})
     if stage in CHARACTERISED and not characterisation:
         raise ValidationError({"characterisation": "起诉、一审、二审须写明定性。"})
     if stage == Stage.SECOND_INSTANCE and not outcome:
         raise ValidationError({"outcome": "请选择二审结果。"})
+    if outcome and stage != Stage.SECOND_INSTANCE:
+        raise ValidationError({"outcome": "二审结果只在登记“二审审结”时填写。"})
     if stage == Stage.PROSECUTED and STAGE_ORDER[last.stage] < STAGE_ORDER[Stage.TRANSFERRED]:
         raise ValidationError({"stage": "提起公诉前须先移送审查起诉。"})
     if (
@@ -166,8 +171,8 @@ def record_stage(
         case=case,
         stage=stage,
         on=on,
-        characterisation=characterisation if stage in CHARACTERISED else "",
-        outcome=outcome if stage == Stage.SECOND_INSTANCE else "",
+        characterisation=characterisation,
+        outcome=outcome,
         agency=agency,
         note=note,
         recorded_by=actor,

@@ -6,14 +6,14 @@ from typing import Any, ClassVar
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
 from baolei.cases import forms, queries, services
-from baolei.cases.models import CHARACTERISED, Case, CaseKind, Characterisation, Stage
+from baolei.cases.models import Case, CaseKind, Characterisation, Stage
 from baolei.clues.models import Clue
 from baolei.regions.queries import within_region
 from baolei.web.exports import Column
@@ -66,15 +66,13 @@ class CaseListView(ScopedListView):
         Column("案发区划", lambda c: c.region.name, 14),
         Column("主办公安机关", lambda c: c.lead_agency.name, 18),
         Column("立案日期", lambda c: c.opened_on, 12),
-        Column("当前阶段", lambda c: Stage(c.stage).label if c.stage else "", 14),
+        Column("当前阶段", lambda c: c.stage_label, 14),
         Column("犯罪嫌疑人", lambda c: c.suspect_count, 10),
         Column("查扣冻结财产（元）", lambda c: float(c.asset_total or 0), 18),
     ]
 
     def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
-        rows = rows.select_related("region", "lead_agency").annotate(
-            suspect_count=Count("suspects", distinct=True), asset_total=Sum("assets__value")
-        )
+        rows = queries.with_totals(rows.select_related("region", "lead_agency"))
         return queries.with_current_stage(rows)
 
 
@@ -83,7 +81,7 @@ def timeline(case: Case) -> list[dict[str, Any]]:
     rows, previous = [], ""
     for event in case.events.select_related("agency", "recorded_by"):
         change = ""
-        if event.stage in CHARACTERISED:
+        if event.characterisation:
             if previous and event.characterisation != previous:
                 change = (
                     f"定性由“{Characterisation(previous).label}”变为“"
@@ -102,7 +100,7 @@ class CaseDetailView(ScopedDetailView):
     context_object_name = "case"
 
     def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
-        return rows.select_related("region", "lead_agency")
+        return queries.with_current_stage(rows.select_related("region", "lead_agency"))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -112,6 +110,7 @@ class CaseDetailView(ScopedDetailView):
             timeline=timeline(case),
             suspects=case.suspects.select_related("person").prefetch_related("events"),
             assets=case.assets.all(),
+            asset_total=case.assets.aggregate(total=Sum("value"))["total"] or 0,
             consultations=case.consultations.prefetch_related("agencies", "follow_ups"),
             interventions=case.interventions.all(),
             clues=Clue.objects.visible_to(user).filter(case=case),
