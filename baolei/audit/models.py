@@ -24,6 +24,10 @@ class Action(models.TextChoices):
     ACCESS_DENIED = "access_denied", "越权访问"
     RATIO_OVERRIDE = "ratio_override", "未达比例结束排查"
     PURGE = "purge", "清理过期日志"
+    TWO_FACTOR_ENROLLED = "two_factor_enrolled", "启用两步验证"
+    TWO_FACTOR_RESET = "two_factor_reset", "重置两步验证"
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed", "重新生成恢复码"
+    AGENCY_TWO_FACTOR = "agency_two_factor", "设置单位两步验证"
 
 
 class SecurityEvent(models.Model):
