@@ -24,6 +24,8 @@ class Action(models.TextChoices):
     ACCESS_DENIED = "access_denied", "越权访问"
     RATIO_OVERRIDE = "ratio_override", "未达比例结束排查"
     PURGE = "purge", "清理过期日志"
+    TOKEN_CREATED = "token_created", "签发接口令牌"
+    TOKEN_REVOKED = "token_revoked", "吊销接口令牌"
     TWO_FACTOR_ENROLLED = "two_factor_enrolled", "启用两步验证"
     TWO_FACTOR_RESET = "two_factor_reset", "重置两步验证"
     RECOVERY_CODES_RENEWED = "recovery_codes_renewed", "重新生成恢复码"
