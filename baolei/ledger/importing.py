@@ -209,16 +209,28 @@ def apply_row(
         )
     }
     if item is None:
-        services.create_item(actor=actor, key=row["key"], deadline=row["deadline"], **fields)
+        services.create_item(
+            actor=actor, key=row["key"], deadline=row["deadline"], status=row["status"], **fields
+        )
         report.created += 1
         return
     if item.deadline != row["deadline"]:
         raise ValidationError(
             f"第{row['line']}行：编号 {item.key} 的整改时限与系统不一致，时限变更请在系统中办理延期"
         )
+    starts = item.status == Status.NOT_STARTED and row["status"] == Status.IN_PROGRESS
+    if item.status != row["status"] and not starts:
+        raise ValidationError(
+            f"第{row['line']}行：编号 {item.key} 在系统中为“{item.get_status_display()}”，"
+            f"表中为“{Status(row['status']).label}”；整改状态只能由未启动改为整改中，"
+            "其他变化请在系统中办理"
+        )
     changed = {k: v for k, v in fields.items() if getattr(item, k) != v}
     if changed:
-        services.update_item(actor=actor, item=item, version=None, **changed)
+        item = services.update_item(actor=actor, item=item, version=None, **changed)
+    if starts:
+        services.start_item(actor=actor, item=item, reason="导入：整改中")
+    if changed or starts:
         report.updated += 1
     else:
         report.unchanged += 1

@@ -183,6 +183,18 @@ def update_item(
 
 
 @transaction.atomic
+def start_item(*, actor: User, item: LedgerItem, reason: str) -> LedgerItem:
+    """Move a not-started item into progress, as an imported office sheet states it."""
+    require_editor(actor, item)
+    current = lock(item, None)
+    if current.status != Status.NOT_STARTED:
+        raise ValidationError(f"编号 {current.key} 已是“{current.get_status_display()}”。")
+    current.status = Status.IN_PROGRESS
+    bump(current, reason)
+    return current
+
+
+@transaction.atomic
 def add_progress(
     *, actor: User, item: LedgerItem, on: date, text: str, corrects: ProgressEntry | None = None
 ) -> ProgressEntry:
