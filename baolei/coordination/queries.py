@@ -38,20 +38,22 @@ def meeting_counts(user: Any, start: date, end: date) -> dict[str, int]:
     return {kind: found.get(kind, 0) for kind in MeetingKind.values}
 
 
-def missed_periods(cadence: MeetingCadence, start: date, end: date) -> list[tuple[date, date]]:
-    """Whole periods of the cadence inside [start, end] in which no such meeting was held in its region."""
+def missed_periods(cadence: MeetingCadence, until: date) -> list[tuple[date, date]]:
+    """The one rule for a missed required meeting: the cadence's periods, counted from its
+    ``since`` day every ``every_days`` days, that ended by ``until`` without such a meeting held
+    in its region. The warning and the assessment both read it."""
     held = sorted(
         Meeting.objects.filter(
             kind=cadence.kind,
             region__code__startswith=cadence.region.prefix,
-            held_on__gte=start,
-            held_on__lte=end,
+            held_on__gte=cadence.since,
+            held_on__lte=until,
         ).values_list("held_on", flat=True)
     )
     missed = []
-    period_start = max(cadence.since, start)
+    period_start = cadence.since
     step = timedelta(days=cadence.every_days)
-    while period_start + step - timedelta(days=1) <= end:
+    while period_start + step - timedelta(days=1) <= until:
         period_end = period_start + step - timedelta(days=1)
         if not any(period_start <= day <= period_end for day in held):
             missed.append((period_start, period_end))
@@ -59,11 +61,16 @@ def missed_periods(cadence: MeetingCadence, start: date, end: date) -> list[tupl
     return missed
 
 
+def missed_within(cadence: MeetingCadence, start: date, end: date) -> list[tuple[date, date]]:
+    """The missed periods (``missed_periods``) that ended within [start, end]."""
+    return [p for p in missed_periods(cadence, end) if p[1] >= start]
+
+
 def cadence_warnings(user: Any, today: date | None = None) -> list[dict[str, Any]]:
     today = today or timezone.localdate()
     warnings = []
     for cadence in MeetingCadence.objects.visible_to(user).select_related("region"):
-        missed = missed_periods(cadence, cadence.since, today)
+        missed = missed_periods(cadence, today)
         if missed:
             warnings.append({"cadence": cadence, "missed": missed})
     return warnings
@@ -168,11 +175,20 @@ def score_indicator(
             indicator, counts["done"], counts["total"], "办结时限在考核期内的线索", "按期办结"
         )
     if indicator.metric == Metric.MISSED_MEETINGS:
-        cadences = MeetingCadence.objects.filter(region__code__startswith=county.prefix)
-        missed = sum(
-            len(missed_periods(c, scheme.starts_on, min(scheme.ends_on, today))) for c in cadences
-        )
-        return deduct(indicator, missed, "未按要求召开会议")
+        cadences = MeetingCadence.objects.filter(
+            region__code__startswith=county.prefix
+        ).select_related("region")
+        periods = [
+            p
+            for c in cadences
+            for p in missed_within(c, scheme.starts_on, min(scheme.ends_on, today))
+        ]
+        score = deduct(indicator, len(periods), "未按要求召开会议")
+        if periods:
+            score.explanation += (
+                "（" + "；".join(f"{a:%Y-%m-%d} 至 {b:%Y-%m-%d}" for a, b in sorted(periods)) + "）"
+            )
+        return score
     manual = ManualScore.objects.filter(indicator=indicator, county=county).first()
     if manual is None:
         return Score(indicator, Decimal(0), "尚未评分")
