@@ -167,7 +167,7 @@ class ProgressEntry(models.Model):
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
-    return f"ledger/{instance.item_id}/{timezone.now():%Y%m%d%H%M%S}_{filename}"
+    return f"ledger/{instance.item_id}/{timezone.localtime():%Y%m%d%H%M%S}_{filename}"
 
 
 class EvidenceQuerySet(ScopedQuerySet):

@@ -122,7 +122,7 @@ class VettingRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"背景审查比对 {self.started_at:%Y-%m-%d %H:%M}"
+        return f"背景审查比对 {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
 
     @property
     def source_labels(self) -> str:

@@ -30,7 +30,7 @@ class RunListView(ScopedListView):
     export_title = "背景审查比对批次"
     export_columns: ClassVar[list[Column]] = [
         Column("批次号", lambda r: r.pk, 8),
-        Column("开始时间", lambda r: r.started_at.strftime("%Y-%m-%d %H:%M"), 18),
+        Column("开始时间", lambda r: r.started_at, 18),
         Column("审查范围", lambda r: r.region.name, 20),
         Column("比对来源", lambda r: r.source_labels, 30),
         Column("分数线", lambda r: r.threshold, 8),
@@ -110,9 +110,7 @@ CANDIDATE_COLUMNS = [
     Column("研判结论", lambda c: c.get_decision_display(), 10),
     Column("研判意见", lambda c: c.note, 30),
     Column("研判人", lambda c: str(c.decided_by or ""), 10),
-    Column(
-        "研判时间", lambda c: c.decided_at.strftime("%Y-%m-%d %H:%M") if c.decided_at else "", 18
-    ),
+    Column("研判时间", lambda c: c.decided_at, 18),
     Column("生成线索", lambda c: c.clue.number if c.clue else "", 24),
     Column("调整建议", lambda c: c.adjustment.status_label if c.adjustment else "", 12),
 ]
@@ -253,7 +251,7 @@ class DecisionListView(ScopedListView):
     default_sort = "-decided"
     export_title = "背景审查研判记录"
     export_columns: ClassVar[list[Column]] = [
-        Column("研判时间", lambda r: r.decided_at.strftime("%Y-%m-%d %H:%M"), 18),
+        Column("研判时间", lambda r: r.decided_at, 18),
         Column("疑似命中编号", lambda r: r.candidate_id, 10),
         Column("村(社区)", lambda r: r.candidate.appointment.region.name, 20),
         Column("村干部", lambda r: r.candidate.appointment.person.name, 10),

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from baolei.accounts.models import User
 from baolei.regions.models import Region
@@ -21,7 +22,7 @@ class Command(BaseCommand):
             "--user", required=True, help="以该用户的可见范围统计 / whose scope to count in"
         )
         brief.add_argument("--region", help="区划代码，默认为该用户所在区划")
-        brief.add_argument("--as-of", type=date.fromisoformat, default=date.today())  # noqa: DTZ011
+        brief.add_argument("--as-of", type=date.fromisoformat, help="截至日期，默认为北京时间今天")
         brief.add_argument(
             "--from", dest="start", type=date.fromisoformat, help="对比起点，默认截至日前300天"
         )
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         )
         if region is None:
             raise CommandError(f"区划 {options['region']} 不存在或不在该用户的范围内")
-        as_of = options["as_of"]
+        as_of = options["as_of"] or timezone.localdate()
         document = briefing.build(
             user, region, as_of, options["start"] or as_of - timedelta(days=300)
         )
