@@ -223,6 +223,11 @@ LEDGER_STALE_DAYS = config.env_int("LEDGER_STALE_DAYS", 14, minimum=1)
 # A long-term (长期坚持) item is reviewed again within this many days of acceptance.
 LEDGER_LONG_TERM_REVIEW_DAYS = config.env_int("LEDGER_LONG_TERM_REVIEW_DAYS", 90, minimum=1)
 EVIDENCE_MAX_MB = config.env_int("EVIDENCE_MAX_MB", 20, minimum=1)
+# Signed checkpoints of the security log (where it starts and ends), kept outside the
+# database: `baolei audit checkpoint` appends one, and so does every purge.
+AUDIT_CHECKPOINT_FILE = Path(
+    config.env_str("AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.log"))
+).expanduser()
 # Clues: days to conclude (calendar days), and per referral the working days to
 # acknowledge (签收) and to feed back (反馈).
 CLUE_DAYS_TO_CONCLUDE = config.env_int("CLUE_DAYS_TO_CONCLUDE", 30, minimum=1)
