@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "单位与用户"
 
     def ready(self) -> None:
-        from baolei.accounts import receivers  # noqa: F401
+        from baolei.accounts import checks, receivers  # noqa: F401

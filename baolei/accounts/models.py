@@ -36,6 +36,8 @@ class Role(models.TextChoices):
 
 #: 三员分立: no user may hold two of these.
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+#: 等保 level 3 双因素: these roles always sign in with a second factor.
+TWO_FACTOR_ROLES = frozenset({*ADMIN_ROLES, Role.LEADER})
 
 
 class AgencyQuerySet(ScopedQuerySet):
@@ -49,6 +51,11 @@ class Agency(models.Model):
     kind = models.CharField("单位类别", max_length=32, choices=AgencyKind.choices)
     region = models.ForeignKey(
         "regions.Region", verbose_name="所在区划", on_delete=models.PROTECT, related_name="agencies"
+    )
+    requires_two_factor = models.BooleanField(
+        "全员两步验证",
+        default=False,
+        help_text="开启后，本单位所有用户登录时都须输入验证器动态码。",
     )
 
     objects = AgencyQuerySet.as_manager()
@@ -168,3 +175,19 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+
+class PasswordHistory(models.Model):
+    """A password a user has held (its hash), kept to refuse reusing recent ones."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = verbose_name
+        ordering = ["-set_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.set_at:%Y-%m-%d}"

@@ -15,7 +15,9 @@ from baolei.audit.services import record_event
 
 @receiver(user_logged_in)
 def log_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record_event(Action.LOGIN, actor=user, request=request, target=user.username)
+    factor = getattr(request, "second_factor", "")
+    detail = {"second_factor": factor} if factor else None
+    record_event(Action.LOGIN, actor=user, request=request, target=user.username, detail=detail)
 
 
 @receiver(user_logged_out)
@@ -29,8 +31,14 @@ def log_login_failed(
     sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
 ) -> None:
     username = str(credentials.get("username", ""))[:150]
+    detail = {"second_factor": True} if kwargs.get("second_factor") else None
     record_event(
-        Action.LOGIN_FAILED, actor=username, request=request, success=False, target=username
+        Action.LOGIN_FAILED,
+        actor=username,
+        request=request,
+        success=False,
+        target=username,
+        detail=detail,
     )
 
 

@@ -6,7 +6,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from baolei.accounts import two_factor
 from baolei.accounts.models import ADMIN_ROLES, Agency, Role, RoleAssignment, User
 from baolei.audit.models import Action
 from baolei.audit.services import record_event
@@ -123,3 +126,100 @@ def _bump_epoch(user: User) -> None:
     # A model save (not QuerySet.update) so record history sees the change.
     user.session_epoch += 1
     user.save(update_fields=["session_epoch"])
+
+
+def start_two_factor(*, actor: User) -> TOTPDevice:
+    """An authenticator awaiting its first code; the same one until it is confirmed,
+    so reloading the enrolment page keeps the QR code."""
+    device = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=actor, name=two_factor.AUTHENTICATOR, confirmed=False
+        )
+    return device
+
+
+@transaction.atomic
+def confirm_two_factor(*, actor: User, token: str, request: HttpRequest | None = None) -> list[str]:
+    """The first correct code confirms the authenticator; one-time recovery codes
+    come with it and are shown once."""
+    if two_factor.is_enrolled(actor):
+        raise ValidationError("已启用两步验证；如需更换验证器，请联系安全管理员重置。")
+    device = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
+    if device is None:
+        raise ValidationError("绑定已失效，请重新打开绑定页面。")
+    if not device.verify_token(two_factor.normalise(token)):
+        raise ValidationError("动态码不正确，请核对手机时间后重新输入。")
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = _new_recovery_codes(actor)
+    record_event(Action.TWO_FACTOR_ENROLLED, actor=actor, request=request, target=actor.username)
+    return codes
+
+
+@transaction.atomic
+def renew_recovery_codes(*, actor: User, request: HttpRequest | None = None) -> list[str]:
+    """New recovery codes replace all earlier ones, used or not."""
+    if not two_factor.is_enrolled(actor):
+        raise ValidationError("尚未启用两步验证。")
+    codes = _new_recovery_codes(actor)
+    record_event(Action.RECOVERY_CODES_RENEWED, actor=actor, request=request, target=actor.username)
+    return codes
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=two_factor.RECOVERY, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(two_factor.RECOVERY_CODE_COUNT)]
+    for code in codes:
+        StaticToken.objects.create(device=device, token=code)
+    return codes
+
+
+@transaction.atomic
+def verify_second_factor(*, user: User, token: str) -> str | None:
+    """The factor a correct code belongs to ("totp" or "recovery_code"), else None.
+    A recovery code works once; a TOTP code once within its time step."""
+    token = two_factor.normalise(token)
+    if token.isdigit() and len(token) == 6:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        return "totp" if device is not None and device.verify_token(token) else None
+    recovery = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    if recovery is not None and token and recovery.verify_token(token):
+        return "recovery_code"
+    return None
+
+
+@transaction.atomic
+def reset_two_factor(*, actor: User, user: User, request: HttpRequest | None = None) -> None:
+    """A lost authenticator is reset by the security administrator only: the user's
+    sessions end, and the next sign-in enrols a new authenticator."""
+    require_role(actor, Role.SECURITY_ADMIN, "重置两步验证")
+    require_in_scope(actor, user)
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    removed += StaticDevice.objects.filter(user=user).delete()[0]
+    if not removed:
+        raise ValidationError(f"{user} 尚未绑定验证器，无需重置。")
+    _bump_epoch(user)
+    record_event(Action.TWO_FACTOR_RESET, actor=actor, request=request, target=user.username)
+
+
+@transaction.atomic
+def set_agency_two_factor(
+    *, actor: User, agency: Agency, required: bool, request: HttpRequest | None = None
+) -> None:
+    """The security administrator can require two-factor sign-in of a whole agency."""
+    require_role(actor, Role.SECURITY_ADMIN, "设置单位的两步验证要求")
+    if not Agency.objects.visible_to(actor).filter(pk=agency.pk).exists():
+        raise PermissionDenied("该单位不在您的管理范围内。")
+    if agency.requires_two_factor == required:
+        return
+    agency.requires_two_factor = required
+    agency.save(update_fields=["requires_two_factor"])
+    record_event(
+        Action.AGENCY_TWO_FACTOR,
+        actor=actor,
+        request=request,
+        target=agency.name,
+        detail={"required": required},
+    )

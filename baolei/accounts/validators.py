@@ -6,6 +6,7 @@ import string
 from typing import Any
 
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
 CLASSES = {
@@ -75,3 +76,46 @@ class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilari
 
     def get_help_text(self) -> str:
         return "密码不能与用户名或姓名过于相似。"
+
+
+class PasswordHistoryValidator:
+    """口令不得重复使用: none of the last N passwords (the current one included) again,
+    so "changing" to the same password is no change."""
+
+    def __init__(self, count: int = 5) -> None:
+        self.count = count
+
+    def recent_hashes(self, user: Any) -> list[str]:
+        if user is None or user.pk is None:
+            return []
+        from baolei.accounts.models import PasswordHistory, User
+
+        kept = list(
+            PasswordHistory.objects.filter(user_id=user.pk).values_list("password", flat=True)[
+                : self.count
+            ]
+        )
+        current = User.objects.filter(pk=user.pk).values_list("password", flat=True).first()
+        return [current, *kept] if current else kept
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if any(check_password(password, encoded) for encoded in self.recent_hashes(user)):
+            raise ValidationError(
+                f"新密码不能与最近 {self.count} 次使用过的密码（含当前密码）相同。",
+                code="password_reused",
+            )
+
+    def password_changed(self, password: str, user: Any = None) -> None:
+        # Django calls this after saving a new password; the hash it saved is kept.
+        if user is None or user.pk is None:
+            return
+        from baolei.accounts.models import PasswordHistory
+
+        PasswordHistory.objects.create(user_id=user.pk, password=user.password)
+        stale = PasswordHistory.objects.filter(user_id=user.pk).values_list("pk", flat=True)[
+            self.count :
+        ]
+        PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+
+    def get_help_text(self) -> str:
+        return f"密码不能与最近 {self.count} 次使用过的密码相同。"

@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.views.generic import FormView, View
 
-from baolei.accounts import services
+from baolei.accounts import services, two_factor
 from baolei.accounts.filters import AgencyFilter, UserFilter
 from baolei.accounts.forms import LoginForm, RoleForm, UserCreateForm
 from baolei.accounts.models import Agency, Role, User
+from baolei.accounts.views_two_factor import begin_second_step
 from baolei.audit.models import Action
 from baolei.audit.services import record_event
 from baolei.web.exports import Column
@@ -35,6 +36,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = form.get_user()
+        if not two_factor.asks_second_factor(user):
+            return super().form_valid(form)
+        return begin_second_step(self.request, user, self.get_success_url())
 
 
 class LogoutView(auth_views.LogoutView):
@@ -81,6 +88,7 @@ class AgencyDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["history_rows"] = history_rows(self.object)
+        context["is_security_admin"] = self.request.user.has_role(Role.SECURITY_ADMIN)  # type: ignore[union-attr]
         return context
 
 
@@ -126,6 +134,8 @@ class UserDetailView(RoleRequiredMixin, ScopedDetailView):
         context = super().get_context_data(**kwargs)
         context["role_form"] = RoleForm()
         context["is_security_admin"] = self.request.user.has_role(Role.SECURITY_ADMIN)  # type: ignore[union-attr]
+        context["two_factor_enrolled"] = two_factor.is_enrolled(self.object)
+        context["two_factor_required"] = two_factor.required_for(self.object)
         context["assignments"] = self.object.role_assignments.select_related("granted_by")
         context["history_rows"] = history_rows(self.object)
         return context
@@ -153,6 +163,11 @@ class UserActionView(RoleRequiredMixin, ScopedViewMixin, View):
                 else:
                     services.revoke_role(actor=actor, user=subject, role=role, request=request)
                     messages.success(request, f"已撤销“{role.label}”角色。")
+            elif action == "reset-two-factor":
+                services.reset_two_factor(actor=actor, user=subject, request=request)
+                messages.success(
+                    request, f"已重置 {subject} 的两步验证，其下次登录时须重新绑定验证器。"
+                )
             elif action == "end-sessions":
                 services.end_sessions(actor=actor, user=subject, request=request)
                 messages.success(request, f"{subject} 的所有会话已结束。")
