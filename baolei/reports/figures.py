@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import reduce
+from functools import cached_property, reduce
 from operator import or_
 from typing import Any
 from urllib.parse import urlencode
@@ -51,13 +51,20 @@ from baolei.vetting.models import RunStatus, VettingRun
 
 @dataclass(frozen=True)
 class Figure:
+    """A figure is built without touching the database: its value is counted the first
+    time it is read, so finding one figure among all of them costs one count."""
+
     key: str
     label: str
-    value: int | Decimal
+    measure: Callable[[], int | Decimal] = field(compare=False, repr=False)
     url: str = ""
     unit: str = ""
     ledger_url: str = ""
     records: Any = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def value(self) -> int | Decimal:
+        return self.measure()
 
     @property
     def display(self) -> str:
@@ -116,13 +123,17 @@ class Scope:
         return rows.filter(**{f"{field}__code__startswith": self.region.prefix})
 
     def count(self, key: str, label: str, records: Any, unit: str, ledger_url: str = "") -> Figure:
-        value = len(records) if isinstance(records, list) else records.count()
-        return Figure(key, label, value, self.records_url(key), unit, ledger_url, records)
+        def measure() -> int:
+            return len(records) if isinstance(records, list) else records.count()
+
+        return Figure(key, label, measure, self.records_url(key), unit, ledger_url, records)
 
     def total(self, key: str, label: str, records: QuerySet[Any], ledger_url: str = "") -> Figure:
-        value = records.aggregate(total=Sum("value"))["total"] or Decimal(0)
-        value = Decimal(value).quantize(Decimal("0.01"))
-        return Figure(key, label, value, self.records_url(key), "元", ledger_url, records)
+        def measure() -> Decimal:
+            value = records.aggregate(total=Sum("value"))["total"] or Decimal(0)
+            return Decimal(value).quantize(Decimal("0.01"))
+
+        return Figure(key, label, measure, self.records_url(key), "元", ledger_url, records)
 
     def records_url(self, key: str) -> str:
         return link(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,10 +12,23 @@ from baolei.demo.city import DEMO_PASSWORD, build_city
 from baolei.regions.models import GovernanceCentre, Level, Region
 from baolei.regions.queries import centre_coverage
 
+#: One worker builds the city once for the module (see ``built_once``).
+pytestmark = pytest.mark.xdist_group("demo-city")
+
+
+@pytest.fixture(scope="module")
+def built_city(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[Any]:
+    from baolei.conftest import built_once
+
+    with built_once(django_db_blocker, tmp_path_factory):
+        yield build_city()
+
 
 @pytest.fixture
-def demo_city(db: Any) -> Any:
-    return build_city()
+def demo_city(built_city: Any, db: Any) -> Any:
+    return built_city
 
 
 def test_city_is_shaped_like_the_report(demo_city: Any) -> None:
@@ -154,49 +168,6 @@ def test_cases_give_the_report_figures(demo_city: Any) -> None:
     assert build_cases(today) == 0
 
 
-def test_cadre_roster_for_every_village_with_evaluation_adjustments_and_training(
-    demo_city: Any,
-) -> None:
-    from django.utils import timezone
-
-    from baolei.cadres.models import (
-        Adjustment,
-        Appointment,
-        EvaluationCampaign,
-        TrainingBase,
-        TrainingSession,
-    )
-    from baolei.cadres.queries import adjustment_summary, campaign_coverage, in_office
-    from baolei.demo.cadres import build_cadres
-    from baolei.people.idnumber import validate
-
-    today = timezone.localdate()
-    assert build_cadres(today) > 0
-    villages = Region.objects.filter(
-        level__in=[Level.VILLAGE, Level.COMMUNITY, Level.NEW_COMMUNITY]
-    )
-    staffed = set(in_office(Appointment.objects.all(), today).values_list("region", flat=True))
-    assert set(villages.values_list("pk", flat=True)) - staffed == set()
-    leader = User.objects.get(username="city_leader")
-    total, counties = campaign_coverage(EvaluationCampaign.objects.get(), leader)
-    assert len(counties) == 8 and 0.9 < total.evaluated / total.secretaries < 1
-    executed = Adjustment.objects.filter(executed_on__isnull=False)
-    assert executed.count() >= 10 and executed.filter(successor__isnull=True).exists()
-    assert Adjustment.objects.filter(decision="").exists()
-    summary = adjustment_summary(leader, today.replace(year=today.year - 1), today)
-    assert summary["total"] == executed.count()
-    assert TrainingBase.objects.count() == 8 and TrainingSession.objects.count() == 24
-    person = Appointment.objects.select_related("person").first().person  # type: ignore[union-attr]
-    from baolei.people import crypto
-    from baolei.people.models import ID_COLUMN
-
-    number = crypto.decrypt(person.id_number_encrypted, column=ID_COLUMN)
-    assert number.startswith("5299") and validate(number) == number
-    before = (Appointment.objects.count(), Adjustment.objects.count())
-    assert build_cadres(today) == 0
-    assert (Appointment.objects.count(), Adjustment.objects.count()) == before
-
-
 def test_clues_in_every_state_with_referrals_both_ways(demo_city: Any) -> None:
     from django.utils import timezone
 
@@ -211,20 +182,3 @@ def test_clues_in_every_state_with_referrals_both_ways(demo_city: Any) -> None:
     directions = set(Referral.objects.values_list("direction", flat=True))
     assert {Direction.TO_DISCIPLINE, Direction.TO_POLICE} <= directions
     assert build_clues(today) == 0
-
-
-def test_vetting_run_finds_the_planted_near_matches(demo_city: Any) -> None:
-    from django.utils import timezone
-
-    from baolei.demo.cadres import build_cadres
-    from baolei.demo.vetting import build_vetting
-    from baolei.vetting.models import Candidate, ExternalList, RunStatus, VettingRun
-
-    today = timezone.localdate()
-    build_cadres(today)
-    assert build_vetting(today) > 0
-    assert build_vetting(today) == 0
-    run = VettingRun.objects.get()
-    assert run.status == RunStatus.DONE and ExternalList.objects.count() == 1
-    evidence = {e for c in Candidate.objects.filter(run=run, source="external") for e in c.evidence}
-    assert {"id_one_edit", "homophone_name", "id_exact"} <= evidence

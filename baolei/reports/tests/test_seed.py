@@ -1,0 +1,75 @@
+"""The seed scenario: the city of the 2019 article, built from records in an empty
+database, states every figure of the article."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from docx import Document
+
+from baolei.reports.tests.links import assert_links_count_their_figures
+
+SEED_SENTENCES = [
+    "确定软弱涣散村(社区)党组织112个（其中村109个、社区3个），“一村一策”已整顿提升112个",
+    "动态调整不胜任、不合格的118人",
+    "“领头雁”实训基地8个",
+    "8个县(区)、85个乡镇(街道)、5个新型社区全部建立综治中心",
+    "4次常委会会议、2次扫黑除恶专项斗争领导小组会议、10次领导小组专题会议、2次反腐败协调小组会议",
+    "由8名市领导联系督导县(区)，16名干部担任组长、副组长，组成8个督导组，先后组织开展6轮专项督导",
+    "截至10月15日，公安机关新侦办黑社会性质组织案6件，涉恶犯罪案4件，抓获犯罪嫌疑人132人",
+    "查扣冻结各类涉案财产从督导前的580万元增加到3.6亿元",
+    "检察机关新提起公诉黑社会性质组织案1件，恶势力犯罪案3件",
+    "法院一审判决并认定黑社会性质组织案5件，恶势力犯罪案2件；二审审结并认定黑社会性质组织案5件，恶势力犯罪案3件",
+    "共性问题20项，已完成整改16项（含长期坚持整改9项）",
+    "个性问题13项，已完成整改12项（含长期坚持整改6项）",
+]
+
+
+def test_seed_scenario_briefing_states_every_figure_of_the_article(
+    db: Any, tmp_path: Any, client: Any
+) -> None:
+    """Built from records in a fresh database: nothing in the template is a typed-in number."""
+    from django.core.management import call_command
+
+    call_command("demo", "--scenario", "seed", "--quiet-accounts")
+    out = tmp_path / "seed.docx"
+    call_command(
+        "report",
+        "briefing",
+        "--user",
+        "city_leader",
+        "--as-of",
+        "2019-10-15",
+        "--format",
+        "docx",
+        "--out",
+        str(out),
+    )
+    text = "".join(p.text for p in Document(str(out)).paragraphs)
+    for sentence in SEED_SENTENCES:
+        assert sentence in text, sentence
+    again = tmp_path / "again.docx"
+    call_command(
+        "report",
+        "briefing",
+        "--user",
+        "city_leader",
+        "--as-of",
+        "2019-10-15",
+        "--format",
+        "docx",
+        "--out",
+        str(again),
+    )
+    assert again.read_bytes() == out.read_bytes()
+    from baolei.accounts.models import User
+    from baolei.regions.models import Region
+
+    checked = assert_links_count_their_figures(
+        client,
+        User.objects.get(username="city_leader"),
+        Region.objects.get(level="city"),
+        date(2019, 10, 15),
+    )
+    assert checked > 40
