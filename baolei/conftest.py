@@ -8,12 +8,14 @@ page that leaks a row of county B to a user of county A shows the marker.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 
 from baolei.accounts.models import Agency, AgencyKind, Role, RoleAssignment, User
 from baolei.audit import guard
@@ -57,9 +59,31 @@ def make_user(username: str, agency: Agency, *roles: Role) -> User:
     return user
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(autouse=True)
 def fast_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@contextmanager
+def built_once(django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[None]:
+    """Data that a whole test module shares, built once (the demo city takes seconds
+    to minutes to build).  It is written inside one transaction that is rolled back
+    when the module ends, so every test runs in a savepoint over it, no other module
+    sees it, and the append-only security log is never deleted from.  A module that
+    uses it keeps to tests that want that data; mark it with an ``xdist_group`` so
+    that one worker builds it."""
+    media = tmp_path_factory.mktemp("media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS, TASKS=IMMEDIATE_TASKS, MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
@@ -410,4 +434,4 @@ def live_site(transactional_db: Any, live_server: Any) -> Iterator[Any]:
 @pytest.fixture(autouse=True)
 def tasks_run_at_once(settings: Any) -> None:
     """Background tasks run inside the test, so every test stays deterministic."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
