@@ -149,6 +149,33 @@ def campaign_secretaries(campaign: EvaluationCampaign, user: Any) -> QuerySet[An
     return with_state(rows, campaign.period_starts_on).exclude(state=State.REMOVED)
 
 
+#: how many secretaries the evaluation form lists at once; beyond it the list says so and searches
+CHOICES_SHOWN = 100
+
+
+@dataclass
+class Choices:
+    """A choice list that is whole, or says how many it leaves out and is searched by ``q``."""
+
+    rows: list[Any]
+    total: int
+    q: str = ""
+
+    @property
+    def left_out(self) -> int:
+        return self.total - len(self.rows)
+
+
+def pending_secretaries(campaign: EvaluationCampaign, user: Any, q: str = "") -> Choices:
+    """The campaign's secretaries not yet evaluated, found by village or name."""
+    rows = campaign_secretaries(campaign, user).exclude(evaluations__campaign=campaign)
+    q = q.strip()
+    if q:
+        rows = rows.filter(Q(person__name__contains=q) | Q(region__name__contains=q))
+    rows = rows.select_related("person", "region").order_by("region__code", "pk")
+    return Choices(list(rows[:CHOICES_SHOWN]), rows.count(), q)
+
+
 def campaign_coverage(campaign: EvaluationCampaign, user: Any) -> tuple[Coverage, list[Coverage]]:
     """全覆盖: evaluated / all secretaries in scope, per county and in total."""
     rating_counts = {

@@ -21,6 +21,11 @@ urlpatterns = [
     path("evaluations/new/", views.CampaignCreateView.as_view(), name="campaign_create"),
     path("evaluations/<int:pk>/", views.CampaignView.as_view(), name="campaign"),
     path("evaluations/<int:pk>/evaluate/", views.EvaluateView.as_view(), name="evaluate"),
+    path(
+        "evaluations/<int:pk>/secretaries/",
+        views.SecretaryChoicesView.as_view(),
+        name="secretary_choices",
+    ),
     path("education/", views.EducationView.as_view(), name="education"),
     path("education/enrol/", views.EnrolView.as_view(), name="enrol"),
     path(

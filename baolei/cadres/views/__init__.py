@@ -10,6 +10,7 @@ from baolei.cadres.views.evaluations import (
     CampaignListView,
     CampaignView,
     EvaluateView,
+    SecretaryChoicesView,
 )
 from baolei.cadres.views.roster import (
     AppointView,
@@ -32,6 +33,7 @@ from baolei.cadres.views.training import (
 )
 
 __all__ = [
+    "SecretaryChoicesView",
     "RosterView",
     "RosterImportView",
     "AppointView",

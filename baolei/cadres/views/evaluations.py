@@ -71,12 +71,7 @@ class CampaignView(ScopedDetailView):
             .select_related("appointment__person", "appointment__region")
             .prefetch_related("adjustments")
         )
-        pending = (
-            queries.campaign_secretaries(campaign, user)
-            .exclude(evaluations__campaign=campaign)
-            .select_related("person", "region")
-            .order_by("region__code")[:100]
-        )
+        pending = queries.pending_secretaries(campaign, user, self.request.GET.get("q", ""))
         context.update(
             total=total,
             counties=counties,
@@ -84,6 +79,21 @@ class CampaignView(ScopedDetailView):
             pending=pending,
             evaluation_form=forms.EvaluationForm(initial={"on": timezone.localdate()}),
             history_rows=history_rows(campaign),
+        )
+        return context
+
+
+class SecretaryChoicesView(ScopedDetailView):
+    """The 书记 choices of the evaluation form for what was typed (村名或姓名), for htmx."""
+
+    model = EvaluationCampaign
+    template_name = "cadres/_secretary_options.html"
+    context_object_name = "campaign"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["pending"] = queries.pending_secretaries(
+            self.object, self.request.user, self.request.GET.get("q", "")
         )
         return context
 
