@@ -19,7 +19,7 @@ HELP = """\
   audit verify            校验安全日志哈希链 / verify the security-log hash chain
   audit purge             清理超过保留期的安全日志 / purge entries past retention
   check --deploy          检查生产部署配置 / check production settings
-  createsuperuser         创建初始管理员 / create the first administrator
+  bootstrap_admin ...     创建第一位系统/安全/审计管理员及其单位 / the first administrators
 
 baolei help             列出全部命令 / list every command
 baolei help <命令>       某命令的说明 / help on one command

@@ -223,3 +223,43 @@ def set_agency_two_factor(
         target=agency.name,
         detail={"required": required},
     )
+
+
+@transaction.atomic
+def bootstrap_admin(
+    *,
+    username: str,
+    name: str,
+    password: str,
+    role: Role,
+    agency_name: str,
+    agency_kind: str,
+    region: Region,
+) -> User:
+    """The first administrator of each of the three roles, made from the command line:
+    once one exists, accounts are created by the system administrator and roles
+    granted by the security administrator."""
+    if role not in ADMIN_ROLES:
+        raise ValidationError("只能创建系统管理员、安全管理员或审计管理员。")
+    if RoleAssignment.objects.filter(role=role, user__is_active=True).exists():
+        raise ValidationError(
+            f"已有{role.label}。此后的账户由系统管理员创建，角色由安全管理员授予。"
+        )
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(f"用户名 {username} 已被使用。")
+    agency = Agency.objects.filter(name=agency_name).first()
+    if agency is None:
+        agency = Agency(name=agency_name, kind=agency_kind, region=region)
+        agency.full_clean()
+        agency.save()
+    elif agency.region_id != region.pk:
+        raise ValidationError(f"单位“{agency_name}”已存在，但位于{agency.region}，不是{region}。")
+    user = User(username=username, name=name, agency=agency)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    RoleAssignment.objects.create(user=user, role=role, granted_by=None)
+    origin = "命令行 bootstrap_admin"
+    record_event(Action.USER_CREATED, actor=origin, target=username, detail={"agency": agency.name})
+    record_event(Action.ROLE_GRANT, actor=origin, target=username, detail={"role": role.value})
+    return user
