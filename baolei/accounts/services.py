@@ -13,6 +13,7 @@ from baolei.accounts import two_factor
 from baolei.accounts.models import ADMIN_ROLES, Agency, Role, RoleAssignment, User
 from baolei.audit.models import Action
 from baolei.audit.services import record_event
+from baolei.regions.models import Region
 
 
 def require_role(actor: User, role: Role, what: str) -> None:
