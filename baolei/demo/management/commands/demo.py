@@ -72,3 +72,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {account.username:<22}{account.role:<8}{account.agency} {account.name}{note}"
             )
+        self.stdout.write(
+            "领导和系统、安全、审计管理员首次登录时，须用手机验证器（TOTP，如 FreeOTP）"
+            "扫描页面上的二维码完成两步验证绑定，并保存恢复码；其他账户只需密码。"
+        )
