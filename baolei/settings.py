@@ -41,7 +41,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -139,8 +138,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "baolei.accounts.validators.CommonPasswordValidator"},
     {"NAME": "baolei.accounts.validators.CharacterClassValidator", "OPTIONS": {"classes": 3}},
-]
     {"NAME": "baolei.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
+]
 PASSWORD_MAX_AGE_DAYS = config.env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=1)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -157,13 +156,13 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 PROXY_COUNT = config.env_int("PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "baolei.accounts.network.client_address"
 AXES_VERBOSE = False
-
 # 双因素: TOTP (an authenticator app) after the password, for administrators, leaders
 # and agencies that require it. Wrong codes count towards the lockout above, which is
 # the one throttle; django-otp's own per-device delay is switched off.
 OTP_TOTP_ISSUER = "堡垒 Baolei"
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
+
 # Idle sessions end after 30 minutes.
 SESSION_COOKIE_AGE = config.env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -189,10 +188,13 @@ if ECHARTS_DIR.is_dir():
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
+# API tokens expire after this many days (and end with the user's sessions).
+API_TOKEN_DAYS = config.env_int("API_TOKEN_DAYS", 30, minimum=1)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so that a refused token answers 401 with WWW-Authenticate: Token.
+        "baolei.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "baolei.web.pagination.Pagination",
@@ -222,6 +224,11 @@ SPECTACULAR_SETTINGS = {
 
 # Security log entries younger than this are never purged (网络安全法 第二十一条: ≥ 6 months).
 AUDIT_RETENTION_DAYS = config.env_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
+# Signed checkpoints of the security log (where it starts and ends), kept outside the
+# database: `baolei audit checkpoint` appends one, and so does every purge.
+AUDIT_CHECKPOINT_FILE = Path(
+    config.env_str("AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.log"))
+).expanduser()
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
@@ -236,11 +243,6 @@ LEDGER_STALE_DAYS = config.env_int("LEDGER_STALE_DAYS", 14, minimum=1)
 # A long-term (长期坚持) item is reviewed again within this many days of acceptance.
 LEDGER_LONG_TERM_REVIEW_DAYS = config.env_int("LEDGER_LONG_TERM_REVIEW_DAYS", 90, minimum=1)
 EVIDENCE_MAX_MB = config.env_int("EVIDENCE_MAX_MB", 20, minimum=1)
-# Signed checkpoints of the security log (where it starts and ends), kept outside the
-# database: `baolei audit checkpoint` appends one, and so does every purge.
-AUDIT_CHECKPOINT_FILE = Path(
-    config.env_str("AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.log"))
-).expanduser()
 # Clues: days to conclude (calendar days), and per referral the working days to
 # acknowledge (签收) and to feed back (反馈).
 CLUE_DAYS_TO_CONCLUDE = config.env_int("CLUE_DAYS_TO_CONCLUDE", 30, minimum=1)

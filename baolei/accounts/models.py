@@ -150,6 +150,47 @@ class User(AbstractUser):
         return self.agency.kind if self.agency_id else None  # type: ignore[union-attr]
 
 
+class ApiTokenQuerySet(ScopedQuerySet):
+    region_field = "user__agency__region"
+
+
+class ApiToken(models.Model):
+    """An API token of one user: it expires, and it ends with the user's sessions
+    (password change, sign-out everywhere, deactivation). Only its digest is stored."""
+
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField("用途", max_length=100)
+    prefix = models.CharField("令牌开头", max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    # The user's session hash when issued (password and session epoch): a token
+    # whose binding no longer matches is dead, like the user's sessions.
+    binding = models.CharField(max_length=64)
+    created_at = models.DateTimeField("签发时间", default=timezone.now)
+    expires_at = models.DateTimeField("到期时间")
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        verbose_name="吊销人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name}"
+
+
 class RoleAssignment(models.Model):
     """A role held by a user, granted by a security administrator."""
 

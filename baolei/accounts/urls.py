@@ -1,12 +1,15 @@
 from django.urls import path
 
-from baolei.accounts import views, views_two_factor
+from baolei.accounts import views, views_tokens, views_two_factor
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("tokens/", views_tokens.MyTokensView.as_view(), name="tokens"),
+    path("tokens/all/", views_tokens.TokenAdminView.as_view(), name="token_admin"),
+    path("tokens/revoke/", views_tokens.TokenRevokeView.as_view(), name="token_revoke"),
     path("login/verify/", views_two_factor.SecondStepView.as_view(), name="two_factor_verify"),
     path("two-factor/", views_two_factor.TwoFactorView.as_view(), name="two_factor"),
     path("two-factor/enrol/", views_two_factor.EnrolView.as_view(), name="two_factor_enrol"),

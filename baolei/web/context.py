@@ -42,6 +42,8 @@ NAVIGATION = [
     NavItem("单位", "accounts:agencies", section="基础信息"),
     NavItem("用户管理", "accounts:users", (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN), "系统管理"),
     NavItem("安全日志", "audit:events", (Role.AUDIT_ADMIN,), "系统管理"),
+    NavItem("令牌管理", "accounts:token_admin", (Role.SECURITY_ADMIN,), "系统管理"),
+    NavItem("接口令牌", "accounts:tokens", section="系统管理"),
     NavItem("接口文档", "api-docs", section="系统管理"),
 ]
 

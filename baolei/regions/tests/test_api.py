@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework.authtoken.models import Token
+from baolei.accounts.tokens import issue_token
 
 
 def test_county_filter_is_scoped(world: Any, client: Any) -> None:
@@ -21,8 +21,8 @@ def test_detail_outside_scope_is_404(world: Any, client: Any) -> None:
 
 
 def test_token_auth_ordering_and_paging(world: Any, client: Any) -> None:
-    token = Token.objects.create(user=world.city_leader)
-    headers = {"Authorization": f"Token {token.key}"}
+    _, key = issue_token(actor=world.city_leader, name="测试")
+    headers = {"Authorization": f"Token {key}"}
     body = client.get(
         "/api/v1/regions/", {"ordering": "-code", "page_size": 2}, headers=headers
     ).json()

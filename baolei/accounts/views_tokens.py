@@ -1,0 +1,123 @@
+"""Pages for API tokens: a user's own (issue, list, revoke) and the security
+administrator's view of every token in their region."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.generic import FormView, View
+
+from baolei.accounts import tokens
+from baolei.accounts.models import ApiToken, Role
+from baolei.web.views_base import (
+    RoleRequiredMixin,
+    ScopedListView,
+    ScopedViewMixin,
+    acting_user,
+)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="用途",
+        max_length=100,
+        help_text="例如：区县台账同步脚本",
+        error_messages={"required": "请填写令牌用途。", "max_length": "用途最多 100 个字。"},
+    )
+
+
+def with_states(rows: Any) -> list[ApiToken]:
+    listed = list(rows)
+    for token in listed:
+        token.state = tokens.token_state(token)
+    return listed
+
+
+class MyTokensView(FormView):
+    """接口令牌: the signed-in user's own tokens; a new key is shown once, on this page."""
+
+    scope_exempt = "只列出、签发当前用户本人的令牌"
+    template_name = "accounts/tokens.html"
+    form_class = TokenForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        own = ApiToken.objects.filter(user=acting_user(self.request)).select_related(
+            "user", "revoked_by"
+        )
+        context["tokens"] = with_states(own)
+        context["days"] = tokens.settings.API_TOKEN_DAYS
+        return context
+
+    def form_valid(self, form: TokenForm) -> HttpResponse:
+        try:
+            token, key = tokens.issue_token(
+                actor=acting_user(self.request),
+                name=form.cleaned_data["name"],
+                request=self.request,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("name", message)
+            return self.form_invalid(form)
+        # The key is rendered into this response only (never into a message or a
+        # redirect), and the response is not cached (Cache-Control: no-store).
+        return self.render_to_response(
+            self.get_context_data(form=TokenForm(), new_key=key, new_token=token)
+        )
+
+
+class TokenAdminView(RoleRequiredMixin, ScopedListView):
+    """令牌管理: every token of the users in the security administrator's region."""
+
+    model = ApiToken
+    required_roles: ClassVar[tuple[str, ...]] = (Role.SECURITY_ADMIN,)
+    template_name = "accounts/token_admin.html"
+    sort_fields: ClassVar[dict[str, str]] = {
+        "created": "created_at",
+        "expires": "expires_at",
+        "user": "user__username",
+        "last_used": "last_used_at",
+    }
+    default_sort = "-created"
+
+    def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        return rows.select_related("user", "user__agency", "revoked_by")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["object_list"] = with_states(context["object_list"])
+        return context
+
+
+class TokenRevokeView(ScopedViewMixin, View):
+    """Revoke one token: the owner's own, or (security administrator) one in scope."""
+
+    model = ApiToken
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        actor = acting_user(request)
+        back = "accounts:token_admin" if request.POST.get("back") == "admin" else "accounts:tokens"
+        raw = request.POST.get("token", "")
+        candidates = ApiToken.objects.filter(user=actor)
+        if actor.has_role(Role.SECURITY_ADMIN):
+            candidates = candidates | self.get_queryset()
+        token = candidates.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+        if token is None:
+            messages.error(request, "没有找到该令牌，或您无权吊销它。")
+            return redirect(back)
+        try:
+            tokens.revoke_token(actor=actor, token=token, request=request)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"令牌 {token.prefix}…（{token.name}）已吊销。")
+        return redirect(back)
