@@ -98,9 +98,10 @@ class Roster:
 
 
 @transaction.atomic
-def build_cadres(today: date, executed: int | None = None) -> int:
+def build_cadres(today: date, executed: int | None = None, city_bases: int = 3) -> int:
     """Once: an existing demo campaign means the roster is built. Returns cadres created.
-    ``executed`` asks for exactly that many executed adjustments (the seed scenario's 118)."""
+    ``executed`` asks for exactly that many executed adjustments (the seed scenario's 118);
+    ``city_bases`` of the eight training bases are city-level (the seed's article: all 8)."""
     if EvaluationCampaign.objects.filter(name=CAMPAIGN).exists():
         return 0
     roster = Roster(today)
@@ -109,7 +110,7 @@ def build_cadres(today: date, executed: int | None = None) -> int:
     evaluate(roster, secretaries)
     adjust(roster, secretaries, executed)
     educate(roster, secretaries)
-    train(roster, villages)
+    train(roster, villages, city_bases)
     return Appointment.objects.count()
 
 
@@ -214,8 +215,9 @@ def educate(roster: Roster, secretaries: list[Appointment]) -> None:
             )
 
 
-def train(roster: Roster, villages: list[Region]) -> None:
-    """8 "领头雁" bases, one per county-level unit, each with sessions of its county's cadres."""
+def train(roster: Roster, villages: list[Region], city_bases: int = 3) -> None:
+    """8 "领头雁" bases, one per county-level unit, each with sessions of its county's cadres;
+    the first ``city_bases`` of them are city-level, the others county-level."""
     today = roster.today
     counties = Region.objects.filter(level=Level.COUNTY).order_by("code")
     for index, county in enumerate(counties):
@@ -225,7 +227,7 @@ def train(roster: Roster, villages: list[Region]) -> None:
             actor=roster.clerk,
             name=f"{site.name}“领头雁”实训基地",
             region=site,
-            level="city" if index < 3 else "county",
+            level="city" if index < city_bases else "county",
             opened_on=min(today, date(2019, 4, 1)) + timedelta(days=20 * index),
         )
         trainees = list(

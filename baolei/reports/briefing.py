@@ -89,13 +89,13 @@ def organisation(f: dict[str, Figure]) -> Section:
         )
     if nonzero(f, "secretaries_adjusted", "training_bases"):
         paragraph: list[Segment] = []
-        if f["secretaries_adjusted"].value:
+        if nonzero(f, "secretaries_adjusted"):
             paragraph += [
                 "全覆盖开展村党组织书记履职研判，动态调整不胜任、不合格的",
                 f["secretaries_adjusted"],
                 "；",
             ]
-        if f["training_bases"].value:
+        if nonzero(f, "training_bases"):
             paragraph += [
                 "建立市级“领头雁”实训基地",
                 f["training_bases"],
@@ -126,7 +126,7 @@ def coordination(f: dict[str, Figure], region: Region) -> Section:
             "meetings_leading_group_topic",
             "meetings_anti_corruption",
         )
-        if f[k].value
+        if nonzero(f, k)
     ]
     if meetings:
         paragraph: list[Segment] = ["今年以来，先后召开"]
@@ -134,16 +134,21 @@ def coordination(f: dict[str, Figure], region: Region) -> Section:
             paragraph += [f[key], f[key].label, "、" if n < len(meetings) - 1 else ""]
         paragraph.append("，专题研究部署扫黑除恶专项斗争工作。")
         section.paragraphs.append(paragraph)
-    if f["mechanisms"].value:
+    if nonzero(f, "mechanisms"):
         section.paragraphs.append(
             ["出台", f["mechanisms"], "制度机制，形成共建共享、共治共管合力。"]
         )
     centres: list[Segment] = []
-    for level, word in (
-        (Level.COUNTY, "县(区)"),
-        (Level.TOWNSHIP, "乡镇(街道)"),
-        (Level.NEW_COMMUNITY, "新型社区"),
-    ):
+    levels = [
+        (level, word)
+        for level, word in (
+            (Level.COUNTY, "县(区)"),
+            (Level.TOWNSHIP, "乡镇(街道)"),
+            (Level.NEW_COMMUNITY, "新型社区"),
+        )
+        if f"units_{level}" in f  # counted only below the region's own level
+    ]
+    for level, word in levels:
         covered, total = f[f"centres_{level}"], f[f"units_{level}"]
         if total.value:
             centres += (
@@ -155,10 +160,7 @@ def coordination(f: dict[str, Figure], region: Region) -> Section:
     if centres:
         section.paragraphs.append(
             ["目前，", *centres[:-1], "全部建立综治中心。"]
-            if all(
-                f[f"centres_{lv}"].value == f[f"units_{lv}"].value
-                for lv in (Level.COUNTY, Level.TOWNSHIP, Level.NEW_COMMUNITY)
-            )
+            if all(f[f"centres_{lv}"].value == f[f"units_{lv}"].value for lv, _ in levels)
             else ["目前，", *centres[:-1], "建立综治中心。"]
         )
     return section
@@ -166,7 +168,7 @@ def coordination(f: dict[str, Figure], region: Region) -> Section:
 
 def supervision(f: dict[str, Figure]) -> Section:
     section = Section("三、强化督导，专项斗争出成效")
-    if nonzero(f, "teams", "rounds"):
+    if nonzero(f, "teams", "rounds") and "leaders" in f:
         section.paragraphs.append(
             [
                 "由",

@@ -25,14 +25,14 @@ from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from baolei.cadres.models import Adjustment, Appointment, TrainingBase
+from baolei.cadres.models import Adjustment, Appointment, BaseLevel, TrainingBase
 from baolei.cadres.queries import in_office
 from baolei.cases import queries as case_queries
 from baolei.cases.models import Case, CaseKind, Characterisation, Stage
 from baolei.clues.models import Clue
 from baolei.coordination.models import Mechanism, MechanismStatus, Meeting, MeetingKind
 from baolei.ledger.models import DONE_STATUSES, Acceptance, AcceptanceResult
-from baolei.regions.models import Level, Region, significant_length
+from baolei.regions.models import SIGNIFICANT_DIGITS, Level, Region, significant_length
 from baolei.regions.queries import CENTRE_LEVELS
 from baolei.reports.records import DESCRIBERS, Row, same
 from baolei.screening.models import Screening, Standing
@@ -156,7 +156,7 @@ def organisation_figures(scope: Scope) -> list[Figure]:
         executed_on__lte=as_of
     )
     bases = scope.within(TrainingBase.objects.visible_to(user), "region").filter(
-        opened_on__lte=as_of
+        level=BaseLevel.CITY, opened_on__lte=as_of
     )
     organisations = link("screening:organisations", standing="confirmed", within=region.code)
     return [
@@ -190,7 +190,7 @@ def organisation_figures(scope: Scope) -> list[Figure]:
                 within=region.code,
             ),
         ),
-        scope.count("training_bases", "“领头雁”实训基地", bases, "个", link("cadres:bases")),
+        scope.count("training_bases", "市级“领头雁”实训基地", bases, "个", link("cadres:bases")),
         scope.count(
             "cadres_vetted",
             "完成背景审查的在任村干部",
@@ -460,26 +460,62 @@ def result_figures(scope: Scope) -> list[Figure]:
     ]
 
 
+#: Figures that count what a body of one level held or issued, with the levels that have
+#: such a body: a city's standing committee, the city leaders who each take a county, the
+#: supervision teams the city sends to its counties. Elsewhere the figure means nothing.
+HELD_AT: dict[str, tuple[str, ...]] = {
+    "meetings_standing_committee": (Level.CITY, Level.COUNTY),
+    "meetings_leading_group": (Level.CITY, Level.COUNTY, Level.TOWNSHIP),
+    "meetings_leading_group_topic": (Level.CITY, Level.COUNTY, Level.TOWNSHIP),
+    "meetings_anti_corruption": (Level.CITY, Level.COUNTY),
+    "mechanisms": (Level.CITY, Level.COUNTY, Level.TOWNSHIP),
+    "leaders": (Level.CITY,),
+    "team_leaders": (Level.CITY,),
+    "teams": (Level.CITY,),
+    "rounds": (Level.CITY,),
+}
+
+
+def defined_at(key: str, region: Region) -> bool:
+    """Whether the figure means something for this region: the rule the dashboard, the
+    briefing, the charts' drill-down and the API share. Counts of units of a level
+    (``units_county``, ``centres_township``) exist only below the region's own level; the
+    figures of ``HELD_AT`` only at the levels named there; every other figure counts
+    records in the subtree and is defined everywhere."""
+    for prefix in ("units_", "centres_"):
+        if key.startswith(prefix):
+            level = key.removeprefix(prefix)
+            return SIGNIFICANT_DIGITS[Level(level)] > SIGNIFICANT_DIGITS[Level(region.level)]
+    return region.level in HELD_AT.get(key, Level.values)
+
+
 def all_figures(user: Any, region: Region, as_of: date, start: date) -> dict[str, list[Figure]]:
+    """Every figure defined at the region's level (``defined_at``), by group."""
     scope = Scope(user, region, as_of, start)
-    return {
+    groups = {
         "organisation": organisation_figures(scope),
         "coordination": coordination_figures(scope),
         "supervision": supervision_figures(scope),
         "results": result_figures(scope),
     }
+    return {
+        name: [f for f in figures if defined_at(f.key, region)] for name, figures in groups.items()
+    }
 
 
 def find(user: Any, region: Region, as_of: date, start: date, key: str) -> Figure | None:
-    """The figure (of the briefing, the dashboard or a chart) with this key, for the scope."""
-    from baolei.reports.charts import all_charts
+    """The figure (of the briefing, the dashboard or a chart) with this key, for the scope.
+    Figures count lazily, so only the one found is counted; of the charts, only the one
+    that holds the key is built."""
+    from baolei.reports.charts import chart_holding
 
     for figures in all_figures(user, region, as_of, start).values():
         for figure in figures:
             if figure.key == key:
                 return figure
-    for chart in all_charts(Scope(user, region, as_of, start)):
-        for figure in chart.figures():
-            if figure.key == key:
-                return figure
-    return None
+    build = chart_holding(key)
+    if build is None:
+        return None
+    return next(
+        (f for f in build(Scope(user, region, as_of, start)).figures() if f.key == key), None
+    )

@@ -53,7 +53,8 @@ class Command(BaseCommand):
         problems = build_supervision(today)
         meetings = build_coordination(today)
         cases = build_cases(today)
-        cadres = build_cadres(today, executed)
+        seed = options["scenario"] == "seed"
+        cadres = build_cadres(today, executed, city_bases=8 if seed else 3)
         clues = build_clues(today)
         vetting = build_vetting(today)
         self.stdout.write(
