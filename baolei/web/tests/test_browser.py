@@ -22,6 +22,12 @@ CHROMIUM = (
 )
 pytestmark = pytest.mark.browser
 
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
 
 @pytest.fixture
 def page(live_site: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
@@ -48,15 +54,27 @@ def page(live_site: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             ],
         )
         context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+        # Every Content-Security-Policy violation on any page is reported to the console.
+        context.add_init_script(CSP_LISTENER)
         page = context.new_page()
         page.set_default_timeout(15000)
         outside: list[str] = []
         page.on(
             "request", lambda r: None if r.url.startswith(live_site.url) else outside.append(r.url)
         )
+        violations: list[str] = []
+        page.on(
+            "console",
+            lambda m: (
+                violations.append(f"{page.url}: {m.text}")
+                if "Content Security Policy" in m.text or m.text.startswith("CSP violation")
+                else None
+            ),
+        )
         yield page
         browser.close()
         assert outside == [], f"pages asked for outside resources: {outside}"
+        assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
 def test_clerk_logs_in_and_walks_the_main_pages(page: Any, world: Any, live_site: Any) -> None:
