@@ -124,6 +124,10 @@ def test_clerk_logs_in_and_walks_the_main_pages(page: Any, world: Any, live_site
     page.click("button:has-text('报送进展')")
     page.wait_for_selector("text=已完成摸排")
     assert "/ledger/" in page.url  # htmx swapped the timeline in place
+    # 更正 (behaviour from the static script, not an inline handler) marks the entry.
+    page.click("button[data-correct]")
+    assert page.input_value("#id_corrects") != ""
+    assert page.evaluate("document.activeElement.id") == "id_text"
 
     page.goto(live_server.url + "/api/docs/")
     page.wait_for_selector(".swagger-ui .title")
