@@ -8,11 +8,13 @@ tests read."""
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
 
 from baolei.accounts.models import Agency
 from baolei.cases import queries as case_queries
@@ -92,6 +94,39 @@ class Chart:
         }
 
 
+def grouped(rows: QuerySet[Any], *by: Any) -> dict[Any, int]:
+    """How many rows fall in each group, in one query: a chart counts its bars this way,
+    never with one query per bar.  Each group's key is the tuple of its values (or the
+    value alone when grouping by one column); counting distinct rows keeps a join from
+    counting a row twice."""
+    named = {f"g{n}": b for n, b in enumerate(by)}
+    counted = (
+        rows.annotate(**named).order_by().values(*named).annotate(n=Count("pk", distinct=True))
+    )
+    groups: dict[Any, int] = {}
+    for row in counted:
+        key = tuple(row[name] for name in named)
+        groups[key[0] if len(key) == 1 else key] = row["n"]
+    return groups
+
+
+def known(
+    scope: Scope,
+    key: str,
+    label: str,
+    records: QuerySet[Any],
+    unit: str,
+    counts: Mapping[Hashable, int],
+    group: Hashable,
+    region_scope: Scope | None = None,
+) -> Figure:
+    """A bar whose count came with its chart's grouped query; its records are the same
+    rows, so its link lists exactly what it counts."""
+    value = counts.get(group, 0)
+    url = (region_scope or scope).records_url(key)
+    return Figure(key, label, lambda: value, url, unit, "", records)
+
+
 def cases_by_stage(scope: Scope) -> Chart:
     """Cases by the stage they stand at on the day, one stack per kind."""
     cases = scope.within(
@@ -99,6 +134,7 @@ def cases_by_stage(scope: Scope) -> Chart:
         "region",
     )
     stages = list(Stage)
+    counts = grouped(cases, F("stage"), F("kind"))
     return Chart(
         "cases_by_stage",
         "案件办理阶段（按案件类型）",
@@ -108,11 +144,14 @@ def cases_by_stage(scope: Scope) -> Chart:
             Series(
                 kind.label,
                 [
-                    scope.count(
+                    known(
+                        scope,
                         f"cases_at_{stage}_{kind}",
                         f"处于{stage.label}阶段的{kind.label}案件",
                         cases.filter(stage=stage, kind=kind),
                         "件",
+                        counts,
+                        (stage.value, kind.value),
                     )
                     for stage in stages
                 ],
@@ -168,18 +207,34 @@ def assets_over_time(scope: Scope) -> Chart:
 
 def rectification_by_county(scope: Scope) -> Chart:
     """Confirmed and rectified weak organisations in each child region; each bar is the
-    child's own figure, so it opens the child's list."""
+    child's own figure, so it opens the child's list.  Counted with one grouped query
+    per figure over the region, by each child's code prefix."""
     children = list(
         Region.objects.visible_to(scope.user).filter(parent=scope.region).order_by("code")
     )
-    rows = []
-    for child in children:
-        figures = {
-            f.key: f
-            for f in organisation_figures(Scope(scope.user, child, scope.as_of, scope.start))
-        }
-        rows.append((child, figures["weak_confirmed"], figures["weak_rectified"]))
-    rows = [row for row in rows if row[1].value]
+    figures = {f.key: f for f in organisation_figures(scope)}
+    bars: dict[str, dict[str, Figure]] = {child.prefix: {} for child in children}
+    for key in ("weak_confirmed", "weak_rectified"):
+        parent = figures[key]
+        counts: dict[Any, int] = {}
+        for length in {len(child.prefix) for child in children}:
+            counts |= grouped(parent.records, Substr("region__code", 1, length))
+        for child in children:
+            bars[child.prefix][key] = known(
+                scope,
+                key,
+                f"{child.name}{parent.label}",
+                parent.records.filter(region__code__startswith=child.prefix),
+                parent.unit,
+                counts,
+                child.prefix,
+                region_scope=Scope(scope.user, child, scope.as_of, scope.start),
+            )
+    rows = [
+        (child, bars[child.prefix]["weak_confirmed"], bars[child.prefix]["weak_rectified"])
+        for child in children
+        if bars[child.prefix]["weak_confirmed"].value
+    ]
     return Chart(
         "rectification_by_county",
         "软弱涣散党组织整顿进度（按下级区划）",
@@ -209,7 +264,8 @@ def overdue_items(scope: Scope) -> QuerySet[LedgerItem]:
 
 def overdue_by_agency(scope: Scope) -> Chart:
     items = overdue_items(scope)
-    agencies = Agency.objects.filter(pk__in=items.values("owner_agency")).order_by("name")
+    counts = grouped(items, F("owner_agency"))
+    agencies = Agency.objects.filter(pk__in=counts).order_by("name")
     return Chart(
         "overdue_by_agency",
         "超期未办结台账事项（按责任单位）",
@@ -219,11 +275,14 @@ def overdue_by_agency(scope: Scope) -> Chart:
             Series(
                 "超期事项",
                 [
-                    scope.count(
+                    known(
+                        scope,
                         f"overdue_items_{a.pk}",
                         f"{a.name}超期未办结事项",
                         items.filter(owner_agency=a),
                         "项",
+                        counts,
+                        a.pk,
                     )
                     for a in agencies
                 ],
@@ -246,6 +305,7 @@ def feedback_timeliness(scope: Scope) -> Chart:
         "open": ("逾期未反馈", due.exclude(answered)),
     }
     agencies = Agency.objects.filter(pk__in=due.values("to_agency")).order_by("name")
+    counts = {part: grouped(rows, F("to_agency")) for part, (_, rows) in parts.items()}
     return Chart(
         "feedback_timeliness",
         "线索移送反馈及时情况（按接收单位）",
@@ -255,11 +315,14 @@ def feedback_timeliness(scope: Scope) -> Chart:
             Series(
                 label,
                 [
-                    scope.count(
+                    known(
+                        scope,
                         f"feedback_{part}_{a.pk}",
                         f"{a.name}{label}",
                         rows.filter(to_agency=a),
                         "件",
+                        counts[part],
+                        a.pk,
                     )
                     for a in agencies
                 ],
@@ -269,6 +332,21 @@ def feedback_timeliness(scope: Scope) -> Chart:
         ],
         note=f"反馈时限在{day:%Y-%m-%d}之前的移送",
     )
+
+
+#: Which chart a figure key belongs to, by its prefix, so that the records page of a
+#: bar builds that one chart.  The bars of ``rectification_by_county`` are the child
+#: regions' own organisation figures and are found among those.
+BY_PREFIX: dict[str, Callable[[Scope], Chart]] = {
+    "cases_at_": cases_by_stage,
+    "assets_on_": assets_over_time,
+    "overdue_items_": overdue_by_agency,
+    "feedback_": feedback_timeliness,
+}
+
+
+def chart_holding(key: str) -> Callable[[Scope], Chart] | None:
+    return next((build for prefix, build in BY_PREFIX.items() if key.startswith(prefix)), None)
 
 
 def all_charts(scope: Scope) -> list[Chart]:

@@ -222,3 +222,37 @@ def test_briefing_command_writes_docx_and_html(demo: date, tmp_path: Any) -> Non
         str(tmp_path / "b.html"),
     )
     assert "（截至" in (tmp_path / "b.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("path", "budget"),
+    [
+        ("/reports/", 90),
+        ("/api/v1/reports/figures/", 90),
+        ("/reports/briefing/", 60),
+        ("/reports/records/weak_confirmed/", 25),
+        ("cases_by_stage", 25),
+        ("overdue_by_agency", 25),
+        ("rectification_by_county", 25),
+    ],
+)
+def test_pages_built_of_figures_have_query_budgets(
+    demo: date, client: Any, django_assert_max_num_queries: Any, path: str, budget: int
+) -> None:
+    """A records page counts its own figure and builds at most its own chart; the
+    dashboard counts every chart's bars with one grouped query per series, so none of
+    these grows with the number of records, agencies or child regions.  (This demo has no
+    referrals; the feedback chart is grouped the same way.)"""
+    from baolei.regions.models import Region
+    from baolei.reports.charts import all_charts
+    from baolei.reports.figures import Scope
+
+    client.force_login(leader())
+    query = {"as_of": demo.isoformat()}
+    if not path.startswith("/"):  # the records behind a bar of this chart
+        scope = Scope(leader(), Region.objects.get(level="city"), demo, date(demo.year, 1, 1))
+        chart = next(c for c in all_charts(scope) if c.key == path)
+        path, query = chart.figures()[0].url, {}
+    with django_assert_max_num_queries(budget):
+        response = client.get(path, query)
+    assert response.status_code == 200
