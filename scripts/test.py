@@ -3,13 +3,15 @@
 Lint, format, types and migrations first; then the suite on SQLite; then on
 PostgreSQL when BAOLEI_TEST_POSTGRES_URL names a server (CI always sets it); then,
 for the whole suite, the vetting benchmark at its small size (about 20 s), which
-prints its figures.
+prints its figures. The suites run on every core (pytest-xdist; BAOLEI_TEST_WORKERS
+sets how many, 0 runs in one process) and each prints how long it took.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 
 from _venv import PYTHON, baolei, ensure_venv, run
 
@@ -22,24 +24,27 @@ def main() -> int:
     run(PYTHON, "-m", "mypy", "baolei")
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BAOLEI_DATABASE")}
     baolei("makemigrations", "--check", "--dry-run", env=clean)
-    print("\n== SQLite ==", flush=True)
-    status = run(PYTHON, "-m", "pytest", *extra, env=clean, check=False)
+    status = suite("SQLite", extra, clean)
     postgres = os.environ.get("BAOLEI_TEST_POSTGRES_URL")
     if postgres:
-        print("\n== PostgreSQL ==", flush=True)
-        status |= run(
-            PYTHON,
-            "-m",
-            "pytest",
-            *extra,
-            env=clean | {"BAOLEI_DATABASE_URL": postgres},
-            check=False,
-        )
+        status |= suite("PostgreSQL", extra, clean | {"BAOLEI_DATABASE_URL": postgres})
     else:
         print("\nPostgreSQL: 未设置 BAOLEI_TEST_POSTGRES_URL，跳过 / not set, skipped", flush=True)
     if not extra:
         print("\n== Benchmark: bench/vetting.py --size small ==", flush=True)
         status |= run(PYTHON, "bench/vetting.py", "--size", "small", check=False)
+    return status
+
+
+def suite(name: str, extra: list[str], env: dict[str, str]) -> int:
+    """pytest on one database, on every core unless told otherwise; prints its time."""
+    print(f"\n== {name} ==", flush=True)
+    workers = os.environ.get("BAOLEI_TEST_WORKERS", "auto")
+    parallel = [] if workers == "0" or "-n" in extra else ["-n", workers, "--dist", "loadgroup"]
+    started = time.monotonic()
+    status = run(PYTHON, "-m", "pytest", *parallel, *extra, env=env, check=False)
+    minutes, seconds = divmod(round(time.monotonic() - started), 60)
+    print(f"== {name}: {minutes} 分 {seconds} 秒 / {minutes} min {seconds} s ==", flush=True)
     return status
 
 
