@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from baolei.cadres.models import Appointment
@@ -14,8 +15,19 @@ from baolei.cadres.queries import county_names, in_office
 from baolei.vetting.models import Candidate, RunStatus, VettingRun
 
 
-def with_counts(rows: QuerySet[VettingRun]) -> QuerySet[Any]:
-    return rows.annotate(candidate_count=Count("candidates"))
+def with_counts(rows: QuerySet[VettingRun], user: Any) -> QuerySet[Any]:
+    """``candidate_count``: the run's candidates the user may see, as its page lists them."""
+    counted = (
+        Candidate.objects.visible_to(user)
+        .filter(run=OuterRef("pk"))
+        .order_by()
+        .values("run")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return rows.annotate(
+        candidate_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    )
 
 
 def candidates_for(user: Any) -> QuerySet[Candidate]:

@@ -43,7 +43,11 @@ class RunListView(ScopedListView):
     ]
 
     def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
-        return queries.with_counts(rows.select_related("region"))
+        return queries.with_counts(rows.select_related("region"), self.request.user)
+
+
+#: candidates listed on a run's page; the page says when there are more (all are in the queue)
+CANDIDATES_SHOWN = 200
 
 
 class RunCreateView(FormView):
@@ -92,7 +96,8 @@ class RunDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         rows = queries.candidates_for(acting_user(self.request)).filter(run=self.object)
-        context["candidates"] = rows[:200]
+        context["candidates"] = rows[:CANDIDATES_SHOWN]
+        context["candidate_count"] = rows.count()
         return context
 
 

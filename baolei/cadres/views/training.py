@@ -167,8 +167,11 @@ class BaseView(ScopedDetailView):
             attendance_count=Count("attendances"),
             trained=Count("attendances", filter=Q(attendances__completed=True)),
         )
+        attended = Attendance.objects.filter(session__base=self.object)
         return super().get_context_data(**kwargs) | {
             "sessions": sessions,
+            "session_count": self.object.sessions.count(),
+            "trained": attended.filter(completed=True).values("person").distinct().count(),
             "session_form": forms.SessionForm(),
             "history_rows": history_rows(self.object),
         }
