@@ -1,5 +1,7 @@
 """The fixed cast shared by every test.
 
+Each app's county-B rows live beside its tests (``<app>/tests/outsiders.py``).
+
 Two counties under one city: 甲县 (county A) and 乙县 (county B, the outsider's).
 Everything that belongs to county B carries the marker 乙县 in its name, so a
 page that leaks a row of county B to a user of county A shows the marker.
@@ -19,7 +21,16 @@ from django.test import override_settings
 
 from baolei.accounts.models import Agency, AgencyKind, Role, RoleAssignment, User
 from baolei.audit import guard
+from baolei.cadres.tests.outsiders import add_cadre_rows
+from baolei.cases.tests.outsiders import add_case_rows
+from baolei.clues.tests.outsiders import add_clue_rows
+from baolei.coordination.tests.outsiders import add_coordination_rows
+from baolei.ledger.tests.outsiders import add_ledger_rows
+from baolei.people.tests.outsiders import add_people_rows
 from baolei.regions.models import GovernanceCentre, Level, Region
+from baolei.screening.tests.outsiders import add_screening_rows
+from baolei.supervision.tests.outsiders import add_supervision_rows
+from baolei.vetting.tests.outsiders import add_vetting_rows
 
 PASSWORD = "Test@2026pw"
 OUTSIDER_MARK = "乙县"
@@ -143,264 +154,6 @@ def world(db: Any) -> World:
     add_cadre_rows(w)
     add_vetting_rows(w)
     return w
-
-
-def add_people_rows(w: World) -> None:
-    """One county-B person with an ID and phone number, for the scoping tests."""
-    from baolei.people.models import Person
-    from baolei.people.services import create_person
-
-    w.outsider_rows[Person] = create_person(
-        actor=w.users["b_clerk"],
-        name="乙县张三",
-        region=w.village_b,
-        id_number="529902197208150029",
-        phone="13912345678",
-    )
-
-
-def add_ledger_rows(w: World) -> None:
-    """One county-B ledger item with evidence, for the scoping tests."""
-    from django.core.files.base import ContentFile
-
-    from baolei.ledger.models import Evidence, LedgerItem
-
-    item = LedgerItem.objects.create(
-        key="TZ-乙县-0001",
-        title="乙县二村整改",
-        region=w.village_b,
-        owner_agency=w.agencies["b_office"],
-        responsible_person="乙县责任人",
-        deadline=date(2020, 1, 1),
-    )
-    evidence = Evidence(
-        item=item, name="乙县材料.pdf", kind="PDF", size=9, uploaded_by=w.users["b_clerk"]
-    )
-    evidence.file.save("b.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
-    w.outsider_rows[LedgerItem] = item
-    w.outsider_rows[Evidence] = evidence
-
-
-def add_screening_rows(w: World) -> None:
-    """A county-B screening round and organisation, for the scoping tests."""
-    from baolei.screening.models import Screening, ScreeningRound
-    from baolei.screening.services import ensure_default_list
-
-    round_ = ScreeningRound.objects.create(
-        name="乙县排查",
-        region=w.county_b,
-        negative_list=ensure_default_list(),
-        starts_on=date(2026, 1, 1),
-        ends_on=date(2026, 6, 30),
-        required_reviewers=["police"],
-    )
-    w.outsider_rows[ScreeningRound] = round_
-    w.outsider_rows[Screening] = Screening.objects.create(round=round_, region=w.village_b)
-
-
-def add_supervision_rows(w: World) -> None:
-    """County-B supervision records of every kind, for the scoping tests."""
-    from baolei.supervision import models as sv
-
-    plan = sv.SupervisionPlan.objects.create(
-        title="乙县督导方案",
-        region=w.county_b,
-        starts_on=date(2026, 1, 1),
-        ends_on=date(2026, 12, 31),
-    )
-    team = sv.Team.objects.create(plan=plan, name="乙县督导组", leader="乙县组长")
-    team.counties.set([w.county_b])
-    round_ = sv.SupervisionRound.objects.create(
-        plan=plan, number=1, starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 31)
-    )
-    w.outsider_rows[sv.SupervisionPlan] = plan
-    w.outsider_rows[sv.Team] = team
-    w.outsider_rows[sv.SupervisionRound] = round_
-    w.outsider_rows[sv.LeaderAssignment] = sv.LeaderAssignment.objects.create(
-        plan=plan, leader="乙县联系领导", county=w.county_b
-    )
-    w.outsider_rows[sv.LaggingCounty] = sv.LaggingCounty.objects.create(
-        plan=plan,
-        county=w.county_b,
-        designated_on=date(2026, 4, 1),
-        reason="乙县滞后",
-        remediation_plan="乙县方案",
-    )
-    w.outsider_rows[sv.Problem] = sv.Problem.objects.create(
-        source="self_inspection",
-        scope="individual",
-        number="乙县-1",
-        region=w.county_b,
-        description="乙县问题",
-        deadline=date(2026, 12, 31),
-        received_on=date(2026, 1, 1),
-    )
-
-
-def add_coordination_rows(w: World) -> None:
-    """County-B meetings, mechanisms and an assessment scheme, for the scoping tests."""
-    from baolei.coordination import models as co
-
-    meeting = co.Meeting.objects.create(
-        kind="joint_meeting",
-        held_on=date(2026, 5, 1),
-        topic="乙县联席会议",
-        region=w.county_b,
-        convener=w.agencies["b_office"],
-    )
-    mechanism = co.Mechanism.objects.create(
-        title="乙县线索移送制度", region=w.county_b, issued_on=date(2026, 1, 1), kind="system"
-    )
-    mechanism.issuers.set([w.agencies["b_office"]])
-    w.outsider_rows[co.Meeting] = meeting
-    w.outsider_rows[co.Mechanism] = mechanism
-    w.outsider_rows[co.AssessmentScheme] = co.AssessmentScheme.objects.create(
-        name="乙县考核", region=w.county_b, starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
-    )
-
-
-def add_case_rows(w: World) -> None:
-    """A county-B case, for the scoping tests."""
-    from baolei.cases.models import Case, Stage, StageEvent
-
-    police = Agency.objects.create(name="乙县公安局", kind=AgencyKind.POLICE, region=w.county_b)
-    case = Case.objects.create(
-        number="乙公刑〔2026〕1号",
-        name="乙县某恶势力案",
-        kind="evil_force",
-        region=w.village_b,
-        lead_agency=police,
-        opened_on=date(2026, 2, 1),
-    )
-    StageEvent.objects.create(
-        case=case,
-        stage=Stage.FILED,
-        on=date(2026, 2, 1),
-        agency=police,
-        recorded_by=w.users["b_clerk"],
-    )
-    w.outsider_rows[Case] = case
-
-
-def add_cadre_rows(w: World) -> None:
-    """County-B cadre records of every kind with a page or API detail, for the scoping tests."""
-    from baolei.cadres import models as cd
-    from baolei.people.models import Person
-
-    person = w.outsider_rows[Person]
-    user = w.users["b_clerk"]
-    appointment = cd.Appointment.objects.create(
-        person=person,
-        region=w.village_b,
-        post=cd.Post.SECRETARY,
-        started_on=date(2021, 3, 1),
-        term_starts_on=date(2021, 3, 1),
-        term_ends_on=date(2026, 2, 28),
-    )
-    campaign = cd.EvaluationCampaign.objects.create(
-        name="乙县履职研判",
-        region=w.county_b,
-        period_starts_on=date(2026, 1, 1),
-        period_ends_on=date(2026, 6, 30),
-    )
-    evaluation = cd.Evaluation.objects.create(
-        campaign=campaign,
-        appointment=appointment,
-        rating=cd.Rating.INCOMPETENT,
-        findings="乙县研判意见",
-        evaluator="乙县二镇党委",
-        evaluated_on=date(2026, 3, 1),
-        recorded_by=user,
-    )
-    base = cd.TrainingBase.objects.create(
-        name="乙县实训基地", region=w.village_b, level="county", opened_on=date(2019, 5, 1)
-    )
-    w.outsider_rows[cd.Appointment] = appointment
-    w.outsider_rows[cd.EvaluationCampaign] = campaign
-    w.outsider_rows[cd.Evaluation] = evaluation
-    w.outsider_rows[cd.Adjustment] = cd.Adjustment.objects.create(
-        appointment=appointment,
-        reason=cd.Reason.INCOMPETENT,
-        details="乙县调整",
-        evaluation=evaluation,
-        proposed_on=date(2026, 3, 2),
-        proposed_by=user,
-    )
-    w.outsider_rows[cd.Enrolment] = cd.Enrolment.objects.create(
-        person=person,
-        target_level="junior_college",
-        institution="乙县开放大学",
-        enrolled_on=date(2024, 9, 1),
-        expected_on=date(2027, 7, 1),
-    )
-    w.outsider_rows[cd.TrainingBase] = base
-    w.outsider_rows[cd.TrainingSession] = cd.TrainingSession.objects.create(
-        base=base,
-        title="乙县跟岗培训",
-        kind="shadowing",
-        starts_on=date(2026, 4, 1),
-        ends_on=date(2026, 4, 30),
-    )
-
-
-def add_vetting_rows(w: World) -> None:
-    """A county-B vetting run with one candidate, for the scoping tests."""
-    from baolei.cadres.models import Appointment
-    from baolei.people.models import Person
-    from baolei.vetting.models import Candidate, VettingRun
-
-    run = VettingRun.objects.create(
-        region=w.county_b, sources=["cases"], threshold=0.2, status="done", progress=100
-    )
-    w.outsider_rows[VettingRun] = run
-    w.outsider_rows[Candidate] = Candidate.objects.create(
-        run=run,
-        appointment=w.outsider_rows[Appointment],
-        source="cases",
-        person=w.outsider_rows[Person],
-        matched_name="乙县比中人员",
-        score=0.9,
-        evidence=["same_name"],
-    )
-    from baolei.vetting.models import DecisionRecord
-
-    candidate = w.outsider_rows[Candidate]
-    candidate.decision, candidate.note = "unsure", "乙县研判意见"
-    candidate.decided_by, candidate.decided_at = w.users["b_clerk"], run.started_at
-    candidate.save()
-    w.outsider_rows[DecisionRecord] = DecisionRecord.objects.create(
-        candidate=candidate, decision="unsure", note="乙县研判意见", decided_by=w.users["b_clerk"]
-    )
-
-
-def add_clue_rows(w: World) -> None:
-    """A county-B clue with a referral, for the scoping tests."""
-    from baolei.clues.models import Clue, ClueCounter, Referral
-
-    ClueCounter.objects.create(year=2026, last=0)
-    clue = Clue.objects.create(
-        year=1999,
-        sequence=1,
-        number="线索〔1999〕乙县0001号",
-        received_on=date(1999, 1, 4),
-        source="hotline",
-        category="gang",
-        summary="乙县线索",
-        region=w.village_b,
-        handling_agency=w.agencies["b_office"],
-        deadline=date(1999, 2, 3),
-    )
-    w.outsider_rows[Clue] = clue
-    w.outsider_rows[Referral] = Referral.objects.create(
-        clue=clue,
-        from_agency=w.agencies["b_office"],
-        to_agency=w.agencies["city_police"],
-        sent_on=date(1999, 1, 5),
-        reason="乙县移送",
-        sent_by=w.users["b_clerk"],
-        acknowledge_by=date(1999, 1, 8),
-        feedback_by=date(1999, 2, 5),
-    )
 
 
 @pytest.fixture(autouse=True)
