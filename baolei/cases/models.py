@@ -300,6 +300,12 @@ class Consultation(models.Model):
     def __str__(self) -> str:
         return f"{self.on} {self.get_kind_display()}"
 
+    @property
+    def dispute_labels(self) -> str:
+        """The points in dispute, by name: 执法理念、证据采信."""
+        names = dict(Dispute.choices)
+        return "、".join(str(names.get(d, d)) for d in self.disputes)
+
 
 class EarlyIntervention(models.Model):
     """提前介入 by the procuratorate."""

@@ -154,3 +154,110 @@ def test_every_choice_of_the_stage_form_round_trips(
     assert seen["characterisation"] == set(characterisations)
     offered_outcomes = {v for v, _ in form.fields["outcome"].choices if v}
     assert seen["outcome"] == {Outcome.REMANDED, final} and seen["outcome"] <= offered_outcomes
+
+
+def test_every_choice_of_the_case_page_forms_round_trips(
+    case: Any, clerks: Any, world: Any, client: Any
+) -> None:
+    """Assets, dispositions, suspects, their statuses and consultations: each value a form
+    offers is stored and its name shown on the case page."""
+    from itertools import cycle
+
+    from baolei.accounts.models import Agency
+    from baolei.cases.forms import AssetForm, ConsultationForm, DisposeForm, SuspectStatusForm
+    from baolei.cases.models import Asset, Consultation, Suspect
+
+    police = clerks["police"]
+    client.force_login(police)
+
+    def page() -> str:
+        return client.get(f"/cases/{case.pk}/").content.decode()
+
+    def row_of(text: str) -> str:
+        return next(r for r in page().split("<tr>") if text in r)
+
+    asset_form = AssetForm()
+    kinds = [v for v, _ in asset_form.fields["kind"].choices]
+    measures = [v for v, _ in asset_form.fields["measure"].choices]
+    dispositions = cycle(v for v, _ in DisposeForm().fields["disposition"].choices)
+    seen_dispositions = set()
+    for n, (kind, measure) in enumerate(zip(kinds, cycle(measures), strict=False)):
+        client.post(
+            f"/cases/{case.pk}/asset/",
+            {
+                "kind": kind,
+                "measure": measure,
+                "description": f"财产{n}",
+                "value": "100.00",
+                "on": "2026-02-01",
+            },
+        )
+        asset = Asset.objects.get(case=case, description=f"财产{n}")
+        assert (asset.kind, asset.measure) == (kind, measure)
+        row = row_of(f"财产{n}")
+        assert asset.get_kind_display() in row and asset.get_measure_display() in row
+        disposition = next(dispositions)
+        client.post(
+            f"/cases/{case.pk}/dispose/",
+            {"asset": asset.pk, "disposition": disposition, "on": "2026-03-01"},
+        )
+        asset.refresh_from_db()
+        assert asset.disposition == disposition
+        assert asset.get_disposition_display() in row_of(f"财产{n}")
+        seen_dispositions.add(disposition)
+    assert set(measures) <= {a.measure for a in Asset.objects.filter(case=case)}
+    assert seen_dispositions == {v for v, _ in DisposeForm().fields["disposition"].choices}
+
+    roles = [v for v, _ in forms_choices("role")]
+    statuses = [v for v, _ in SuspectStatusForm().fields["status"].choices]
+    for n, role in enumerate(roles):
+        person = create_person(actor=police, name=f"嫌疑人{n}", region=world.village_a)
+        client.post(f"/cases/{case.pk}/suspect/", {"person": person.pk, "role": role})
+        suspect = Suspect.objects.get(case=case, person=person)
+        assert suspect.role == role
+        assert suspect.get_role_display() in row_of(f"嫌疑人{n}")
+    suspect = Suspect.objects.filter(case=case).first()
+    for day, status in enumerate(statuses, start=1):
+        client.post(
+            f"/cases/{case.pk}/status/",
+            {"suspect": suspect.pk, "status": status, "on": f"2026-04-{day:02d}", "sentence": ""},
+        )
+        assert suspect.events.order_by("-on").first().status == status
+        label = dict(SuspectStatusForm().fields["status"].choices)[status]
+        assert f"2026-04-{day:02d}{label}" in row_of(suspect.person.name)
+
+    agencies = list(
+        ConsultationForm(user=police).fields["agencies"].queryset.order_by("pk")[:2]  # type: ignore[attr-defined]
+    )
+    if len(agencies) < 2:
+        agencies.append(Agency.objects.get(name="甲县人民检察院"))
+    consultation_form = ConsultationForm(user=police)
+    disputes = [v for v, _ in consultation_form.fields["disputes"].choices]
+    for n, (kind, _) in enumerate(consultation_form.fields["kind"].choices):
+        chosen = disputes[n % len(disputes) :] or disputes
+        client.post(
+            f"/cases/{case.pk}/consultation/",
+            {
+                "kind": kind,
+                "on": f"2026-05-0{n + 1}",
+                "agencies": [a.pk for a in agencies],
+                "disputes": chosen,
+                "conclusion": f"会商意见{n}",
+            },
+        )
+        saved = Consultation.objects.get(case=case, conclusion=f"会商意见{n}")
+        assert (saved.kind, saved.disputes, {a.pk for a in saved.agencies.all()}) == (
+            kind,
+            chosen,
+            {a.pk for a in agencies},
+        )
+        line = next(li for li in page().split("<li>") if f"会商意见{n}" in li)
+        assert saved.get_kind_display() in line and saved.dispute_labels in line
+        for agency in agencies:
+            assert agency.name in line
+
+
+def forms_choices(field: str) -> list[tuple[str, str]]:
+    from baolei.cases.forms import SuspectForm
+
+    return list(SuspectForm.base_fields[field].choices)  # type: ignore[attr-defined]
