@@ -183,12 +183,12 @@ def score_indicator(
             for c in cadences
             for p in missed_within(c, scheme.starts_on, min(scheme.ends_on, today))
         ]
-        score = deduct(indicator, len(periods), "未按要求召开会议")
+        deducted = deduct(indicator, len(periods), "未按要求召开会议")
         if periods:
-            score.explanation += (
+            deducted.explanation += (
                 "（" + "；".join(f"{a:%Y-%m-%d} 至 {b:%Y-%m-%d}" for a, b in sorted(periods)) + "）"
             )
-        return score
+        return deducted
     manual = ManualScore.objects.filter(indicator=indicator, county=county).first()
     if manual is None:
         return Score(indicator, Decimal(0), "尚未评分")
