@@ -99,6 +99,11 @@ def built_once(django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[None]:
 
 @pytest.fixture
 def world(db: Any) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The cast: regions, agencies, personas, and one county-B row of every model."""
     city = make_region("510100000000", "某市", Level.CITY, None)
     county_a = make_region("510121000000", "甲县", Level.COUNTY, city)
     county_b = make_region("510122000000", "乙县", Level.COUNTY, city)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,9 +22,25 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from docx import Document
 from openpyxl import load_workbook
 
-from baolei.conftest import OUTSIDER_MARK
+from baolei.conftest import OUTSIDER_MARK, build_world, built_once
 from baolei.web.api import ScopedViewSetMixin
 from baolei.web.views_base import ScopedViewMixin
+
+
+@pytest.fixture(scope="module")
+def shared_world(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[Any]:
+    """The walk requests hundreds of routes over one cast: built once for the module
+    (see ``built_once``); each request still runs in a savepoint of its own."""
+    with built_once(django_db_blocker, tmp_path_factory):
+        yield build_world()
+
+
+@pytest.fixture
+def world(shared_world: Any, db: Any) -> Any:
+    return shared_world
+
 
 #: Values for URL kwargs that do not name a record.
 EXTRA_KWARGS = {"action": "end-sessions", "format": "json"}
