@@ -219,6 +219,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: DRF's browsable pages carry inline styles the Content-Security-Policy
+    # refuses; the interactive documentation is Swagger UI at /api/docs/.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "baolei.web.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -241,6 +244,7 @@ SPECTACULAR_SETTINGS = {
         "VettingDecisionEnum": "baolei.vetting.models.Decision",
         "VettingSourceEnum": "baolei.vetting.models.Source",
         "AdjustmentReasonEnum": "baolei.cadres.models.Reason",
+        "ProblemSourceEnum": "baolei.supervision.models.ProblemSource",
     },
 }
 

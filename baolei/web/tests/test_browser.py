@@ -129,6 +129,10 @@ def test_clerk_logs_in_and_walks_the_main_pages(page: Any, world: Any, live_site
     assert page.input_value("#id_corrects") != ""
     assert page.evaluate("document.activeElement.id") == "id_text"
 
+    # The API answers a browser in JSON (no browsable pages with inline styles).
+    page.goto(live_server.url + "/api/v1/regions/")
+    assert '"count"' in page.content()
+
     page.goto(live_server.url + "/api/docs/")
     page.wait_for_selector(".swagger-ui .title")
     assert "堡垒" in page.locator(".swagger-ui .title").inner_text()
