@@ -231,4 +231,4 @@ class PasswordHistory(models.Model):
         ordering = ["-set_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.set_at:%Y-%m-%d}"
+        return f"{self.user} · {timezone.localdate(self.set_at):%Y-%m-%d}"

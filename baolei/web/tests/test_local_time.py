@@ -21,8 +21,9 @@ SKIP = ("tests", "migrations", "formats")
 
 #: formatting a time of day: strftime/f-string with %H, %M or %I
 TIME_FORMAT = re.compile(r"%[HIM]")
-#: the calendar day of a stored moment, taken without converting it
-UTC_DAY = re.compile(r"_at\.date\(\)|date\.today\(\)|datetime\.(now|utcnow)\(\)")
+#: the calendar day of a stored moment, taken without converting it: ``x_at.date()``,
+#: ``f"{x_at:%Y-%m-%d}"``, or the machine's own day
+UTC_DAY = re.compile(r"_at\.date\(\)|\{[\w.]*_at:%|date\.today\(\)|datetime\.(now|utcnow)\(\)")
 
 
 def source_lines() -> list[tuple[str, int, str]]:
