@@ -8,6 +8,7 @@ from rest_framework import permissions, serializers
 
 from baolei.accounts.models import Agency, AgencyKind, Role, User
 from baolei.web.api import ScopedReadOnlyViewSet
+from baolei.web.filters import FilterSet, IdFilter
 
 
 class AgencySerializer(serializers.ModelSerializer):
@@ -19,7 +20,7 @@ class AgencySerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "kind_display", "region"]
 
 
-class AgencyApiFilter(django_filters.FilterSet):
+class AgencyApiFilter(FilterSet):
     kind = django_filters.ChoiceFilter(choices=AgencyKind.choices)
     region = django_filters.CharFilter(field_name="region__code")
 
@@ -61,9 +62,9 @@ class UserSerializer(serializers.ModelSerializer):
         return sorted(a.role for a in user.role_assignments.all())
 
 
-class UserApiFilter(django_filters.FilterSet):
+class UserApiFilter(FilterSet):
     role = django_filters.ChoiceFilter(field_name="role_assignments__role", choices=Role.choices)
-    agency = django_filters.NumberFilter(field_name="agency_id")
+    agency = IdFilter(field_name="agency_id")
 
     class Meta:
         model = User

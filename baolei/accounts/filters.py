@@ -5,9 +5,10 @@ from django.db.models import Q, QuerySet
 
 from baolei.accounts.models import Agency, AgencyKind, Role, User
 from baolei.regions.models import Level
+from baolei.web.filters import FilterSet
 
 
-class AgencyFilter(django_filters.FilterSet):
+class AgencyFilter(FilterSet):
     q = django_filters.CharFilter(label="名称", field_name="name", lookup_expr="contains")
     kind = django_filters.ChoiceFilter(
         label="单位类别", choices=AgencyKind.choices, empty_label="全部类别"
@@ -25,7 +26,7 @@ def user_search(queryset: QuerySet, name: str, value: str) -> QuerySet:
     return queryset.filter(Q(username__icontains=value) | Q(name__contains=value))
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(FilterSet):
     q = django_filters.CharFilter(label="用户名或姓名", method=user_search)
     role = django_filters.ChoiceFilter(
         label="角色",

@@ -9,11 +9,13 @@ from django.views.generic import ListView
 from baolei.accounts.models import Role
 from baolei.audit.models import Action, SecurityEvent
 from baolei.audit.services import record_event, verify_chain
+from baolei.web import params
 from baolei.web.exports import Column, xlsx_response
+from baolei.web.filters import FilterSet
 from baolei.web.views_base import RoleRequiredMixin
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(FilterSet):
     action = django_filters.ChoiceFilter(
         label="事件", choices=Action.choices, empty_label="全部事件"
     )
@@ -44,12 +46,16 @@ class EventListView(RoleRequiredMixin, ListView):
         Column("对象", lambda e: e.target, 24),
     ]
 
+    def get_paginate_by(self, queryset: QuerySet[Any]) -> int:
+        return params.page_size(self.request, self.paginate_by, maximum=200, minimum=10)
+
     def get_queryset(self) -> QuerySet[Any]:
         self.filterset = EventFilter(self.request.GET, queryset=SecurityEvent.objects.all())
         return self.filterset.qs
 
     def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        if request.GET.get("export") == "xlsx":
+        params.page_number(request)
+        if params.choice(request, "export", ["xlsx"]):
             rows = self.get_queryset()
             record_event(Action.EXPORT, request=request, target="安全日志")
             return xlsx_response("安全日志", self.columns, rows)
@@ -60,6 +66,6 @@ class EventListView(RoleRequiredMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(filter=self.filterset, query_string=query.urlencode(), can_export=True)
-        if self.request.GET.get("verify"):
+        if params.text(self.request, "verify"):
             context["verification"] = verify_chain()
         return context

@@ -8,9 +8,9 @@ from typing import Any
 
 import django_filters
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -22,11 +22,14 @@ from baolei.cadres.models import (
     Evaluation,
     EvaluationCampaign,
     Post,
+    Rating,
     Reason,
     TrainingBase,
     TrainingSession,
 )
-from baolei.web.api import ScopedReadOnlyViewSet, query_date
+from baolei.web import params
+from baolei.web.api import PERIOD_PARAMETERS, ScopedReadOnlyViewSet, counts_schema
+from baolei.web.filters import FilterSet
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
@@ -55,7 +58,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class AppointmentApiFilter(django_filters.FilterSet):
+class AppointmentApiFilter(FilterSet):
     post = django_filters.ChoiceFilter(choices=Post.choices)
     state = django_filters.ChoiceFilter(choices=list(queries.STATE_LABELS.items()))
     region = django_filters.CharFilter(field_name="region__code")
@@ -87,6 +90,21 @@ class CampaignSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "region", "period_starts_on", "period_ends_on"]
 
 
+class CoverageSerializer(serializers.Serializer):
+    """Evaluated secretaries over all in scope, for a county or in total (schema only)."""
+
+    code = serializers.CharField(help_text="县(区)代码前6位；合计为空")
+    name = serializers.CharField()
+    secretaries = serializers.IntegerField()
+    evaluated = serializers.IntegerField()
+    ratings = counts_schema("RatingCounts", Rating.values)
+
+
+class CampaignCoverageSerializer(serializers.Serializer):
+    total = CoverageSerializer()
+    counties = CoverageSerializer(many=True)
+
+
 class CampaignViewSet(ScopedReadOnlyViewSet):
     """履职研判；``coverage`` 给出各县(区)已研判 / 范围内全部书记。"""
 
@@ -94,6 +112,7 @@ class CampaignViewSet(ScopedReadOnlyViewSet):
     serializer_class = CampaignSerializer
     ordering = ["-period_starts_on"]
 
+    @extend_schema(responses=CampaignCoverageSerializer)
     @action(detail=True, methods=["get"])
     def coverage(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         total, counties = queries.campaign_coverage(self.get_object(), request.user)
@@ -160,7 +179,7 @@ class AdjustmentSerializer(serializers.ModelSerializer):
         return adjustment.successor.person.name if adjustment.successor else ""
 
 
-class AdjustmentApiFilter(django_filters.FilterSet):
+class AdjustmentApiFilter(FilterSet):
     reason = django_filters.ChoiceFilter(choices=Reason.choices)
     executed_from = django_filters.DateFilter(field_name="executed_on", lookup_expr="gte")
     executed_to = django_filters.DateFilter(field_name="executed_on", lookup_expr="lte")
@@ -168,6 +187,30 @@ class AdjustmentApiFilter(django_filters.FilterSet):
     class Meta:
         model = Adjustment
         fields = ["reason", "executed_from", "executed_to"]
+
+
+class CountyAdjustmentsSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="县(区)代码前6位")
+    name = serializers.CharField()
+    total = serializers.IntegerField()
+    by_reason = counts_schema("AdjustmentReasonCounts", Reason.values)
+
+
+#: Executed adjustments of a period by reason and county (schema only).
+ADJUSTMENT_SUMMARY = inline_serializer(
+    name="AdjustmentSummary",
+    fields={
+        "from": serializers.DateField(),
+        "to": serializers.DateField(),
+        "total": serializers.IntegerField(),
+        "by_reason": counts_schema("AdjustmentReasonCounts", Reason.values),
+        "reasons": inline_serializer(
+            name="AdjustmentReasonLabels",
+            fields={reason: serializers.CharField() for reason in Reason.values},
+        ),
+        "counties": CountyAdjustmentsSerializer(many=True),
+    },
+)
 
 
 class AdjustmentViewSet(ScopedReadOnlyViewSet):
@@ -181,13 +224,14 @@ class AdjustmentViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["proposed_on", "executed_on"]
     ordering = ["-proposed_on", "-id"]
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(
+        parameters=PERIOD_PARAMETERS,
+        responses=ADJUSTMENT_SUMMARY,
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def summary(self, request: Request, **kwargs: Any) -> Response:
         today = timezone.localdate()
-        start = query_date(request, "from", date(today.year, 1, 1))
-        end = query_date(request, "to", today)
-        if end < start:
-            raise ApiValidationError({"to": "截止日期不能早于起始日期。"})
+        start, end = params.period(request, "from", "to", date(today.year, 1, 1), today)
         return Response(queries.adjustment_summary(request.user, start, end))
 
 
@@ -211,6 +255,17 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         ]
 
 
+class EducationProgressSerializer(serializers.Serializer):
+    """One county's education upgrade (schema only)."""
+
+    county = serializers.CharField(help_text="县(区)代码前6位")
+    name = serializers.CharField()
+    enrolled = serializers.IntegerField()
+    studying = serializers.IntegerField()
+    graduated = serializers.IntegerField()
+    withdrawn = serializers.IntegerField()
+
+
 class EnrolmentViewSet(ScopedReadOnlyViewSet):
     """学历提升；``progress`` 给出各县(区)入学、在读、毕业、退学人数。"""
 
@@ -218,7 +273,8 @@ class EnrolmentViewSet(ScopedReadOnlyViewSet):
     serializer_class = EnrolmentSerializer
     ordering = ["-enrolled_on", "id"]
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(responses=EducationProgressSerializer(many=True))
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def progress(self, request: Request, **kwargs: Any) -> Response:
         return Response(queries.education_progress(request.user))
 
@@ -231,6 +287,31 @@ class TrainingBaseSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "region", "level", "opened_on"]
 
 
+class TrainingCountsSerializer(serializers.Serializer):
+    """Trained cadres by county and by base (schema only)."""
+
+    counties = inline_serializer(
+        name="TrainedByCounty",
+        many=True,
+        fields={
+            "county": serializers.CharField(help_text="县(区)代码前6位"),
+            "name": serializers.CharField(),
+            "trained": serializers.IntegerField(),
+            "attendances": serializers.IntegerField(),
+        },
+    )
+    bases = inline_serializer(
+        name="TrainedByBase",
+        many=True,
+        fields={
+            "session__base_id": serializers.IntegerField(),
+            "session__base__name": serializers.CharField(),
+            "trained": serializers.IntegerField(),
+            "sessions": serializers.IntegerField(),
+        },
+    )
+
+
 class TrainingBaseViewSet(ScopedReadOnlyViewSet):
     """实训基地；``counts`` 给出各县(区)、各基地的培训人数。"""
 
@@ -238,7 +319,8 @@ class TrainingBaseViewSet(ScopedReadOnlyViewSet):
     serializer_class = TrainingBaseSerializer
     ordering = ["region__code", "name"]
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(responses=TrainingCountsSerializer)
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def counts(self, request: Request, **kwargs: Any) -> Response:
         return Response(queries.training_counts(request.user))
 

@@ -6,9 +6,10 @@ from django.db.models import QuerySet
 from baolei.cadres.models import Adjustment, AdjustmentStatus, Appointment, Enrolment, Post, Reason
 from baolei.cadres.queries import STATE_LABELS
 from baolei.regions.queries import within_region
+from baolei.web.filters import FilterSet
 
 
-class AppointmentFilter(django_filters.FilterSet):
+class AppointmentFilter(FilterSet):
     q = django_filters.CharFilter(label="姓名", field_name="person__name", lookup_expr="contains")
     village = django_filters.CharFilter(
         label="村(社区)", field_name="region__name", lookup_expr="contains"
@@ -27,7 +28,7 @@ class AppointmentFilter(django_filters.FilterSet):
         return within_region(rows, value, "region__code")
 
 
-class AdjustmentFilter(django_filters.FilterSet):
+class AdjustmentFilter(FilterSet):
     q = django_filters.CharFilter(
         label="姓名", field_name="appointment__person__name", lookup_expr="contains"
     )
@@ -60,7 +61,7 @@ class AdjustmentFilter(django_filters.FilterSet):
         return rows.filter(decision=value, executed_on__isnull=True)
 
 
-class EnrolmentFilter(django_filters.FilterSet):
+class EnrolmentFilter(FilterSet):
     q = django_filters.CharFilter(label="姓名", field_name="person__name", lookup_expr="contains")
     within = django_filters.CharFilter(label="区划代码", method="filter_within")
     institution = django_filters.CharFilter(label="院校", lookup_expr="contains")

@@ -7,15 +7,17 @@ from typing import Any
 
 import django_filters
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from baolei.cases import queries
-from baolei.cases.models import Case, CaseKind, Stage, StageEvent
-from baolei.web.api import ScopedReadOnlyViewSet, query_date
+from baolei.cases.models import Case, CaseKind, Characterisation, Stage, StageEvent
+from baolei.web import params
+from baolei.web.api import PERIOD_PARAMETERS, ScopedReadOnlyViewSet, counts_schema
+from baolei.web.filters import FilterSet
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -26,7 +28,9 @@ class EventSerializer(serializers.ModelSerializer):
 
 class CaseSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    stage = serializers.CharField(read_only=True)
+    stage = serializers.ChoiceField(
+        choices=Stage.choices, read_only=True, allow_null=True, help_text="当前阶段"
+    )
     events = EventSerializer(many=True, read_only=True)
     suspects = serializers.SerializerMethodField()
 
@@ -58,13 +62,53 @@ class CaseSerializer(serializers.ModelSerializer):
         ]
 
 
-class CaseApiFilter(django_filters.FilterSet):
+class CaseApiFilter(FilterSet):
     kind = django_filters.ChoiceFilter(choices=CaseKind.choices)
     stage = django_filters.ChoiceFilter(choices=Stage.choices)
 
     class Meta:
         model = Case
         fields = ["kind", "stage"]
+
+
+RECOGNISED = [c for c in Characterisation.values if c != Characterisation.NONE]
+#: The statistics of a period (schema only): the seed's chain of figures.
+STATISTICS = inline_serializer(
+    name="CaseStatistics",
+    fields={
+        "from": serializers.DateField(),
+        "to": serializers.DateField(),
+        "police": inline_serializer(
+            name="PoliceStatistics",
+            fields={
+                "filed": counts_schema("FiledByKind", CaseKind.values),
+                "suspects_caught": serializers.IntegerField(),
+            },
+        ),
+        "procuratorate": inline_serializer(
+            name="ProcuratorateStatistics",
+            fields={
+                "prosecuted": counts_schema("ProsecutedByCharacterisation", Characterisation.values)
+            },
+        ),
+        "courts": inline_serializer(
+            name="CourtStatistics",
+            fields={
+                "first_instance_recognised": counts_schema("FirstInstanceRecognised", RECOGNISED),
+                "first_instance_not_recognised": serializers.IntegerField(),
+                "second_instance_concluded": counts_schema("SecondInstanceConcluded", RECOGNISED),
+            },
+        ),
+        "assets": inline_serializer(
+            name="AssetStatistics",
+            fields={
+                "held_at_from": serializers.DecimalField(max_digits=20, decimal_places=2),
+                "held_at_to": serializers.DecimalField(max_digits=20, decimal_places=2),
+                "change": serializers.DecimalField(max_digits=20, decimal_places=2),
+            },
+        ),
+    },
+)
 
 
 class CaseViewSet(ScopedReadOnlyViewSet):
@@ -80,11 +124,9 @@ class CaseViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self) -> Any:
         return queries.with_current_stage(super().get_queryset())
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(parameters=PERIOD_PARAMETERS, responses=STATISTICS)
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def statistics(self, request: Request, **kwargs: Any) -> Response:
         today = timezone.localdate()
-        start = query_date(request, "from", date(today.year, 1, 1))
-        end = query_date(request, "to", today)
-        if end < start:
-            raise ValidationError({"to": "截止日期不能早于起始日期。"})
+        start, end = params.period(request, "from", "to", date(today.year, 1, 1), today)
         return Response(queries.statistics(request.user, start, end))

@@ -16,12 +16,14 @@ from baolei.cases import forms, queries, services
 from baolei.cases.models import Case, CaseKind, Characterisation, Stage
 from baolei.clues.models import Clue
 from baolei.regions.queries import within_region
+from baolei.web import params
 from baolei.web.exports import Column
+from baolei.web.filters import FilterSet
 from baolei.web.history import history_rows
 from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(FilterSet):
     q = django_filters.CharFilter(label="编号或名称", method="search")
     kind = django_filters.ChoiceFilter(
         label="案件类型", choices=CaseKind.choices, empty_label="全部类型"
@@ -230,14 +232,7 @@ class StatisticsView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        try:
-            start = date.fromisoformat(self.request.GET.get("from") or f"{today.year}-01-01")
-            end = date.fromisoformat(self.request.GET.get("to") or today.isoformat())
-        except ValueError:
-            start, end = date(today.year, 1, 1), today
-            messages.error(self.request, "日期格式应为 YYYY-MM-DD，已显示本年度。")
-        if end < start:
-            start, end = end, start
+        start, end = params.period(self.request, "from", "to", date(today.year, 1, 1), today)
         context["stats"] = queries.statistics(self.request.user, start, end)
         context["kinds"] = dict(CaseKind.choices) | dict(Characterisation.choices)
         return context

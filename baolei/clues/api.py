@@ -7,15 +7,17 @@ from typing import Any
 
 import django_filters
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from baolei.clues import queries
-from baolei.clues.models import Category, Clue, ClueStatus, Referral, Source
-from baolei.web.api import ScopedReadOnlyViewSet, query_date
+from baolei.clues.models import Category, Clue, ClueStatus, Direction, Referral, Source
+from baolei.web import params
+from baolei.web.api import PERIOD_PARAMETERS, ScopedReadOnlyViewSet
+from baolei.web.filters import FilterSet
 
 
 class ClueSerializer(serializers.ModelSerializer):
@@ -43,7 +45,7 @@ class ClueSerializer(serializers.ModelSerializer):
         ]
 
 
-class ClueApiFilter(django_filters.FilterSet):
+class ClueApiFilter(FilterSet):
     category = django_filters.ChoiceFilter(choices=Category.choices)
     source = django_filters.ChoiceFilter(choices=Source.choices)
     status = django_filters.ChoiceFilter(choices=ClueStatus.choices)
@@ -89,6 +91,34 @@ class ReferralSerializer(serializers.ModelSerializer):
         ]
 
 
+class TimelinessSerializer(serializers.Serializer):
+    """Referrals of one direction: acknowledged and fed back on time, late, open (schema only)."""
+
+    label = serializers.CharField()
+    total = serializers.IntegerField()
+    ack_on_time = serializers.IntegerField()
+    ack_late = serializers.IntegerField()
+    ack_open = serializers.IntegerField()
+    ack_open_overdue = serializers.IntegerField()
+    feedback_on_time = serializers.IntegerField()
+    feedback_late = serializers.IntegerField()
+    feedback_open = serializers.IntegerField()
+    feedback_open_overdue = serializers.IntegerField()
+
+
+REFERRAL_SUMMARY = inline_serializer(
+    name="ReferralSummary",
+    fields={
+        "from": serializers.DateField(),
+        "to": serializers.DateField(),
+        "directions": inline_serializer(
+            name="ReferralDirections",
+            fields={d: TimelinessSerializer() for d in Direction.values},
+        ),
+    },
+)
+
+
 class ReferralViewSet(ScopedReadOnlyViewSet):
     """线索移送；``summary?from=&to=`` 为各方向移送数及按时、逾期签收反馈数。"""
 
@@ -97,13 +127,9 @@ class ReferralViewSet(ScopedReadOnlyViewSet):
     filterset_fields = ["direction"]
     ordering = ["-sent_on"]
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(parameters=PERIOD_PARAMETERS, responses=REFERRAL_SUMMARY)
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def summary(self, request: Request, **kwargs: Any) -> Response:
         today = timezone.localdate()
-        start, end = (
-            query_date(request, "from", date(today.year, 1, 1)),
-            query_date(request, "to", today),
-        )
-        if end < start:
-            raise ValidationError({"to": "截止日期不能早于起始日期。"})
+        start, end = params.period(request, "from", "to", date(today.year, 1, 1), today)
         return Response(queries.referral_summary(request.user, start, end))

@@ -16,12 +16,15 @@ from baolei.clues import forms, queries, services
 from baolei.clues.importing import import_clues
 from baolei.clues.models import Category, Clue, ClueStatus, Referral, Source
 from baolei.regions.queries import within_region
+from baolei.web import params
 from baolei.web.exports import Column
+from baolei.web.filters import FilterSet
 from baolei.web.history import history_rows
+from baolei.web.importing import keep_errors
 from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
 
-class ClueFilter(django_filters.FilterSet):
+class ClueFilter(FilterSet):
     q = django_filters.CharFilter(label="编号或摘要", method="search")
     category = django_filters.ChoiceFilter(
         label="类别", choices=Category.choices, empty_label="全部类别"
@@ -252,13 +255,10 @@ class StatisticsView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        try:
-            start = date.fromisoformat(self.request.GET.get("from") or f"{today.year}-01-01")
-            end = date.fromisoformat(self.request.GET.get("to") or today.isoformat())
-        except ValueError:
-            start, end = date(today.year, 1, 1), today
-        by = self.request.GET.get("by", "category")
-        by = by if by in ("category", "source", "agency", "region") else "category"
+        start, end = params.period(self.request, "from", "to", date(today.year, 1, 1), today)
+        by = params.choice(
+            self.request, "by", ("category", "source", "agency", "region"), "category"
+        )
         labels = dict(Category.choices) | dict(Source.choices)
         rows = queries.clue_statistics(self.request.user, start, end, by)
         for row in rows:
@@ -283,6 +283,7 @@ class ClueImportView(TemplateView):
             return self.render_to_response(self.get_context_data(error="请选择 .xlsx 文件。"))
         report = import_clues(upload, actor=acting_user(request), filename=upload.name or "")
         if report.errors:
+            keep_errors(request, "线索导入", report)
             return self.render_to_response(self.get_context_data(report=report))
         messages.success(request, f"已导入 {report.created} 条线索。")
         return redirect("clues:list")

@@ -6,14 +6,16 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from baolei.coordination import queries
-from baolei.coordination.models import AssessmentScheme, Mechanism, Meeting
-from baolei.web.api import ScopedReadOnlyViewSet, query_date
+from baolei.coordination.models import AssessmentScheme, Mechanism, Meeting, MeetingKind
+from baolei.web import params
+from baolei.web.api import PERIOD_PARAMETERS, ScopedReadOnlyViewSet, counts_schema
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -37,11 +39,13 @@ class MeetingViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["held_on"]
     ordering = ["-held_on"]
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(
+        parameters=PERIOD_PARAMETERS, responses=counts_schema("MeetingCounts", MeetingKind.values)
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def counts(self, request: Request, **kwargs: Any) -> Response:
         today = timezone.localdate()
-        start = query_date(request, "from", date(today.year, 1, 1))
-        end = query_date(request, "to", today)
+        start, end = params.period(request, "from", "to", date(today.year, 1, 1), today)
         return Response(queries.meeting_counts(request.user, start, end))
 
 
@@ -68,6 +72,24 @@ class SchemeSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "starts_on", "ends_on"]
 
 
+class CountyScoreSerializer(serializers.Serializer):
+    """One county's assessment: rank, total and each indicator's score (schema only)."""
+
+    rank = serializers.IntegerField()
+    county = serializers.CharField(help_text="县(区)区划代码")
+    name = serializers.CharField()
+    total = serializers.DecimalField(max_digits=8, decimal_places=2)
+    scores = inline_serializer(
+        name="IndicatorScore",
+        many=True,
+        fields={
+            "indicator": serializers.CharField(),
+            "score": serializers.DecimalField(max_digits=8, decimal_places=2),
+            "explanation": serializers.CharField(),
+        },
+    )
+
+
 class SchemeViewSet(ScopedReadOnlyViewSet):
     """考核方案；``scores`` 给出各县(区)各项得分、计算过程与排名。"""
 
@@ -75,7 +97,8 @@ class SchemeViewSet(ScopedReadOnlyViewSet):
     serializer_class = SchemeSerializer
     ordering = ["-starts_on"]
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=CountyScoreSerializer(many=True))
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def scores(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         results = queries.assess(self.get_object(), request.user)
         return Response(

@@ -10,9 +10,10 @@ from baolei.coordination.models import (
     Meeting,
     MeetingKind,
 )
+from baolei.web.filters import FilterSet
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(FilterSet):
     kind = django_filters.ChoiceFilter(
         label="会议类型", choices=MeetingKind.choices, empty_label="全部类型"
     )
@@ -25,7 +26,7 @@ class MeetingFilter(django_filters.FilterSet):
         fields = ["kind", "start", "end", "q"]
 
 
-class MechanismFilter(django_filters.FilterSet):
+class MechanismFilter(FilterSet):
     q = django_filters.CharFilter(label="名称或文号", method="search")
     kind = django_filters.ChoiceFilter(
         label="类别", choices=MechanismKind.choices, empty_label="全部类别"

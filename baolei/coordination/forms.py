@@ -60,11 +60,6 @@ class MechanismForm(forms.Form):
         self.fields["issuers"].queryset = Agency.objects.visible_to(user)  # type: ignore[attr-defined]
 
 
-class PeriodForm(forms.Form):
-    start = forms.DateField(label="起", required=False)
-    end = forms.DateField(label="止", required=False)
-
-
 class CadenceForm(forms.Form):
     kind = forms.ChoiceField(label="会议类型", choices=MeetingKind.choices)
     region = forms.ModelChoiceField(label="适用区划", queryset=Region.objects.none())

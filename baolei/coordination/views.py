@@ -16,16 +16,15 @@ from baolei.coordination.filters import MechanismFilter, MeetingFilter
 from baolei.coordination.models import AssessmentScheme, Mechanism, Meeting, MeetingKind
 from baolei.ledger.models import LedgerItem
 from baolei.ledger.queries import with_warning
+from baolei.web import params
 from baolei.web.exports import Column
 from baolei.web.history import history_rows
 from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
 
 def period(request: HttpRequest) -> tuple[date, date]:
-    form = forms.PeriodForm(request.GET)
     today = timezone.localdate()
-    data = form.cleaned_data if form.is_valid() else {}
-    return data.get("start") or date(today.year, 1, 1), data.get("end") or today
+    return params.day(request, "start", date(today.year, 1, 1)), params.day(request, "end", today)
 
 
 class MeetingListView(ScopedListView):
@@ -48,14 +47,12 @@ class MeetingListView(ScopedListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        start = self.request.GET.get("start") or f"{timezone.localdate().year}-01-01"
-        end = self.request.GET.get("end") or timezone.localdate().isoformat()
         first, last = period(self.request)
         counts = queries.meeting_counts(self.request.user, first, last)
         context.update(
             counts=[(MeetingKind(k).label, k, n) for k, n in counts.items()],
-            start=start,
-            end=end,
+            start=first.isoformat(),
+            end=last.isoformat(),
             cadence_warnings=queries.cadence_warnings(self.request.user),
         )
         return context

@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
@@ -31,6 +32,7 @@ from baolei.ledger.models import (
 )
 from baolei.regions.models import Region
 from baolei.web.api import ScopedViewSetMixin
+from baolei.web.filters import FilterSet, IdFilter
 
 
 class Conflict(APIException):
@@ -58,7 +60,9 @@ class ItemSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     measures = serializers.ListField(child=serializers.CharField(), required=False)
     deadline = serializers.DateField(required=False)
-    deadline_day_kind = serializers.ChoiceField(choices=DayKind.choices, required=False)
+    deadline_day_kind = serializers.ChoiceField(
+        choices=DayKind.choices, required=False, allow_blank=True
+    )
     version = serializers.IntegerField(required=False)
 
     class Meta:
@@ -90,11 +94,11 @@ class ItemSerializer(serializers.ModelSerializer):
         read_only_fields = ["key", "suspended_on", "status", "cancel_reason", "created_at"]
 
 
-class ItemFilter(django_filters.FilterSet):
+class ItemFilter(FilterSet):
     warning = django_filters.ChoiceFilter(choices=Warning.choices)
     status = django_filters.ChoiceFilter(choices=Status.choices)
     source_kind = django_filters.ChoiceFilter(choices=SourceKind.choices)
-    owner_agency = django_filters.NumberFilter(field_name="owner_agency_id")
+    owner_agency = IdFilter(field_name="owner_agency_id")
     region = django_filters.CharFilter(method="within")
     deadline_from = django_filters.DateFilter(field_name="deadline", lookup_expr="gte")
     deadline_to = django_filters.DateFilter(field_name="deadline", lookup_expr="lte")
@@ -142,6 +146,14 @@ class ReasonSerializer(serializers.Serializer):
     new_deadline = serializers.DateField(required=False)
 
 
+#: A deadline action answers the change it recorded (201), or the item when it records
+#: none (200).
+DEADLINE_RESPONSES = {201: DeadlineChangeSerializer, 200: ItemSerializer}
+EVIDENCE_UPLOAD = inline_serializer(
+    name="EvidenceUpload", fields={"file": serializers.FileField(help_text="佐证材料文件")}
+)
+
+
 class LedgerItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     """台账事项：按可见范围过滤；``?warning=red`` 为逾期事项。修改须带 version，过期版本返回 409。"""
 
@@ -187,11 +199,23 @@ class LedgerItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         return Response(
             serializer(created).data
             if created is not None
-            else self.get_serializer(self.get_queryset().get(pk=item.pk)).data,
+            else ItemSerializer(
+                self.get_queryset().get(pk=item.pk), context=self.get_serializer_context()
+            ).data,
             status=status.HTTP_201_CREATED if created is not None else status.HTTP_200_OK,
         )
 
-    @action(detail=True, methods=["get", "post"], serializer_class=ProgressSerializer)
+    @extend_schema(methods=["GET"], responses=ProgressSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=ProgressSerializer, responses={201: ProgressSerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=ProgressSerializer,
+        filter_backends=[],
+        pagination_class=None,
+    )
     def progress(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         item = self.get_object()
         if request.method == "GET":
@@ -209,7 +233,19 @@ class LedgerItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         )
         return self.action_response(item, entry, ProgressSerializer)
 
-    @action(detail=True, methods=["get", "post"], serializer_class=EvidenceSerializer)
+    @extend_schema(methods=["GET"], responses=EvidenceSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": EVIDENCE_UPLOAD},
+        responses={201: EvidenceSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=EvidenceSerializer,
+        filter_backends=[],
+        pagination_class=None,
+    )
     def evidence(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         item = self.get_object()
         if request.method == "GET":
@@ -220,7 +256,17 @@ class LedgerItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         evidence = call(services.attach_evidence, actor=request.user, item=item, upload=upload)
         return self.action_response(item, evidence, EvidenceSerializer)
 
-    @action(detail=True, methods=["get", "post"], serializer_class=AcceptanceSerializer)
+    @extend_schema(methods=["GET"], responses=AcceptanceSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=AcceptanceSerializer, responses={201: AcceptanceSerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=AcceptanceSerializer,
+        filter_backends=[],
+        pagination_class=None,
+    )
     def acceptance(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         item = self.get_object()
         if request.method == "GET":
@@ -253,18 +299,22 @@ class LedgerItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         created = result if isinstance(result, DeadlineChange) else None
         return self.action_response(item, created, DeadlineChangeSerializer)
 
+    @extend_schema(responses=DEADLINE_RESPONSES)
     @action(detail=True, methods=["post"], serializer_class=ReasonSerializer)
     def extend(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         return self.deadline_action(request, services.extend_deadline, "new_deadline", "reason")
 
+    @extend_schema(responses=DEADLINE_RESPONSES)
     @action(detail=True, methods=["post"], serializer_class=ReasonSerializer)
     def suspend(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         return self.deadline_action(request, services.suspend_item, "on", "reason")
 
+    @extend_schema(responses=DEADLINE_RESPONSES)
     @action(detail=True, methods=["post"], serializer_class=ReasonSerializer)
     def resume(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         return self.deadline_action(request, services.resume_item, "on", "reason")
 
+    @extend_schema(responses={200: ItemSerializer})
     @action(detail=True, methods=["post"], serializer_class=ReasonSerializer)
     def cancel(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         return self.deadline_action(request, services.cancel_item, "reason")

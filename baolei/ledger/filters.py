@@ -8,9 +8,10 @@ from django.db.models import Q, QuerySet
 from baolei.accounts.models import Agency
 from baolei.ledger.models import SourceKind, Status, Warning
 from baolei.regions.queries import within_region
+from baolei.web.filters import FilterSet
 
 
-class LedgerFilter(django_filters.FilterSet):
+class LedgerFilter(FilterSet):
     q = django_filters.CharFilter(label="关键词", method="search")
     within = django_filters.CharFilter(label="区划代码", method="filter_within")
     owner_agency = django_filters.ModelChoiceFilter(

@@ -11,6 +11,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
+from baolei.web.exports import office_text
+
 COLOURS = {
     "red": ("红色督办单", RGBColor(0xC0, 0x00, 0x00)),
     "yellow": ("黄色督办单", RGBColor(0xB8, 0x86, 0x0B)),
@@ -44,7 +46,7 @@ def build_slip(item: Any, warning: str, *, issued_by: str, today: date) -> bytes
     run.font.color.rgb = colour
     number = document.add_paragraph()
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    set_font(number.add_run(f"督办编号：{item.key}"), "仿宋_GB2312", 14)
+    set_font(number.add_run(office_text(f"督办编号：{item.key}")), "仿宋_GB2312", 14)
     table = document.add_table(rows=0, cols=2)
     table.style = "Table Grid"
     last_progress = item.progress.first()
@@ -67,10 +69,10 @@ def build_slip(item: Any, warning: str, *, issued_by: str, today: date) -> bytes
     ]:
         cells = table.add_row().cells
         set_font(cells[0].paragraphs[0].add_run(label), "黑体", 14)
-        set_font(cells[1].paragraphs[0].add_run(value), "仿宋_GB2312", 14)
+        set_font(cells[1].paragraphs[0].add_run(office_text(value)), "仿宋_GB2312", 14)
     sign = document.add_paragraph()
     sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    set_font(sign.add_run(f"\n{issued_by}\n{chinese_date(today)}"), "仿宋_GB2312", 16)
+    set_font(sign.add_run(office_text(f"\n{issued_by}\n{chinese_date(today)}")), "仿宋_GB2312", 16)
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()

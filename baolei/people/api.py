@@ -7,6 +7,7 @@ from rest_framework import serializers
 from baolei.people.models import Education, Person, Sex
 from baolei.regions.models import Region
 from baolei.web.api import ScopedReadOnlyViewSet
+from baolei.web.filters import FilterSet
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -40,7 +41,7 @@ class PersonSerializer(serializers.ModelSerializer):
         ]
 
 
-class PersonApiFilter(django_filters.FilterSet):
+class PersonApiFilter(FilterSet):
     name = django_filters.CharFilter(lookup_expr="contains")
     id_number = django_filters.CharFilter(method="filter_id_number")
     within = django_filters.CharFilter(method="filter_within")

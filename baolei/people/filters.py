@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from baolei.people.models import Person, Sex
 from baolei.regions.models import VILLAGE_LEVELS, Region
+from baolei.web.filters import FilterSet
 
 YES_NO = [("", "全部"), ("true", "是"), ("false", "否")]
 
@@ -18,7 +19,7 @@ def regions_above_villages(request: Any) -> QuerySet[Region]:
     return Region.objects.visible_to(request.user).exclude(level__in=VILLAGE_LEVELS)
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(FilterSet):
     """The list page's filters.  The page swaps a typed ID number for its keyed hash
     (``?id_key=``) before querying, so no URL, export record or security-log entry
     carries the number itself; ``id_number`` serves the API and direct links."""

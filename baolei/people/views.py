@@ -18,6 +18,7 @@ from django.views.generic import FormView, View
 from baolei.people import forms, idnumber, services
 from baolei.people.filters import PersonFilter
 from baolei.people.models import Person, id_number_key
+from baolei.web import params
 from baolei.web.exports import Column
 from baolei.web.history import history_rows
 from baolei.web.views_base import (
@@ -59,7 +60,7 @@ class PersonListView(ScopedListView):
     export_columns = EXPORT_COLUMNS
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.GET.get("id_number", "").strip():
+        if params.text(request, "id_number"):
             return self.redirect_to_key(request)
         return super().get(request, *args, **kwargs)
 
@@ -76,7 +77,7 @@ class PersonListView(ScopedListView):
         return HttpResponseRedirect(f"?{query.urlencode()}")
 
     def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
-        key = self.request.GET.get("id_key")
+        key = params.text(self.request, "id_key")
         rows = rows.filter(id_number_hash=key) if key else rows
         return rows.select_related("region")
 

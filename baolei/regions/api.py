@@ -5,10 +5,11 @@ from rest_framework import serializers
 
 from baolei.regions.models import GovernanceCentre, Level, Region
 from baolei.web.api import ScopedReadOnlyViewSet
+from baolei.web.filters import FilterSet
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     level_display = serializers.CharField(source="get_level_display", read_only=True)
 
     class Meta:
@@ -16,7 +17,7 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "level", "level_display", "parent"]
 
 
-class RegionApiFilter(django_filters.FilterSet):
+class RegionApiFilter(FilterSet):
     level = django_filters.ChoiceFilter(choices=Level.choices)
     parent = django_filters.CharFilter(field_name="parent__code")
     name = django_filters.CharFilter(lookup_expr="contains")
@@ -48,7 +49,7 @@ class CentreSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "region", "region_name", "level", "established_on"]
 
 
-class CentreApiFilter(django_filters.FilterSet):
+class CentreApiFilter(FilterSet):
     level = django_filters.ChoiceFilter(field_name="region__level", choices=Level.choices)
     established_after = django_filters.DateFilter(field_name="established_on", lookup_expr="gte")
 

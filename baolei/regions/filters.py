@@ -4,13 +4,14 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from baolei.regions.models import GovernanceCentre, Level, Region
+from baolei.web.filters import FilterSet
 
 
 def search(queryset: QuerySet, name: str, value: str) -> QuerySet:
     return queryset.filter(Q(name__contains=value) | Q(code__startswith=value))
 
 
-class RegionFilter(django_filters.FilterSet):
+class RegionFilter(FilterSet):
     q = django_filters.CharFilter(label="名称或代码", method=search)
     level = django_filters.ChoiceFilter(label="层级", choices=Level.choices, empty_label="全部层级")
     parent = django_filters.CharFilter(label="上级代码", field_name="parent__code")
@@ -25,7 +26,7 @@ class RegionFilter(django_filters.FilterSet):
         return queryset.subtree(region) if region else queryset.none()  # type: ignore[attr-defined]
 
 
-class CentreFilter(django_filters.FilterSet):
+class CentreFilter(FilterSet):
     level = django_filters.ChoiceFilter(
         label="层级", field_name="region__level", choices=Level.choices, empty_label="全部层级"
     )

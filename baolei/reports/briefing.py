@@ -21,6 +21,7 @@ from docx.shared import Mm, Pt
 
 from baolei.regions.models import Level, Region
 from baolei.reports.figures import Figure, all_figures
+from baolei.web.exports import office_text
 
 Segment = str | Figure
 
@@ -306,7 +307,7 @@ def to_docx(briefing: Briefing) -> bytes:
     page_number_footer(section)
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    set_font(title.add_run(briefing.title), TITLE_FONT, 22)
+    set_font(title.add_run(office_text(briefing.title)), TITLE_FONT, 22)
     paragraph_format(title, indent=False)
     stamp = document.add_paragraph()
     stamp.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -314,15 +315,16 @@ def to_docx(briefing: Briefing) -> bytes:
     paragraph_format(stamp, indent=False)
     for part in briefing.sections:
         heading = document.add_paragraph()
-        set_font(heading.add_run(part.heading), HEADING_FONT, 16)
+        set_font(heading.add_run(office_text(part.heading)), HEADING_FONT, 16)
         paragraph_format(heading, indent=True)
         for segments in part.paragraphs:
             body = document.add_paragraph()
-            set_font(body.add_run("".join(render(s) for s in segments)), BODY_FONT, 16)
+            text = office_text("".join(render(s) for s in segments))
+            set_font(body.add_run(text), BODY_FONT, 16)
             paragraph_format(body, indent=True)
     properties = document.core_properties
     properties.title, properties.author, properties.last_modified_by = (
-        briefing.title,
+        office_text(briefing.title),
         "堡垒",
         "堡垒",
     )

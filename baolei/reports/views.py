@@ -12,7 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,7 +26,8 @@ from baolei.regions.queries import scope_root
 from baolei.reports import briefing, output
 from baolei.reports.charts import all_charts
 from baolei.reports.figures import Figure, Scope, all_figures, find
-from baolei.web.api import ApiViewMixin, query_date
+from baolei.web import params
+from baolei.web.api import DAY, ApiViewMixin
 from baolei.web.exports import EXPORTERS, Column, build_workbook
 
 GROUPS = {
@@ -38,15 +40,10 @@ GROUPS = {
 
 def parameters(request: Any) -> tuple[Region, date, date]:
     """The region (inside the user's scope), the as-of date and the reference date for periods."""
-    today = timezone.localdate()
-    getter = request.query_params if hasattr(request, "query_params") else request.GET
-    try:
-        as_of = date.fromisoformat(getter.get("as_of") or today.isoformat())
-        start = date.fromisoformat(getter.get("from") or (as_of - timedelta(days=300)).isoformat())
-    except ValueError:
-        raise Http404("日期格式应为 YYYY-MM-DD") from None
+    as_of = params.day(request, "as_of", timezone.localdate())
+    start = params.day(request, "from", max(as_of - timedelta(days=300), params.FIRST_DAY))
     root = scope_root(request.user)
-    code = getter.get("region")
+    code = params.text(request, "region")
     region = Region.objects.visible_to(request.user).filter(code=code).first() if code else root
     if region is None:
         raise Http404("该区划不在您的管理范围内")
@@ -106,8 +103,9 @@ class RecordsView(TemplateView):
     paginate_by = 50
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        export = request.GET.get("export")
-        if export in EXPORTERS:
+        export = params.choice(request, "export", EXPORTERS)
+        params.page_number(request)
+        if export:
             figure, region, as_of, _ = figure_or_404(request, kwargs["key"])
             record_event(
                 Action.EXPORT,
@@ -121,7 +119,7 @@ class RecordsView(TemplateView):
         context = super().get_context_data(**kwargs)
         figure, region, as_of, start = figure_or_404(self.request, kwargs["key"])
         records, row = figure.source()
-        page = Paginator(records, self.paginate_by).get_page(self.request.GET.get("page"))
+        page = Paginator(records, self.paginate_by).get_page(params.page_number(self.request))
         context.update(
             figure=figure,
             region=region,
@@ -181,14 +179,61 @@ class BriefingFileView(View):
         return briefing_file(request, fmt)
 
 
+#: The query of every report: a region in the user's scope and two days.
+REPORT_PARAMETERS = [
+    OpenApiParameter("region", str, description="区划代码（默认为用户的管辖区划）"),
+    OpenApiParameter("as_of", DAY, description="截止日期（YYYY-MM-DD），默认今天"),
+    OpenApiParameter("from", DAY, description="对比起点（YYYY-MM-DD），默认截止日期前300天"),
+]
+FIGURE = inline_serializer(
+    name="Figure",
+    fields={
+        "key": serializers.CharField(),
+        "label": serializers.CharField(),
+        "value": serializers.JSONField(help_text="件数为整数，金额（元）为十进制字符串"),
+        "unit": serializers.CharField(),
+        "url": serializers.CharField(),
+        "ledger_url": serializers.CharField(),
+    },
+)
+FIGURES = inline_serializer(
+    name="Figures",
+    fields={
+        "region": serializers.CharField(),
+        "as_of": serializers.DateField(),
+        "from": serializers.DateField(),
+        "figures": inline_serializer(
+            name="FigureGroups",
+            fields={key: FIGURE.__class__(many=True) for key in GROUPS},
+        ),
+        "charts": inline_serializer(
+            name="Chart",
+            many=True,
+            fields={
+                "key": serializers.CharField(),
+                "title": serializers.CharField(),
+                "categories": serializers.ListField(child=serializers.CharField()),
+                "series": inline_serializer(
+                    name="ChartSeries",
+                    many=True,
+                    fields={
+                        "name": serializers.CharField(),
+                        "figures": FIGURE.__class__(many=True),
+                    },
+                ),
+            },
+        ),
+    },
+)
+
+
 class FiguresApiView(ApiViewMixin, APIView):
     """全部统计数字：``?region=CODE&as_of=YYYY-MM-DD&from=YYYY-MM-DD``，按当前用户范围统计。"""
 
     scope_exempt = "只通过各业务模块的 visible_to(user) 统计，区划限于用户范围"
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=REPORT_PARAMETERS, responses=FIGURES)
     def get(self, request: Request) -> Response:
-        query_date(request, "as_of", timezone.localdate())  # a malformed date is a 400, not a 404
         region, as_of, start = parameters(request)
         groups = all_figures(request.user, region, as_of, start)
         return Response(
@@ -211,9 +256,19 @@ class BriefingApiView(ApiViewMixin, APIView):
 
     scope_exempt = "只通过各业务模块的 visible_to(user) 统计，区划限于用户范围"
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=list(output.FORMATS)),
+            *REPORT_PARAMETERS,
+        ],
+        responses={
+            (200, "text/html"): OpenApiTypes.STR,
+            (200, output.FORMATS["docx"].content_type): OpenApiTypes.BINARY,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (503, "text/plain"): OpenApiTypes.STR,
+        },
+    )
     def get(self, request: Request, fmt: str) -> HttpResponse:
-        query_date(request, "as_of", timezone.localdate())  # a malformed date is a 400
         return briefing_file(request, fmt)
 
 

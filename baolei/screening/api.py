@@ -6,6 +6,7 @@ from typing import Any, cast
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -23,6 +24,7 @@ from baolei.screening.models import (
     Standing,
 )
 from baolei.web.api import ApiViewMixin, ScopedReadOnlyViewSet
+from baolei.web.filters import FilterSet, IdFilter
 
 
 class ScreeningRoundSerializer(serializers.ModelSerializer):
@@ -46,6 +48,28 @@ class ScreeningRoundSerializer(serializers.ModelSerializer):
         ]
 
 
+class TallySerializer(serializers.Serializer):
+    """A county's (or the total's) screening figures (schema only)."""
+
+    code = serializers.CharField(help_text="县(区)代码前6位；合计为空")
+    name = serializers.CharField()
+    base = serializers.IntegerField()
+    screened = serializers.IntegerField()
+    proposed = serializers.IntegerField()
+    confirmed = serializers.IntegerField()
+    ratio = serializers.FloatField()
+    in_rectification = serializers.IntegerField()
+    rectified = serializers.IntegerField()
+    late = serializers.IntegerField()
+
+
+class RoundSummarySerializer(serializers.Serializer):
+    total = TallySerializer()
+    counties = TallySerializer(many=True)
+    minimum_ratio = serializers.FloatField()
+    even_quota_warning = serializers.CharField(help_text="按指标平均分配的提示；无则为空")
+
+
 class RoundViewSet(ScopedReadOnlyViewSet):
     """排查轮次；``summary`` 给出各县(区)与合计的排查对象、确定数、比例、整顿提升数。"""
 
@@ -55,6 +79,7 @@ class RoundViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["starts_on", "name"]
     ordering = ["-starts_on"]
 
+    @extend_schema(responses=RoundSummarySerializer)
     @action(detail=True, methods=["get"])
     def summary(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         summary = queries.round_summary(self.get_object(), request.user)
@@ -72,7 +97,7 @@ class ScreeningSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
     hits = serializers.SerializerMethodField()
-    plan = serializers.PrimaryKeyRelatedField(read_only=True)
+    plan = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Screening
@@ -92,10 +117,10 @@ class ScreeningSerializer(serializers.ModelSerializer):
         return [h.item.code for h in screening.hits.all()]
 
 
-class ScreeningApiFilter(django_filters.FilterSet):
+class ScreeningApiFilter(FilterSet):
     standing = django_filters.ChoiceFilter(choices=Standing.choices)
     proposal = django_filters.ChoiceFilter(choices=Proposal.choices)
-    round = django_filters.NumberFilter(field_name="round_id")
+    round = IdFilter(field_name="round_id")
 
     class Meta:
         model = Screening

@@ -5,9 +5,10 @@ from django.db.models import QuerySet
 
 from baolei.regions.queries import within_region
 from baolei.screening.models import Proposal, RoundStatus, Screening, ScreeningRound, Standing
+from baolei.web.filters import FilterSet, IdFilter
 
 
-class RoundFilter(django_filters.FilterSet):
+class RoundFilter(FilterSet):
     q = django_filters.CharFilter(label="名称", field_name="name", lookup_expr="contains")
     status = django_filters.ChoiceFilter(
         label="状态", choices=RoundStatus.choices, empty_label="全部"
@@ -18,8 +19,8 @@ class RoundFilter(django_filters.FilterSet):
         fields = ["q", "status"]
 
 
-class ScreeningFilter(django_filters.FilterSet):
-    round = django_filters.NumberFilter(label="轮次编号", field_name="round_id")
+class ScreeningFilter(FilterSet):
+    round = IdFilter(label="轮次编号", field_name="round_id")
     q = django_filters.CharFilter(
         label="村(社区)", field_name="region__name", lookup_expr="contains"
     )

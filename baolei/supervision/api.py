@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -22,7 +23,9 @@ from baolei.supervision.models import (
     SupervisionRound,
     Team,
 )
+from baolei.web import params
 from baolei.web.api import ScopedReadOnlyViewSet
+from baolei.web.filters import FilterSet
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -134,7 +137,7 @@ class ProblemSerializer(serializers.ModelSerializer):
         return [item.pk for item in problem.items.all()]
 
 
-class ProblemFilter(django_filters.FilterSet):
+class ProblemFilter(FilterSet):
     source = django_filters.ChoiceFilter(choices=ProblemSource.choices)
     scope = django_filters.ChoiceFilter(choices=ProblemScope.choices)
     status = django_filters.ChoiceFilter(choices=ProblemStatus.choices)
@@ -142,6 +145,21 @@ class ProblemFilter(django_filters.FilterSet):
     class Meta:
         model = Problem
         fields = ["source", "scope", "status", "round"]
+
+
+class ProblemSummarySerializer(serializers.Serializer):
+    """One row of the problem summary: a source and scope with its counts (schema only)."""
+
+    source = serializers.ChoiceField(choices=ProblemSource.choices)
+    source_display = serializers.CharField()
+    scope = serializers.ChoiceField(choices=ProblemScope.choices)
+    scope_display = serializers.CharField()
+    total = serializers.IntegerField()
+    done = serializers.IntegerField()
+    done_long_term = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    recurred = serializers.IntegerField()
+    sentence = serializers.CharField()
 
 
 class ProblemViewSet(ScopedReadOnlyViewSet):
@@ -157,8 +175,14 @@ class ProblemViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self) -> Any:
         return queries.with_status(super().get_queryset())
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("source", enum=ProblemSource.values, description="只统计该来源")
+        ],
+        responses=ProblemSummarySerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def summary(self, request: Request, **kwargs: Any) -> Response:
-        source = request.query_params.get("source") or None
+        source = params.choice(request, "source", ProblemSource.values) or None
         rows = queries.problem_summary(request.user, source)
         return Response([row | {"sentence": queries.summary_sentence(row)} for row in rows])

@@ -4,9 +4,10 @@ import django_filters
 from django.db.models import QuerySet
 
 from baolei.supervision.models import Problem, ProblemScope, ProblemSource, ProblemStatus
+from baolei.web.filters import FilterSet, IdFilter
 
 
-class ProblemFilter(django_filters.FilterSet):
+class ProblemFilter(FilterSet):
     q = django_filters.CharFilter(label="关键词", method="search")
     source = django_filters.ChoiceFilter(
         label="来源", choices=ProblemSource.choices, empty_label="全部来源"
@@ -17,7 +18,7 @@ class ProblemFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label="整改状态", choices=ProblemStatus.choices, empty_label="全部状态"
     )
-    round = django_filters.NumberFilter(label="督导轮次编号", field_name="round_id")
+    round = IdFilter(label="督导轮次编号", field_name="round_id")
 
     class Meta:
         model = Problem

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -86,7 +86,11 @@ class DecisionRecordSerializer(serializers.ModelSerializer):
 
 class RunRequestSerializer(serializers.Serializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
-    sources = serializers.ListField(child=serializers.ChoiceField(choices=Source.choices))
+    sources = serializers.ListField(
+        child=serializers.ChoiceField(choices=Source.choices),
+        allow_empty=False,
+        help_text="比对来源，每个来源只列一次。",
+    )
     threshold = serializers.FloatField(required=False, default=engine.REVIEW)
 
 
@@ -153,7 +157,12 @@ class CandidateViewSet(ScopedReadOnlyViewSet):
         )
         return Response(CandidateSerializer(decided).data)
 
-    @extend_schema(request=BulkDecisionSerializer, responses={200: {"type": "object"}})
+    @extend_schema(
+        request=BulkDecisionSerializer,
+        responses=inline_serializer(
+            name="BulkDecisionResult", fields={"decided": serializers.IntegerField()}
+        ),
+    )
     @action(detail=False, methods=["post"], url_path="bulk-decide", filterset_class=None)
     def bulk_decide(self, request: Request, **kwargs: Any) -> Response:
         form = BulkDecisionSerializer(data=request.data)

@@ -9,9 +9,10 @@ from baolei.cadres.models import Appointment, Post
 from baolei.regions.queries import within_region
 from baolei.vetting import queries
 from baolei.vetting.models import Candidate, Decision, DecisionRecord, RunStatus, Source, VettingRun
+from baolei.web.filters import FilterSet, IdFilter
 
 
-class RunFilter(django_filters.FilterSet):
+class RunFilter(FilterSet):
     status = django_filters.ChoiceFilter(
         label="状态", choices=RunStatus.choices, empty_label="全部状态"
     )
@@ -25,14 +26,14 @@ class RunFilter(django_filters.FilterSet):
         return within_region(rows, value, "region__code")
 
 
-class CandidateFilter(django_filters.FilterSet):
+class CandidateFilter(FilterSet):
     """The review queue's filter; the bulk decision acts on exactly the set it selects."""
 
     q = django_filters.CharFilter(
         label="村干部姓名", field_name="appointment__person__name", lookup_expr="contains"
     )
     within = django_filters.CharFilter(label="区划代码", method="filter_within")
-    run = django_filters.NumberFilter(label="比对批次号", field_name="run_id")
+    run = IdFilter(label="比对批次号", field_name="run_id")
     source = django_filters.ChoiceFilter(
         label="来源", choices=Source.choices, empty_label="全部来源"
     )
@@ -54,7 +55,7 @@ class CandidateFilter(django_filters.FilterSet):
         return within_region(rows, value, "appointment__region__code")
 
 
-class DecisionRecordFilter(django_filters.FilterSet):
+class DecisionRecordFilter(FilterSet):
     q = django_filters.CharFilter(
         label="村干部姓名",
         field_name="candidate__appointment__person__name",
@@ -80,7 +81,7 @@ class DecisionRecordFilter(django_filters.FilterSet):
 VETTING_STATES = [("vetted", "已审查"), ("unvetted", "尚未审查")]
 
 
-class CadreVettingFilter(django_filters.FilterSet):
+class CadreVettingFilter(FilterSet):
     q = django_filters.CharFilter(label="姓名", field_name="person__name", lookup_expr="contains")
     within = django_filters.CharFilter(label="区划代码", method="filter_within")
     post = django_filters.ChoiceFilter(label="职务", choices=Post.choices, empty_label="全部职务")

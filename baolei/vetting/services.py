@@ -161,6 +161,10 @@ def check_run_request(
     require_region(actor, region)
     if not sources or any(s not in Source.values for s in sources):
         raise ValidationError({"sources": "请至少选择一个比对来源。"})
+    repeated = [s for s in Source.values if list(sources).count(s) > 1]
+    if repeated:
+        names = "、".join(str(Source(s).label) for s in repeated)
+        raise ValidationError({"sources": f"比对来源不能重复：{names}。"})
     if not 0 <= threshold <= 1:
         raise ValidationError({"threshold": "入围分数线应在0到1之间。"})
 

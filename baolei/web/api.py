@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
-from rest_framework import viewsets
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
+
+from baolei.web.filters import DAY_PATTERN
 
 
 class ApiViewMixin:
@@ -36,13 +39,25 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
-def query_date(request: Any, name: str, default: date) -> date:
-    """A ``YYYY-MM-DD`` query parameter, or the default; anything else is a 400 in Chinese."""
-    value = request.query_params.get(name)
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        raise ValidationError({name: "日期格式应为 YYYY-MM-DD。"}) from None
+#: A day parameter as the schema states it: within params.FIRST_DAY..LAST_DAY.
+DAY = {"type": "string", "format": "date", "pattern": DAY_PATTERN}
+PERIOD_PARAMETERS = [
+    OpenApiParameter("from", DAY, description="起始日期（YYYY-MM-DD），默认本年1月1日"),
+    OpenApiParameter("to", DAY, description="截止日期（YYYY-MM-DD），默认今天；不早于起始日期"),
+]
+
+
+_COUNTS: dict[str, Any] = {}
+
+
+def counts_schema(name: str, keys: Iterable[str]) -> Any:
+    """The schema of an object with one count per key (every key always present); one
+    component per name, however often it is used."""
+    if name not in _COUNTS:
+        _COUNTS[name] = inline_serializer(
+            name=name, fields={key: serializers.IntegerField() for key in keys}
+        )
+    return _COUNTS[name]
 
 
 def call(service: Any, **kwargs: Any) -> Any:

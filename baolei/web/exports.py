@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,6 +20,19 @@ from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: What XML 1.0 — and so every .xlsx and .docx — cannot hold: control characters other
+#: than tab, line feed and carriage return, lone surrogates, U+FFFE and U+FFFF.
+NOT_IN_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def office_text(text: str) -> str:
+    """Text as an .xlsx cell or a .docx run can hold it. Exports and documents clean what
+    they write with this; stored text keeps what the user typed."""
+    return NOT_IN_XML.sub("", text)
+
+
+def xlsx_cell(value: Any) -> Any:
+    return office_text(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -47,23 +61,23 @@ def cell_value(value: Any) -> Any:
 def build_workbook(title: str, columns: list[Column], rows: Iterable[Any]) -> Workbook:
     book = Workbook()
     sheet = book.active
-    sheet.title = title[:31]
+    sheet.title = office_text(title)[:31]
     headers = ["序号", *(c.header for c in columns)]
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    sheet.append([title])
+    sheet.append([office_text(title)])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     sheet["A1"].font = Font(name="黑体", size=16, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[1].height = 30
-    sheet.append(headers)
+    sheet.append([office_text(header) for header in headers])
     for index, _ in enumerate(headers, start=1):
         cell = sheet.cell(row=2, column=index)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
     for number, row in enumerate(rows, start=1):
-        sheet.append([number, *(cell_value(c.value(row)) for c in columns)])
+        sheet.append([number, *(xlsx_cell(cell_value(c.value(row))) for c in columns)])
     sheet.column_dimensions["A"].width = 6
     for index, column in enumerate(columns, start=2):
         sheet.column_dimensions[get_column_letter(index)].width = column.width

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, ListView
 from baolei.accounts.models import User
 from baolei.audit.models import Action
 from baolei.audit.services import record_event
+from baolei.web import params
 from baolei.web.exports import EXPORTERS, Column
 
 
@@ -59,11 +60,10 @@ class ScopedListView(ScopedViewMixin, ListView):
     export_columns: ClassVar[list[Column]] = []
 
     def get_paginate_by(self, queryset: QuerySet[Any]) -> int:
-        try:
-            size = int(self.request.GET.get("page_size", self.paginate_by))
-        except ValueError:
-            return self.paginate_by
-        return max(10, min(size, 200))
+        return params.page_size(self.request, self.paginate_by, maximum=200, minimum=10)
+
+    def sort_choices(self) -> list[str]:
+        return [prefix + name for name in self.sort_fields for prefix in ("", "-")]
 
     def get_queryset(self) -> QuerySet[Any]:
         rows = super().get_queryset()
@@ -73,15 +73,16 @@ class ScopedListView(ScopedViewMixin, ListView):
                 self.request.GET, queryset=rows, request=self.request
             )
             rows = self.filterset.qs
-        sort = self.request.GET.get("sort", self.default_sort)
+        sort = params.choice(self.request, "sort", self.sort_choices(), self.default_sort)
         field = self.sort_fields.get(sort.lstrip("-"))
         if field:
             rows = rows.order_by(("-" if sort.startswith("-") else "") + field, "pk")
         return rows
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        export = request.GET.get("export")
-        if export in EXPORTERS and self.export_columns:
+        export = params.choice(request, "export", EXPORTERS if self.export_columns else [])
+        params.page_number(request)
+        if export:
             rows = list(self.get_queryset())
             record_event(
                 Action.EXPORT,
@@ -103,7 +104,9 @@ class ScopedListView(ScopedViewMixin, ListView):
         context["query_string"] = query.urlencode()
         query.pop("sort", None)
         context["query_without_sort"] = query.urlencode()
-        context["sort"] = self.request.GET.get("sort", self.default_sort)
+        context["sort"] = params.choice(
+            self.request, "sort", self.sort_choices(), self.default_sort
+        )
         context["can_export"] = bool(self.export_columns)
         return context
 

@@ -21,6 +21,7 @@ from baolei.cadres.models import (
 from baolei.cadres.views.common import county_of, errors_of, failure
 from baolei.people.models import Person
 from baolei.people.queries import find_by_id_number
+from baolei.web import params
 from baolei.web.exports import Column
 from baolei.web.history import history_rows
 from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
@@ -68,17 +69,10 @@ class AdjustmentListView(ScopedListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        start = parse_day(self.request.GET.get("executed_from")) or date(today.year, 1, 1)
-        end = parse_day(self.request.GET.get("executed_to")) or today
+        start = params.day(self.request, "executed_from", date(today.year, 1, 1))
+        end = params.day(self.request, "executed_to", today)
         context["summary"] = queries.adjustment_summary(self.request.user, start, end)
         return context
-
-
-def parse_day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 class AdjustmentView(ScopedDetailView):

@@ -150,3 +150,23 @@ def test_list_has_a_query_budget(
         assert client.get("/ledger/", {"export": "xlsx"}).status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get("/ledger/").status_code == 200
+
+
+def test_a_deadline_action_that_records_no_change_answers_the_item(world: Any, client: Any) -> None:
+    item = make_item(world, deadline=date(2026, 12, 31))
+    client.force_login(world.a_reviewer)
+    base = f"/api/v1/ledger/items/{item.pk}"
+    suspended = client.post(
+        f"{base}/suspend/",
+        {"on": "2026-11-20", "reason": "等待鉴定"},
+        content_type="application/json",
+    )
+    assert suspended.status_code == 200, suspended.content
+    assert suspended.json()["key"] == item.key
+    assert suspended.json()["suspended_on"] == "2026-11-20"
+    cancelled = client.post(
+        f"{base}/cancel/", {"reason": "重复立项"}, content_type="application/json"
+    )
+    assert cancelled.status_code == 200, cancelled.content
+    assert cancelled.json()["status"] == Status.CANCELLED
+    assert cancelled.json()["cancel_reason"] == "重复立项"

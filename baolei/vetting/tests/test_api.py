@@ -47,6 +47,28 @@ def test_a_bad_run_request_is_refused_and_creates_nothing(
     assert VettingRun.objects.count() == runs
 
 
+def test_a_run_listing_a_source_twice_is_refused_and_creates_nothing(
+    world: Any, client: Any, cadre: Appointment
+) -> None:
+    client.force_login(world.users["a_clerk"])
+    runs, events = VettingRun.objects.count(), SecurityEvent.objects.count()
+    response = client.post(
+        "/api/v1/vetting/runs/",
+        {"region": world.county_a.code, "sources": ["external"] * 25},
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    assert "比对来源不能重复" in response.json()["sources"][0]
+    mixed = client.post(
+        "/api/v1/vetting/runs/",
+        {"region": world.county_a.code, "sources": ["external", "cases", "external"]},
+        content_type="application/json",
+    )
+    assert mixed.status_code == 400, mixed.content
+    assert VettingRun.objects.count() == runs
+    assert SecurityEvent.objects.count() == events
+
+
 def test_deciding_through_the_api_is_recorded_audited_and_opens_a_clue(
     world: Any, client: Any, cadre: Appointment, hit_list: Any
 ) -> None:
