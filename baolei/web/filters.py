@@ -68,6 +68,8 @@ class DayField(forms.DateField):
 
 
 def integer_key(field: forms.ModelChoiceField) -> bool:
+    if field.queryset is None:
+        return False
     model = field.queryset.model
     key = field.to_field_name or model._meta.pk.name
     model_field = model._meta.get_field(key)
@@ -135,7 +137,7 @@ def bound(item: django_filters.Filter) -> None:
     item.field_class = field_class
     schema = SCHEMAS.get(field_class)
     if schema is not None and not hasattr(item, "_spectacular_annotation"):
-        item._spectacular_annotation = {"field": dict(schema)}  # type: ignore[attr-defined]
+        item._spectacular_annotation = {"field": dict(schema)}
 
 
 class FilterSet(drf_filters.FilterSet):
