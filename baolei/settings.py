@@ -270,13 +270,16 @@ LEDGER_STALE_DAYS = config.env_int("LEDGER_STALE_DAYS", 14, minimum=1)
 # A long-term (长期坚持) item is reviewed again within this many days of acceptance.
 LEDGER_LONG_TERM_REVIEW_DAYS = config.env_int("LEDGER_LONG_TERM_REVIEW_DAYS", 90, minimum=1)
 EVIDENCE_MAX_MB = config.env_int("EVIDENCE_MAX_MB", 20, minimum=1)
+# Excel imports (baolei/web/importing.py): the largest file and the most data rows.
+IMPORT_MAX_MB = config.env_int("IMPORT_MAX_MB", 10, minimum=1)
+IMPORT_MAX_ROWS = config.env_int("IMPORT_MAX_ROWS", 20_000, minimum=1)
 # Clues: days to conclude (calendar days), and per referral the working days to
 # acknowledge (签收) and to feed back (反馈).
 CLUE_DAYS_TO_CONCLUDE = config.env_int("CLUE_DAYS_TO_CONCLUDE", 30, minimum=1)
 REFERRAL_ACK_WORKING_DAYS = config.env_int("REFERRAL_ACK_WORKING_DAYS", 3, minimum=1)
 REFERRAL_FEEDBACK_WORKING_DAYS = config.env_int("REFERRAL_FEEDBACK_WORKING_DAYS", 20, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = (EVIDENCE_MAX_MB + 1) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = (max(EVIDENCE_MAX_MB, IMPORT_MAX_MB) + 1) * 1024 * 1024
 
 LOGGING = {
     "version": 1,

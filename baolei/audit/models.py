@@ -20,6 +20,7 @@ class Action(models.TextChoices):
     USER_ACTIVATED = "user_activated", "启用用户"
     EXPORT = "export", "导出"
     IMPORT = "import", "导入"
+    IMPORT_REFUSED = "import_refused", "导入被拒"
     SENSITIVE_VIEW = "sensitive_view", "查看敏感信息"
     ACCESS_DENIED = "access_denied", "越权访问"
     RATIO_OVERRIDE = "ratio_override", "未达比例结束排查"

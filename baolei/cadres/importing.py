@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-
 from baolei.accounts.models import User
-from baolei.audit.models import Action
-from baolei.audit.services import record_event
 from baolei.cadres import queries, services
 from baolei.cadres.models import Appointment, Post
-from baolei.ledger.importing import RowError, parse_date
 from baolei.people import idnumber
 from baolei.people.models import Education, Person
 from baolei.people.queries import find_by_id_number
 from baolei.people.services import create_person
 from baolei.regions.models import Region
+from baolei.web.importing import Importer, ImportReport, RowError, Sheet, parse_date, run
 
 REQUIRED = ("姓名", "身份证号码", "区划代码", "职务", "任职日期", "任期起", "任期止")
 POSTS = {label: value for value, label in Post.choices} | {
@@ -34,73 +28,34 @@ POSTS = {label: value for value, label in Post.choices} | {
 EDUCATION = {label: value for value, label in Education.choices}
 
 
-@dataclass
-class RosterReport:
-    created: int = 0
-    errors: list[RowError] = field(default_factory=list)
+class RosterImport(Importer[dict[str, Any]]):
+    """One appointment per row; a person not yet registered is registered with it."""
+
+    title = "村干部名册导入"
+    marker = "身份证号码"
+    required = REQUIRED
+
+    def permit(self) -> None:
+        services.require_keeper(self.actor)
+
+    def prepare(self, sheet: Sheet) -> None:
+        self.regions = {r.code: r for r in Region.objects.visible_to(self.actor)}
+        self.seen: dict[str, int] = {}
+
+    def check(
+        self, line: int, value: dict[str, Any]
+    ) -> tuple[dict[str, Any] | None, list[RowError]]:
+        return check_row(line, value, self.regions, self.seen, self.actor)
+
+    def apply(self, row: dict[str, Any], report: ImportReport) -> None:
+        apply_row(row, self.actor)
+        report.created += 1
 
 
-def read_sheet(stream: IO[bytes]) -> tuple[int, dict[str, int], list[tuple[int, list[Any]]]]:
-    from openpyxl import load_workbook
-
-    book = load_workbook(stream, read_only=True, data_only=True)
-    rows = [(n, list(r)) for n, r in enumerate(book.worksheets[0].iter_rows(values_only=True), 1)]
-    book.close()
-    for number, cells in rows[:6]:
-        titles = [str(c).strip() if c is not None else "" for c in cells]
-        if "身份证号码" in titles and "姓名" in titles:
-            data = [(n, r) for n, r in rows if n > number and any(c not in (None, "") for c in r)]
-            return number, {t: i for i, t in enumerate(titles) if t}, data
-    return 0, {}, []
-
-
-def import_roster(stream: IO[bytes], *, actor: User, filename: str = "") -> RosterReport:
+def import_roster(stream: IO[bytes], *, actor: User, filename: str = "") -> ImportReport:
     """Apply every row in one transaction, or none and report each bad cell. An ID number
     already on the roster, or twice in the file, is refused naming where it is held."""
-    report = RosterReport()
-    try:
-        services.require_keeper(actor)
-    except PermissionDenied as exc:
-        report.errors.append(RowError(1, "权限", str(exc)))
-        return report
-    try:
-        header, columns, rows = read_sheet(stream)
-    except Exception:  # noqa: BLE001 - an unreadable upload is reported, never raised
-        report.errors.append(RowError(1, "文件", "无法读取，请上传 .xlsx 文件"))
-        return report
-    missing = [c for c in REQUIRED if c not in columns]
-    if not header or missing:
-        report.errors.append(RowError(header or 1, "表头", f"缺少列：{'、'.join(missing)}"))
-        return report
-    regions = {r.code: r for r in Region.objects.visible_to(actor)}
-    seen: dict[str, int] = {}
-    parsed = []
-    for number, cells in rows:
-        value = {k: cells[i] if i < len(cells) else None for k, i in columns.items()}
-        row, problems = check_row(number, value, regions, seen, actor)
-        report.errors += problems
-        if row:
-            parsed.append(row)
-    if report.errors:
-        return report
-    line = header
-    try:
-        with transaction.atomic():
-            for row in parsed:
-                line = row["line"]
-                apply_row(row, actor)
-                report.created += 1
-            record_event(
-                Action.IMPORT,
-                actor=actor,
-                target=filename or "村干部名册导入",
-                detail={"created": report.created},
-            )
-    except (ValidationError, PermissionDenied) as exc:
-        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-        report.errors.append(RowError(line, "—", "；".join(messages)))
-        report.created = 0
-    return report
+    return run(RosterImport(actor), stream, filename=filename)
 
 
 def check_row(

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 
 from baolei.accounts.models import Agency, User
-from baolei.audit.models import Action
-from baolei.audit.services import record_event
 from baolei.clues.models import Category, Clue, ClueCounter, Source
 from baolei.clues.services import require_clerk
-from baolei.ledger.importing import RowError, parse_date, read_sheet
 from baolei.regions.models import Region
+from baolei.web.importing import Importer, ImportReport, RowError, Sheet, parse_date, run
 
 REQUIRED = ("线索编号", "受理日期", "来源", "类别", "问题线索摘要", "区划代码")
 NUMBER = re.compile(r"^线索〔(\d{4})〕(\d{1,6})号$")
@@ -25,24 +20,23 @@ SOURCES = {label: value for value, label in Source.choices}
 CATEGORIES = {label: value for value, label in Category.choices} | {"保护伞": Category.UMBRELLA}
 
 
-@dataclass
-class ClueImport:
-    created: int = 0
-    errors: list[RowError] = field(default_factory=list)
+class ClueImport(Importer[Clue]):
+    """Numbered clues from another system; numbers continue after the highest imported."""
 
+    title = "线索导入"
+    marker = "线索编号"
+    required = REQUIRED
 
-def import_clues(stream: IO[bytes], *, actor: User, filename: str = "") -> ClueImport:
-    report = ClueImport()
-    agency = require_clerk(actor)
-    sheet, report.errors = read_sheet(stream, marker="线索编号", required=REQUIRED)
-    if sheet is None:
-        return report
-    regions = {r.code: r for r in Region.objects.visible_to(actor)}
-    agencies = {a.name: a for a in Agency.objects.visible_to(actor)}
-    taken = set(Clue.objects.values_list("number", flat=True))
-    seen: dict[str, int] = {}
-    parsed: list[Clue] = []
-    for line, value in sheet.rows:
+    def permit(self) -> None:
+        self.agency = require_clerk(self.actor)
+
+    def prepare(self, sheet: Sheet) -> None:
+        self.regions = {r.code: r for r in Region.objects.visible_to(self.actor)}
+        self.agencies = {a.name: a for a in Agency.objects.visible_to(self.actor)}
+        self.taken = set(Clue.objects.values_list("number", flat=True))
+        self.seen: dict[str, int] = {}
+
+    def check(self, line: int, value: dict[str, Any]) -> tuple[Clue | None, list[RowError]]:
         text = {k: str(v).strip() if v is not None else "" for k, v in value.items()}
         errors = []
         match = NUMBER.match(text["线索编号"])
@@ -50,12 +44,12 @@ def import_clues(stream: IO[bytes], *, actor: User, filename: str = "") -> ClueI
             errors.append(
                 RowError(line, "线索编号", f"“{text['线索编号']}”格式应为 线索〔2026〕0001号")
             )
-        elif text["线索编号"] in taken:
+        elif text["线索编号"] in self.taken:
             errors.append(RowError(line, "线索编号", f"{text['线索编号']} 已存在，不能重复导入"))
-        elif text["线索编号"] in seen:
-            errors.append(RowError(line, "线索编号", f"与第{seen[text['线索编号']]}行重复"))
+        elif text["线索编号"] in self.seen:
+            errors.append(RowError(line, "线索编号", f"与第{self.seen[text['线索编号']]}行重复"))
         else:
-            seen[text["线索编号"]] = line
+            self.seen[text["线索编号"]] = line
         received = parse_date(value["受理日期"])
         if received is None:
             errors.append(RowError(line, "受理日期", f"“{text['受理日期']}”不是有效日期"))
@@ -68,21 +62,22 @@ def import_clues(stream: IO[bytes], *, actor: User, filename: str = "") -> ClueI
             )
         if not text["问题线索摘要"]:
             errors.append(RowError(line, "问题线索摘要", "摘要为空"))
-        region = regions.get(text["区划代码"])
+        region = self.regions.get(text["区划代码"])
         if region is None:
             errors.append(
                 RowError(line, "区划代码", f"区划“{text['区划代码']}”不存在或不在您的管理范围内")
             )
-        handler = agencies.get(text.get("承办单位", "")) if text.get("承办单位") else agency
+        handler = (
+            self.agencies.get(text.get("承办单位", "")) if text.get("承办单位") else self.agency
+        )
         if handler is None:
             errors.append(
                 RowError(line, "承办单位", f"单位“{text['承办单位']}”不存在或不在您的管理范围内")
             )
-        report.errors += errors
         if errors or None in (match, received, region, handler, source, category):
-            continue
+            return None, errors
         assert match is not None and received is not None and source and category  # noqa: S101 - narrowed above
-        parsed.append(
+        return (
             Clue(
                 year=int(match.group(1)),
                 sequence=int(match.group(2)),
@@ -93,30 +88,20 @@ def import_clues(stream: IO[bytes], *, actor: User, filename: str = "") -> ClueI
                 summary=text["问题线索摘要"],
                 region=region,
                 handling_agency=handler,
-                created_by=actor,
+                created_by=self.actor,
                 deadline=received + timedelta(days=settings.CLUE_DAYS_TO_CONCLUDE),
             )
-        )
-    if report.errors:
-        return report
-    try:
-        with transaction.atomic():
-            for clue in parsed:
-                clue.full_clean(exclude=["created_by", "persons", "handler", "case", "merged_into"])
-                clue.save()
-                counter, _ = ClueCounter.objects.select_for_update().get_or_create(year=clue.year)
-                if counter.last < clue.sequence:
-                    counter.last = clue.sequence
-                    counter.save(update_fields=["last"])
-                report.created += 1
-            record_event(
-                Action.IMPORT,
-                actor=actor,
-                target=filename or "线索导入",
-                detail={"created": report.created},
-            )
-    except (ValidationError, PermissionDenied) as exc:
-        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-        report.errors.append(RowError(0, "—", "；".join(messages)))
-        report.created = 0
-    return report
+        ), []
+
+    def apply(self, clue: Clue, report: ImportReport) -> None:
+        clue.full_clean(exclude=["created_by", "persons", "handler", "case", "merged_into"])
+        clue.save()
+        counter, _ = ClueCounter.objects.select_for_update().get_or_create(year=clue.year)
+        if counter.last < clue.sequence:
+            counter.last = clue.sequence
+            counter.save(update_fields=["last"])
+        report.created += 1
+
+
+def import_clues(stream: IO[bytes], *, actor: User, filename: str = "") -> ImportReport:
+    return run(ClueImport(actor), stream, filename=filename)

@@ -21,6 +21,7 @@ from baolei.ledger.models import Acceptance, Evidence, LedgerItem, ProgressEntry
 from baolei.ledger.slip import build_slip
 from baolei.web.exports import Column
 from baolei.web.history import history_rows
+from baolei.web.importing import keep_errors
 from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
 
@@ -286,6 +287,7 @@ class ImportView(TemplateView):
         upload = form.cleaned_data["file"]
         report = import_ledger(upload.file, actor=acting_user(request), filename=upload.name)
         if report.errors:
+            keep_errors(request, "台账导入", report)
             return self.render_to_response(self.get_context_data(form=form, report=report))
         messages.success(
             request,

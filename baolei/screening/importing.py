@@ -3,41 +3,41 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-
 from baolei.accounts.models import User
-from baolei.ledger.importing import RowError, parse_date, read_sheet
 from baolei.screening import services
 from baolei.screening.models import Proposal, Screening, ScreeningRound
+from baolei.web.importing import Importer, ImportReport, RowError, Sheet, parse_date, run
 
 REQUIRED = ("区划代码", "命中条目", "处理建议")
 PROPOSALS = {"建议列入": Proposal.FLAG, "列入": Proposal.FLAG, "不列入": Proposal.CLEAR}
 
-
-@dataclass
-class ResultReport:
-    applied: int = 0
-    errors: list[RowError] = field(default_factory=list)
+Result = tuple[Screening, str, list[Any], services.ArchiveRecord | None]
 
 
-def import_results(stream: IO[bytes], *, actor: User, round_: ScreeningRound) -> ResultReport:
-    report = ResultReport()
-    sheet, report.errors = read_sheet(stream, marker="区划代码", required=REQUIRED)
-    if sheet is None:
-        return report
-    screenings = {
-        s.region.code: s
-        for s in Screening.objects.visible_to(actor)
-        .filter(round=round_)
-        .select_related("region", "round")
-    }
-    items = {i.code: i for i in round_.negative_list.items.all()}
-    parsed: list[tuple[int, Screening, str, list[Any], services.ArchiveRecord | None]] = []
-    for number, value in sheet.rows:
+class ResultImport(Importer[Result]):
+    """One row per organisation of the round: its negative-list hits and the proposal."""
+
+    title = "排查结果导入"
+    marker = "区划代码"
+    required = REQUIRED
+
+    def __init__(self, actor: User, round_: ScreeningRound) -> None:
+        super().__init__(actor)
+        self.round = round_
+
+    def prepare(self, sheet: Sheet) -> None:
+        self.screenings = {
+            s.region.code: s
+            for s in Screening.objects.visible_to(self.actor)
+            .filter(round=self.round)
+            .select_related("region", "round")
+        }
+        self.items = {i.code: i for i in self.round.negative_list.items.all()}
+
+    def check(self, number: int, value: dict[str, Any]) -> tuple[Result | None, list[RowError]]:
+        screenings, items = self.screenings, self.items
         text = {k: str(v).strip() if v is not None else "" for k, v in value.items()}
         problems = []
         screening = screenings.get(text["区划代码"])
@@ -73,23 +73,18 @@ def import_results(stream: IO[bytes], *, actor: User, round_: ScreeningRound) ->
                 archive = services.ArchiveRecord(
                     text.get("核查人", ""), checked_on, text.get("核查发现", "")
                 )
-        report.errors += problems
-        if not problems and screening is not None and proposal is not None:
-            note = text.get("具体情况") or "见档案核查"
-            parsed.append((number, screening, proposal, [(items[c], note) for c in codes], archive))
-    if report.errors:
-        return report
-    line = 0
-    try:
-        with transaction.atomic():
-            for number, target, choice, hits, archive in parsed:
-                line = number
-                services.record_result(
-                    actor=actor, screening=target, proposal=choice, hits=hits, archive=archive
-                )
-                report.applied += 1
-    except (ValidationError, PermissionDenied) as exc:
-        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-        report.errors.append(RowError(line, "—", "；".join(messages)))
-        report.applied = 0
-    return report
+        if problems or screening is None or proposal is None:
+            return None, problems
+        note = text.get("具体情况") or "见档案核查"
+        return (screening, proposal, [(items[c], note) for c in codes], archive), []
+
+    def apply(self, row: Result, report: ImportReport) -> None:
+        screening, proposal, hits, archive = row
+        services.record_result(
+            actor=self.actor, screening=screening, proposal=proposal, hits=hits, archive=archive
+        )
+        report.updated += 1
+
+
+def import_results(stream: IO[bytes], *, actor: User, round_: ScreeningRound) -> ImportReport:
+    return run(ResultImport(actor, round_), stream)

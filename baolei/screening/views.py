@@ -26,6 +26,7 @@ from baolei.screening.models import (
 )
 from baolei.web.exports import Column
 from baolei.web.history import history_rows
+from baolei.web.importing import keep_errors
 from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
 
@@ -126,8 +127,9 @@ class ResultImportView(ScopedViewMixin, TemplateView):
             form.cleaned_data["file"].file, actor=acting_user(request), round_=self.round
         )
         if report.errors:
+            keep_errors(request, "排查结果导入", report)
             return self.render_to_response(self.get_context_data() | {"report": report})
-        messages.success(request, f"已导入 {report.applied} 条排查结果。")
+        messages.success(request, f"已导入 {report.updated} 条排查结果。")
         return redirect("screening:round", pk=self.round.pk)
 
 

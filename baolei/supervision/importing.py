@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-
 from baolei.accounts.models import Agency, User
-from baolei.ledger.importing import RowError, parse_date, read_sheet, split_measures
+from baolei.ledger.importing import split_measures
 from baolei.regions.models import Region
 from baolei.supervision import services
 from baolei.supervision.models import Problem, ProblemScope, ProblemSource
+from baolei.web.importing import Importer, ImportReport, RowError, Sheet, parse_date, run
 
 REQUIRED = ("来源", "类型", "编号", "问题描述", "责任单位", "责任人", "整改时限", "反馈日期")
 SOURCES = {c.label: c.value for c in ProblemSource} | {
@@ -23,39 +20,34 @@ SOURCES = {c.label: c.value for c in ProblemSource} | {
 SCOPES = {c.label: c.value for c in ProblemScope} | {"共性": "common", "个性": "individual"}
 
 
-@dataclass
-class ProblemReport:
-    created: int = 0
-    errors: list[RowError] = field(default_factory=list)
+class ProblemImport(Importer[dict[str, Any]]):
+    """One row per problem; a common problem names several units, one item each."""
+
+    title = "问题清单导入"
+    marker = "问题描述"
+    required = REQUIRED
+
+    def __init__(self, actor: User, region: Region) -> None:
+        super().__init__(actor)
+        self.region = region
+
+    def prepare(self, sheet: Sheet) -> None:
+        self.agencies = {a.name: a for a in Agency.objects.visible_to(self.actor)}
+        self.taken = set(Problem.objects.values_list("source", "number"))
+
+    def check(
+        self, line: int, value: dict[str, Any]
+    ) -> tuple[dict[str, Any] | None, list[RowError]]:
+        return check_row(line, value, self.agencies, self.taken)
+
+    def apply(self, row: dict[str, Any], report: ImportReport) -> None:
+        fields = {k: v for k, v in row.items() if k != "line"}
+        services.create_problem(actor=self.actor, region=self.region, **fields)
+        report.created += 1
 
 
-def import_problems(stream: IO[bytes], *, actor: User, region: Region) -> ProblemReport:
-    report = ProblemReport()
-    sheet, report.errors = read_sheet(stream, marker="问题描述", required=REQUIRED)
-    if sheet is None:
-        return report
-    agencies = {a.name: a for a in Agency.objects.visible_to(actor)}
-    taken = set(Problem.objects.values_list("source", "number"))
-    parsed: list[dict[str, Any]] = []
-    for number, value in sheet.rows:
-        row, problems = check_row(number, value, agencies, taken)
-        report.errors += problems
-        if row is not None:
-            parsed.append(row)
-    if report.errors:
-        return report
-    line = 0
-    try:
-        with transaction.atomic():
-            for row in parsed:
-                line = row.pop("line")
-                services.create_problem(actor=actor, region=region, **row)
-                report.created += 1
-    except (ValidationError, PermissionDenied) as exc:
-        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-        report.errors.append(RowError(line, "—", "；".join(messages)))
-        report.created = 0
-    return report
+def import_problems(stream: IO[bytes], *, actor: User, region: Region) -> ImportReport:
+    return run(ProblemImport(actor, region), stream)
 
 
 def check_row(

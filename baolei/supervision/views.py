@@ -27,6 +27,7 @@ from baolei.supervision.models import (
 )
 from baolei.web.exports import Column
 from baolei.web.history import history_rows
+from baolei.web.importing import keep_errors
 from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
 
@@ -212,6 +213,7 @@ class ProblemImportView(FormView):
             return self.form_invalid(form)
         report = import_problems(form.cleaned_data["file"].file, actor=actor, region=region)
         if report.errors:
+            keep_errors(self.request, "问题清单导入", report)
             return self.render_to_response(self.get_context_data(form=form, report=report))
         messages.success(self.request, f"已导入 {report.created} 个问题。")
         return redirect("supervision:problems")

@@ -4,37 +4,46 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from django.core.exceptions import ValidationError
-
 from baolei.accounts.models import User
-from baolei.ledger.importing import RowError, parse_date, read_sheet
 from baolei.people.idnumber import IdNumberError, validate
 from baolei.vetting import services
+from baolei.web.importing import Importer, ImportReport, RowError, parse_date, run
 
 COLUMNS = ("姓名", "身份证号码", "出生日期", "备注")
 
 
-def import_list(
-    stream: IO[bytes], *, actor: User, name: str, source_agency: str
-) -> tuple[int, list[RowError]]:
-    """(rows imported, errors); with any error nothing is imported."""
-    sheet, errors = read_sheet(stream, marker="姓名", required=("姓名", "身份证号码"))
-    if sheet is None:
-        return 0, errors
-    rows = []
-    for line, value in sheet.rows:
-        row = check_row(line, value, errors)
-        if row is not None:
-            rows.append(row)
-    if errors:
-        return 0, errors
-    try:
+class ListImport(Importer[services.EntryRow]):
+    """An agency's list of people, stored whole by one service call."""
+
+    title = "外部名单导入"
+    marker = "姓名"
+    required = ("姓名", "身份证号码")
+    logged_by_service = True
+
+    def __init__(self, actor: User, name: str, source_agency: str) -> None:
+        super().__init__(actor)
+        self.name, self.source_agency = name, source_agency
+        self.rows: list[services.EntryRow] = []
+
+    def check(
+        self, line: int, value: dict[str, Any]
+    ) -> tuple[services.EntryRow | None, list[RowError]]:
+        errors: list[RowError] = []
+        return check_row(line, value, errors), errors
+
+    def apply(self, row: services.EntryRow, report: ImportReport) -> None:
+        self.rows.append(row)
+
+    def finish(self, report: ImportReport) -> None:
         services.import_external_list(
-            actor=actor, name=name, source_agency=source_agency, rows=rows
+            actor=self.actor, name=self.name, source_agency=self.source_agency, rows=self.rows
         )
-    except ValidationError as exc:
-        return 0, [RowError(sheet.header_line, "名单", m) for m in exc.messages]
-    return len(rows), []
+        report.created = len(self.rows)
+
+
+def import_list(stream: IO[bytes], *, actor: User, name: str, source_agency: str) -> ImportReport:
+    """Every row checked; with any error nothing is imported."""
+    return run(ListImport(actor, name, source_agency), stream, filename=name)
 
 
 def check_row(line: int, value: dict[str, Any], errors: list[RowError]) -> services.EntryRow | None:

@@ -18,6 +18,7 @@ from baolei.cadres.queries import in_office
 from baolei.vetting import filters, forms, importing, queries, services
 from baolei.vetting.models import Candidate, DecisionRecord, VettingRun
 from baolei.web.exports import Column
+from baolei.web.importing import keep_errors
 from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
 
@@ -326,17 +327,14 @@ class ListImportView(FormView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         data = form.cleaned_data
-        try:
-            count, errors = importing.import_list(
-                data["file"],
-                actor=acting_user(self.request),
-                name=data["name"],
-                source_agency=data["source_agency"],
-            )
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        if errors:
-            return self.render_to_response(self.get_context_data(form=form, errors=errors))
-        messages.success(self.request, f"已导入名单人员 {count} 人。")
+        report = importing.import_list(
+            data["file"],
+            actor=acting_user(self.request),
+            name=data["name"],
+            source_agency=data["source_agency"],
+        )
+        if report.errors:
+            keep_errors(self.request, "外部名单导入", report)
+            return self.render_to_response(self.get_context_data(form=form, report=report))
+        messages.success(self.request, f"已导入名单人员 {report.created} 人。")
         return redirect("vetting:runs")

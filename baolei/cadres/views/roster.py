@@ -29,6 +29,7 @@ from baolei.people.services import create_person
 from baolei.regions.models import Region
 from baolei.web.exports import Column
 from baolei.web.history import history_rows
+from baolei.web.importing import keep_errors
 from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
 ROSTER_COLUMNS = [
@@ -84,6 +85,7 @@ class RosterImportView(TemplateView):
         upload = form.cleaned_data["file"]
         report = import_roster(upload.file, actor=acting_user(request), filename=upload.name)
         if report.errors:
+            keep_errors(request, "村干部名册导入", report)
             return self.render_to_response(self.get_context_data() | {"report": report})
         messages.success(request, f"已导入 {report.created} 条任职记录。")
         return redirect("cadres:list")

@@ -1,0 +1,302 @@
+"""One way to bring an office sheet (.xlsx) into Baolei.
+
+``run(importer, stream)`` reads the upload within bounds (its size, its number of rows,
+and it must be an .xlsx at all), finds the header row below any merged title rows and
+maps the columns by name in the office layout, checks every row before anything is
+written, then applies every row in one transaction with one security-log entry — or
+none, and the report names every bad cell by line and column. A refused import is in the
+security log too, with its reason. A page shows the first ``MAX_SHOWN`` errors; the
+error workbook (``error_workbook``) holds all of them.
+
+Each importer keeps only what is its own: the columns, how one row is checked
+(``check``), and how a checked row is applied through its app's services (``apply``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from io import BytesIO
+from typing import IO, Any, ClassVar, Generic, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from baolei.audit.models import Action
+from baolei.audit.services import record_event
+from baolei.web.exports import Column, build_workbook
+
+#: How many bad cells a page lists; the error workbook has every one.
+MAX_SHOWN = 200
+#: The header row is looked for in this many rows from the top (title rows above it).
+HEADER_SEARCH_ROWS = 6
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d")
+ZIP_MAGIC = b"PK\x03\x04"
+
+Row = TypeVar("Row")
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行「{self.column}」：{self.message}"
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def shown(self) -> list[RowError]:
+        return self.errors[:MAX_SHOWN]
+
+    @property
+    def hidden(self) -> int:
+        return max(0, len(self.errors) - MAX_SHOWN)
+
+    def counts(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+    def summary(self) -> str:
+        parts = [("新增", self.created), ("更新", self.updated), ("未变", self.unchanged)]
+        return "，".join(f"{label} {n} 条" for label, n in parts if n) or "没有需要导入的行"
+
+
+@dataclass
+class Sheet:
+    """The data rows of an office sheet, each as {header: value}, with its line number."""
+
+    header_line: int
+    rows: list[tuple[int, dict[str, Any]]]
+
+
+def parse_date(value: Any) -> date | None:
+    """A date as offices type it: a date cell, 2026-12-31, 2026/12/31, 2026年12月31日."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    return None
+
+
+def cell_text(value: Any) -> str:
+    return str(value).strip() if value is not None else ""
+
+
+class Refused(Exception):
+    """The upload cannot be read as a sheet; the error says where and why."""
+
+    def __init__(self, error: RowError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def size_of(stream: IO[bytes]) -> int:
+    position = stream.tell()
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(position)
+    return size
+
+
+def table_rows(stream: IO[bytes]) -> Generator[list[Any], None, None]:
+    """The first sheet's rows, read one at a time (openpyxl's read-only mode), after the
+    checks that need no parsing: the size limit and the .xlsx (zip) signature."""
+    limit = settings.IMPORT_MAX_MB * 1024 * 1024
+    if size_of(stream) > limit:
+        raise Refused(
+            RowError(1, "文件", f"文件超过 {settings.IMPORT_MAX_MB} MB 的上限，请分批导入")
+        )
+    start = stream.read(4)
+    stream.seek(0)
+    if start != ZIP_MAGIC:
+        raise Refused(RowError(1, "文件", "不是 .xlsx 文件，请用 Excel 另存为 .xlsx 后上传"))
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(stream, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - an unreadable upload is reported, never raised
+        raise Refused(RowError(1, "文件", "无法读取，请上传 .xlsx 文件")) from None
+    try:
+        for cells in book.worksheets[0].iter_rows(values_only=True):
+            yield list(cells)
+    except Exception:  # noqa: BLE001 - a damaged sheet part is reported, never raised
+        raise Refused(RowError(1, "文件", "文件已损坏，无法读取全部内容")) from None
+    finally:
+        book.close()
+
+
+def read_sheet(
+    stream: IO[bytes], *, marker: str, required: tuple[str, ...]
+) -> tuple[Sheet | None, list[RowError]]:
+    """Find the header row (the first of ``HEADER_SEARCH_ROWS`` holding ``marker``), check
+    the required columns, and return the non-empty rows below it — no more than
+    ``IMPORT_MAX_ROWS``; reading stops at the first row past the limit."""
+    rows = table_rows(stream)
+    try:
+        return collect(rows, marker=marker, required=required)
+    except Refused as refused:
+        return None, [refused.error]
+    finally:
+        rows.close()
+
+
+def collect(
+    rows: Iterator[list[Any]], *, marker: str, required: tuple[str, ...]
+) -> tuple[Sheet | None, list[RowError]]:
+    limit = settings.IMPORT_MAX_ROWS
+    header: dict[str, int] | None = None
+    header_line = 0
+    data: list[tuple[int, dict[str, Any]]] = []
+    for line, cells in enumerate(rows, start=1):
+        if header is None:
+            titles = [cell_text(c) for c in cells]
+            if marker in titles:
+                header, header_line = {t: i for i, t in enumerate(titles) if t}, line
+            elif line >= HEADER_SEARCH_ROWS:
+                break
+            continue
+        if not any(c not in (None, "") for c in cells):
+            continue
+        if len(data) == limit:
+            message = f"数据超过 {limit} 行的上限，请分批导入（每批不超过 {limit} 行）"
+            return None, [RowError(line, "文件", message)]
+        data.append((line, {k: cells[i] if i < len(cells) else None for k, i in header.items()}))
+    if header is None:
+        return None, [RowError(1, "表头", f"缺少列：{'、'.join(required)}")]
+    missing = [c for c in required if c not in header]
+    if missing:
+        return None, [RowError(header_line, "表头", f"缺少列：{'、'.join(missing)}")]
+    return Sheet(header_line, data), []
+
+
+class Importer(Generic[Row]):
+    """What one kind of sheet needs: its columns, its row check and its apply step."""
+
+    #: What is imported, as the security log names it when the upload has no file name.
+    title: ClassVar[str]
+    #: A header that marks the header row.
+    marker: ClassVar[str]
+    required: ClassVar[tuple[str, ...]]
+
+    def __init__(self, actor: Any) -> None:
+        self.actor = actor
+
+    def permit(self) -> None:
+        """Raise PermissionDenied when the actor may not import this sheet at all."""
+
+    def prepare(self, sheet: Sheet) -> None:
+        """Load what every row is checked against (regions, agencies, existing keys) once."""
+
+    def check(self, line: int, value: dict[str, Any]) -> tuple[Row | None, list[RowError]]:
+        raise NotImplementedError
+
+    def apply(self, row: Row, report: ImportReport) -> None:
+        raise NotImplementedError
+
+    def finish(self, report: ImportReport) -> None:
+        """After the last row, in the same transaction: for a sheet that one service
+        call writes whole (and logs itself; then set ``logged_by_service``)."""
+
+    #: The service that ``finish`` calls writes the security-log entry of the import.
+    logged_by_service: ClassVar[bool] = False
+
+
+def run(importer: Importer[Any], stream: IO[bytes], *, filename: str = "") -> ImportReport:
+    """Every row checked, then all applied in one transaction or none; see the module."""
+    report = ImportReport()
+    target = filename or importer.title
+    try:
+        importer.permit()
+    except PermissionDenied as exc:
+        report.errors.append(RowError(1, "权限", str(exc)))
+        return refused(importer, report, target)
+    sheet, report.errors = read_sheet(stream, marker=importer.marker, required=importer.required)
+    if sheet is None:
+        return refused(importer, report, target)
+    importer.prepare(sheet)
+    checked = []
+    for line, value in sheet.rows:
+        row, problems = importer.check(line, value)
+        report.errors += problems
+        if row is not None and not problems:
+            checked.append((line, row))
+    if report.errors:
+        return refused(importer, report, target)
+    line = sheet.header_line
+    try:
+        with transaction.atomic():
+            for line, row in checked:  # noqa: B007 - the except below names this line
+                importer.apply(row, report)
+            line = sheet.header_line
+            importer.finish(report)
+            if not importer.logged_by_service:
+                record_event(
+                    Action.IMPORT, actor=importer.actor, target=target, detail=report.counts()
+                )
+    except (ValidationError, PermissionDenied) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        report.errors.append(RowError(line, "—", "；".join(messages)))
+        report.created = report.updated = report.unchanged = 0
+        return refused(importer, report, target)
+    return report
+
+
+def refused(importer: Importer[Any], report: ImportReport, target: str) -> ImportReport:
+    """A refused import is logged with how many cells were wrong and the first reason."""
+    record_event(
+        Action.IMPORT_REFUSED,
+        actor=importer.actor,
+        target=target,
+        detail={"errors": len(report.errors), "first": str(report.errors[0])[:200]},
+    )
+    return report
+
+
+#: The session key naming the signed-in user's last error workbook.
+ERRORS_SESSION_KEY = "import_errors"
+ERRORS_DIR = "import-errors"
+
+
+def keep_errors(request: Any, title: str, report: ImportReport) -> None:
+    """Keep the error workbook of a refused import for its user to download
+    (``web:import_errors``); each user's newest replaces their previous one."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    previous = request.session.get(ERRORS_SESSION_KEY)
+    if previous and default_storage.exists(previous):
+        default_storage.delete(previous)
+    name = default_storage.save(
+        f"{ERRORS_DIR}/{request.user.pk}.xlsx", ContentFile(error_workbook(title, report.errors))
+    )
+    request.session[ERRORS_SESSION_KEY] = name
+
+
+ERROR_COLUMNS = [
+    Column("行号", lambda e: e.row, 8),
+    Column("列", lambda e: e.column, 16),
+    Column("问题", lambda e: e.message, 80),
+]
+
+
+def error_workbook(title: str, errors: list[RowError]) -> bytes:
+    """Every bad cell of a refused import, as a sheet the office can fix its file from."""
+    buffer = BytesIO()
+    build_workbook(f"{title}错误清单", ERROR_COLUMNS, errors).save(buffer)
+    return buffer.getvalue()
