@@ -51,7 +51,7 @@ class IsUserAdmin(permissions.BasePermission):
 
 
 class UserSerializer(serializers.ModelSerializer):
-    agency = serializers.PrimaryKeyRelatedField(read_only=True)
+    agency = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     roles = serializers.SerializerMethodField()
 
     class Meta:

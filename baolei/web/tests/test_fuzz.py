@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from django.urls import resolve
@@ -151,7 +153,21 @@ def fuzz_operation(operation: Any, session: Session, path: dict[str, Any], tally
         run()
 
 
+@pytest.fixture
+def connection_kept() -> Iterator[None]:
+    """The app runs inside the test's transaction: as Django's test client does, the
+    database connection is not closed at the end of each request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("connection_kept")
 def test_the_api_answers_every_generated_request_as_its_schema_says(world: Any) -> None:
     # The fixture writes this row directly; the service always sets the direction.
     referral = world.outsider_rows[Referral]
