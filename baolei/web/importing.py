@@ -114,14 +114,18 @@ def size_of(stream: IO[bytes]) -> int:
     return size
 
 
-def table_rows(stream: IO[bytes]) -> Generator[list[Any], None, None]:
+def table_rows(stream: IO[bytes], *, csv: bool = False) -> Generator[list[Any], None, None]:
     """The first sheet's rows, read one at a time (openpyxl's read-only mode), after the
-    checks that need no parsing: the size limit and the .xlsx (zip) signature."""
+    checks that need no parsing: the size limit and the .xlsx (zip) signature.  A .csv
+    (UTF-8, with or without a BOM) is read as one sheet."""
     limit = settings.IMPORT_MAX_MB * 1024 * 1024
     if size_of(stream) > limit:
         raise Refused(
             RowError(1, "文件", f"文件超过 {settings.IMPORT_MAX_MB} MB 的上限，请分批导入")
         )
+    if csv:
+        yield from csv_rows(stream)
+        return
     start = stream.read(4)
     stream.seek(0)
     if start != ZIP_MAGIC:
@@ -141,15 +145,32 @@ def table_rows(stream: IO[bytes]) -> Generator[list[Any], None, None]:
         book.close()
 
 
+def csv_rows(stream: IO[bytes]) -> Iterator[list[Any]]:
+    import csv
+    import io
+
+    try:
+        yield from csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""))
+    except UnicodeDecodeError:
+        raise Refused(RowError(1, "文件", "无法按 UTF-8 读取，请另存为 UTF-8 编码的 CSV")) from None
+
+
 def read_sheet(
-    stream: IO[bytes], *, marker: str, required: tuple[str, ...]
+    stream: IO[bytes],
+    *,
+    marker: str,
+    required: tuple[str, ...],
+    aliases: dict[str, tuple[str, ...]] | None = None,
+    csv: bool = False,
 ) -> tuple[Sheet | None, list[RowError]]:
     """Find the header row (the first of ``HEADER_SEARCH_ROWS`` holding ``marker``), check
     the required columns, and return the non-empty rows below it — no more than
-    ``IMPORT_MAX_ROWS``; reading stops at the first row past the limit."""
-    rows = table_rows(stream)
+    ``IMPORT_MAX_ROWS``; reading stops at the first row past the limit.  ``aliases``
+    names other headers a column may have (``{"区划代码": ("code", "代码")}``)."""
+    rows = table_rows(stream, csv=csv)
+    canonical = {alias.lower(): name for name, names in (aliases or {}).items() for alias in names}
     try:
-        return collect(rows, marker=marker, required=required)
+        return collect(rows, marker=marker, required=required, canonical=canonical)
     except Refused as refused:
         return None, [refused.error]
     finally:
@@ -157,7 +178,11 @@ def read_sheet(
 
 
 def collect(
-    rows: Iterator[list[Any]], *, marker: str, required: tuple[str, ...]
+    rows: Iterator[list[Any]],
+    *,
+    marker: str,
+    required: tuple[str, ...],
+    canonical: dict[str, str],
 ) -> tuple[Sheet | None, list[RowError]]:
     limit = settings.IMPORT_MAX_ROWS
     header: dict[str, int] | None = None
@@ -165,7 +190,7 @@ def collect(
     data: list[tuple[int, dict[str, Any]]] = []
     for line, cells in enumerate(rows, start=1):
         if header is None:
-            titles = [cell_text(c) for c in cells]
+            titles = [canonical.get(cell_text(c).lower(), cell_text(c)) for c in cells]
             if marker in titles:
                 header, header_line = {t: i for i, t in enumerate(titles) if t}, line
             elif line >= HEADER_SEARCH_ROWS:
@@ -193,6 +218,8 @@ class Importer(Generic[Row]):
     #: A header that marks the header row.
     marker: ClassVar[str]
     required: ClassVar[tuple[str, ...]]
+    #: Other names a column's header may have.
+    aliases: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def __init__(self, actor: Any) -> None:
         self.actor = actor
@@ -205,6 +232,10 @@ class Importer(Generic[Row]):
 
     def check(self, line: int, value: dict[str, Any]) -> tuple[Row | None, list[RowError]]:
         raise NotImplementedError
+
+    def review(self, checked: list[tuple[int, Row]]) -> list[RowError]:
+        """Rules across rows, once every row has passed its own (a parent in the file)."""
+        return []
 
     def apply(self, row: Row, report: ImportReport) -> None:
         raise NotImplementedError
@@ -226,7 +257,13 @@ def run(importer: Importer[Any], stream: IO[bytes], *, filename: str = "") -> Im
     except PermissionDenied as exc:
         report.errors.append(RowError(1, "权限", str(exc)))
         return refused(importer, report, target)
-    sheet, report.errors = read_sheet(stream, marker=importer.marker, required=importer.required)
+    sheet, report.errors = read_sheet(
+        stream,
+        marker=importer.marker,
+        required=importer.required,
+        aliases=importer.aliases,
+        csv=filename.lower().endswith(".csv"),
+    )
     if sheet is None:
         return refused(importer, report, target)
     importer.prepare(sheet)
@@ -236,6 +273,7 @@ def run(importer: Importer[Any], stream: IO[bytes], *, filename: str = "") -> Im
         report.errors += problems
         if row is not None and not problems:
             checked.append((line, row))
+    report.errors += importer.review(checked)
     if report.errors:
         return refused(importer, report, target)
     line = sheet.header_line
