@@ -19,6 +19,7 @@ from baolei.cadres.models import (
     EvaluationCampaign,
 )
 from baolei.cadres.views.common import errors_of, failure
+from baolei.web import params
 from baolei.web.history import history_rows
 from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
@@ -71,7 +72,7 @@ class CampaignView(ScopedDetailView):
             .select_related("appointment__person", "appointment__region")
             .prefetch_related("adjustments")
         )
-        pending = queries.pending_secretaries(campaign, user, self.request.GET.get("q", ""))
+        pending = queries.pending_secretaries(campaign, user, params.text(self.request, "q"))
         context.update(
             total=total,
             counties=counties,
@@ -93,7 +94,7 @@ class SecretaryChoicesView(ScopedDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["pending"] = queries.pending_secretaries(
-            self.object, self.request.user, self.request.GET.get("q", "")
+            self.object, self.request.user, params.text(self.request, "q")
         )
         return context
 

@@ -2,7 +2,8 @@
 
 The OpenAPI schema is generated from the code; schemathesis draws requests from it
 (valid ones, and invalid ones that the API must refuse with a 4xx) and sends them to the
-Django app through WSGI, signed in with a token as a county clerk and as the city leader.
+Django app through WSGI, signed in (a browser session) as a county clerk and as the city
+leader.
 Any 5xx fails, and so does any answer that the schema does not describe. Operations with
 a record in their path get a record the user can see, so details and their actions are
 reached, not only 404s. Bounded: a fixed seed (derandomised Hypothesis), a few examples
@@ -25,7 +26,6 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
-from django.test import Client
 from django.urls import resolve
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
@@ -84,9 +84,9 @@ class Session:
     headers: dict[str, str]
 
 
-def signed_in(user: Any) -> Session:
-    client = Client()
-    client.force_login(user)
+def signed_in(login: Any, user: Any) -> Session:
+    """The cast's own sign-in (the ``login`` fixture), its session cookie taken along."""
+    client = login(user)
     csrf = _get_new_csrf_string()
     return Session(
         {"sessionid": client.cookies["sessionid"].value, "csrftoken": csrf}, {"X-CSRFToken": csrf}
@@ -168,7 +168,7 @@ def connection_kept() -> Iterator[None]:
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("connection_kept")
-def test_the_api_answers_every_generated_request_as_its_schema_says(world: Any) -> None:
+def test_the_api_answers_every_generated_request_as_its_schema_says(world: Any, login: Any) -> None:
     # The fixture writes this row directly; the service always sets the direction.
     referral = world.outsider_rows[Referral]
     referral.direction = direction_of(referral.from_agency, referral.to_agency)
@@ -179,7 +179,7 @@ def test_the_api_answers_every_generated_request_as_its_schema_says(world: Any) 
     failures = []
     for persona in PERSONAS:
         user = world.users[persona]
-        session = signed_in(user)
+        session = signed_in(login, user)
         for result in schema.get_all_operations():
             operation = result.ok()
             path = record_in_path(operation.path, user) or {}  # none visible: any number

@@ -193,3 +193,29 @@ def test_every_filterset_is_built_on_the_bounded_base() -> None:
         for name, item in cls.base_filters.items():
             if isinstance(item, django_filters.NumberFilter | django_filters.DateFilter):
                 assert item.field_class.__module__ == "baolei.web.filters", (cls, name)
+
+
+def test_no_view_reads_a_query_parameter_around_the_helper() -> None:
+    """Views and filters read the query through baolei.web.params or a FilterSet only."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(params.__file__).resolve().parents[1]
+    pattern = re.compile(r"(request\.GET|query_params)\s*(\.get\(|\[)")
+    readers = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts and path.name != "params.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert not readers, f"read the query through baolei.web.params: {readers}"
+
+
+def test_a_search_with_a_nul_character_is_refused(world: Any, client: Any) -> None:
+    from baolei.cadres.models import EvaluationCampaign
+
+    campaign = world.outsider_rows[EvaluationCampaign]
+    client.force_login(world.city_leader)
+    response = client.get(reverse("cadres:campaign", kwargs={"pk": campaign.pk}), {"q": "\x00"})
+    assert response.status_code == 400
