@@ -116,21 +116,3 @@ def test_the_briefing_counts_only_city_level_training_bases(world: Any, client: 
     rows = page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")
     listed = "".join(r for r in rows if "甲县" in r and "实训基地" in r)
     assert listed.count("<td>市级</td>") == 1 and listed.count("<td>县级</td>") == 2
-
-
-def test_the_seed_states_eight_city_level_bases(db: Any) -> None:
-    from django.core.management import call_command
-
-    from baolei.accounts.models import User
-    from baolei.cadres.models import BaseLevel, TrainingBase
-    from baolei.demo.management.commands.demo import SEED_DATE
-    from baolei.regions.models import Region
-
-    call_command("demo", "--scenario", "seed", "--quiet-accounts")
-    leader = User.objects.get(username="city_leader")
-    city = Region.objects.get(level=Level.CITY)
-    start = date(2019, 1, 1)
-    figures = {f.key: f for g in all_figures(leader, city, SEED_DATE, start).values() for f in g}
-    assert figures["training_bases"].value == 8
-    assert TrainingBase.objects.filter(level=BaseLevel.CITY).count() == 8
-    assert "建立市级“领头雁”实训基地8个" in briefing.build(leader, city, SEED_DATE, start).text()

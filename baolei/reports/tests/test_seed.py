@@ -3,11 +3,16 @@ database, states every figure of the article."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+import pytest
 from docx import Document
 
+from baolei.regions.models import Level
+from baolei.reports import briefing
+from baolei.reports.figures import all_figures
 from baolei.reports.tests.links import assert_links_count_their_figures
 
 SEED_SENTENCES = [
@@ -26,13 +31,34 @@ SEED_SENTENCES = [
 ]
 
 
+#: The seed city is built once for the module (see ``built_once``); one worker runs it.
+pytestmark = pytest.mark.xdist_group("reports-seed")
+
+
+@pytest.fixture(scope="module")
+def seed_city(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[None]:
+    from django.core.management import call_command
+
+    from baolei.conftest import built_once
+
+    with built_once(django_db_blocker, tmp_path_factory):
+        call_command("demo", "--scenario", "seed", "--quiet-accounts")
+        yield
+
+
+@pytest.fixture
+def seed(seed_city: None, db: Any) -> None:
+    return seed_city
+
+
 def test_seed_scenario_briefing_states_every_figure_of_the_article(
-    db: Any, tmp_path: Any, client: Any
+    seed: None, tmp_path: Any, client: Any
 ) -> None:
     """Built from records in a fresh database: nothing in the template is a typed-in number."""
     from django.core.management import call_command
 
-    call_command("demo", "--scenario", "seed", "--quiet-accounts")
     out = tmp_path / "seed.docx"
     call_command(
         "report",
@@ -73,3 +99,18 @@ def test_seed_scenario_briefing_states_every_figure_of_the_article(
         date(2019, 10, 15),
     )
     assert checked > 40
+
+
+def test_the_seed_states_eight_city_level_bases(seed: None) -> None:
+    from baolei.accounts.models import User
+    from baolei.cadres.models import BaseLevel, TrainingBase
+    from baolei.demo.management.commands.demo import SEED_DATE
+    from baolei.regions.models import Region
+
+    leader = User.objects.get(username="city_leader")
+    city = Region.objects.get(level=Level.CITY)
+    start = date(2019, 1, 1)
+    figures = {f.key: f for g in all_figures(leader, city, SEED_DATE, start).values() for f in g}
+    assert figures["training_bases"].value == 8
+    assert TrainingBase.objects.filter(level=BaseLevel.CITY).count() == 8
+    assert "建立市级“领头雁”实训基地8个" in briefing.build(leader, city, SEED_DATE, start).text()
