@@ -45,7 +45,26 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(2) from None
     from django.core.management import execute_from_command_line
 
+    if args[0] == "db_worker":
+        sweep_interrupted_jobs()
     execute_from_command_line(["baolei", *args])
+
+
+def sweep_interrupted_jobs() -> None:
+    """A starting worker first marks failed the runs whose worker died (后台任务中断)."""
+    import django
+    from django.db.utils import DatabaseError
+
+    django.setup()
+    from baolei.vetting.services import sweep_stale_runs
+
+    try:
+        count = sweep_stale_runs()
+    except DatabaseError as exc:  # not migrated yet: the worker reports it itself
+        sys.stderr.write(f"未能检查中断的后台任务：{exc}\n")
+        return
+    if count:
+        sys.stderr.write(f"已将 {count} 个中断的后台任务标记为失败（后台任务中断）。\n")
 
 
 if __name__ == "__main__":

@@ -262,6 +262,9 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Long jobs (vetting runs) go to a queue in the database; `baolei db_worker` runs them.
 # The tests swap in django_tasks' ImmediateBackend (baolei/conftest.py).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A running background job whose heartbeat is older than this is marked failed
+# (后台任务中断) when a worker starts and whenever its page is polled.
+JOB_STALE_SECONDS = config.env_int("JOB_STALE_SECONDS", 120, minimum=10)
 
 # Ledger warnings (三色督办): blue within N working days of the deadline, yellow
 # when no progress has been reported for M calendar days.

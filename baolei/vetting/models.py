@@ -98,6 +98,7 @@ class VettingRun(models.Model):
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     started_at = models.DateTimeField("开始时间", default=timezone.now)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

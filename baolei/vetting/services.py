@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from baolei.accounts.models import Role, User
@@ -238,6 +239,50 @@ def execute_run(run_id: int) -> VettingRun:
     return run
 
 
+INTERRUPTED = "后台任务中断"
+
+
+def sweep_stale_runs() -> int:
+    """Marks failed every running run whose heartbeat is older than JOB_STALE_SECONDS
+    (its worker was killed or lost); returns how many.  Called when a worker starts
+    and whenever a run page is polled."""
+    limit = timezone.now() - timedelta(seconds=settings.JOB_STALE_SECONDS)
+    stale = VettingRun.objects.filter(status=RunStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, started_at__lt=limit)
+    )
+    count = 0
+    for pk in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            run = VettingRun.objects.select_for_update(of=("self",)).get(pk=pk)
+            if run.status != RunStatus.RUNNING:
+                continue
+            run.status, run.finished_at, run.error = RunStatus.FAILED, timezone.now(), INTERRUPTED
+            run.save(update_fields=["status", "finished_at", "error"])
+            record_event(
+                "vetting_run_failed",
+                actor=run.started_by,
+                success=False,
+                target=f"vetting.vettingrun:{run.pk}",
+                detail={"error": INTERRUPTED, "heartbeat_at": str(run.heartbeat_at)},
+            )
+            count += 1
+    return count
+
+
+def beat(run_id: int) -> None:
+    """The heartbeat of a running run (committed at once)."""
+    VettingRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+        heartbeat_at=timezone.now()
+    )
+
+
+def rerun(*, actor: User, run: VettingRun) -> VettingRun:
+    """重新运行: a failed run queued again with the same region, sources and threshold."""
+    if run.status != RunStatus.FAILED:
+        raise ValidationError("只有失败的比对批次可以重新运行。")
+    return start_run(actor=actor, region=run.region, sources=run.sources, threshold=run.threshold)
+
+
 def fail_run(run: VettingRun, exc: Exception) -> None:
     run.status, run.finished_at = RunStatus.FAILED, timezone.now()
     run.error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -256,7 +301,8 @@ def report(run: VettingRun, progress: int, **fields: Any) -> None:
     for name, value in fields.items():
         setattr(run, name, value)
     run.progress = progress
-    run.save(update_fields=["progress", "status", *fields])
+    run.heartbeat_at = timezone.now()
+    run.save(update_fields=["progress", "status", "heartbeat_at", *fields])
 
 
 def match_run(run: VettingRun) -> list[Candidate]:

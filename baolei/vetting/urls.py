@@ -16,4 +16,5 @@ urlpatterns = [
     path("candidates/<int:pk>/follow-up/", views.CandidateFollowUpView.as_view(), name="follow_up"),
     path("decisions/", views.DecisionListView.as_view(), name="decisions"),
     path("<int:pk>/", views.RunDetailView.as_view(), name="run"),
+    path("<int:pk>/rerun/", views.RunRerunView.as_view(), name="rerun"),
 ]

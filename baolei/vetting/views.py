@@ -81,6 +81,7 @@ class RunDetailView(ScopedDetailView):
         return rows.select_related("region", "started_by")
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        services.sweep_stale_runs()  # a run whose worker died stops polling as 失败
         self.object = self.get_object()
         if not getattr(request, "htmx", False):
             return self.render_to_response(self.get_context_data(object=self.object))
@@ -100,6 +101,23 @@ class RunDetailView(ScopedDetailView):
         context["candidates"] = rows[:CANDIDATES_SHOWN]
         context["candidate_count"] = rows.count()
         return context
+
+
+class RunRerunView(ScopedViewMixin, View):
+    """重新运行: a failed run queued again with the same parameters."""
+
+    model = VettingRun
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        run = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            new = services.rerun(actor=acting_user(request), run=run)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, service_messages(exc))
+            return redirect("vetting:run", pk=pk)
+        messages.success(request, "已重新开始比对，本页会自动显示进度和结果。")
+        return redirect("vetting:run", pk=new.pk)
 
 
 CANDIDATE_COLUMNS = [
