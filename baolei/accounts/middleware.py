@@ -41,3 +41,31 @@ class PasswordExpiryMiddleware:
                     )
                 return redirect("accounts:password_change")
         return self.get_response(request)
+
+
+SESSION_TOUCHED = "_touched"
+SESSION_TOUCH_SECONDS = 60
+
+
+class SessionTouchMiddleware:
+    """The idle timeout without a session write on every request: a signed-in session
+    is saved again (its expiry pushed SESSION_COOKIE_AGE ahead) only when its last
+    touch is more than a minute old, so concurrent reads do not rewrite it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty() or not session.get("_auth_user_id"):
+            return response
+        now = int(timezone.now().timestamp())
+        touched = session.get(SESSION_TOUCHED)
+        if (
+            session.modified  # saved anyway: record the touch
+            or not isinstance(touched, int)
+            or now - touched >= SESSION_TOUCH_SECONDS
+        ):
+            session[SESSION_TOUCHED] = now
+        return response

@@ -54,13 +54,33 @@ def test_five_failures_lock_the_address_for_other_users(world: Any, client: Any)
 
 
 def test_idle_session_ends_after_30_minutes(world: Any, client: Any, settings: Any) -> None:
-    assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 1800
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         attempt(client, "a_clerk", PASSWORD)
     with time_machine.travel(start + timedelta(minutes=29), tick=False):
         assert client.get("/").status_code == 200
     with time_machine.travel(start + timedelta(minutes=29 + 31), tick=False):
+        assert client.get("/").status_code == 302
+
+
+def test_reads_do_not_rewrite_the_session_but_keep_it_alive(world: Any, client: Any) -> None:
+    from django.contrib.sessions.models import Session
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        attempt(client, "a_clerk", PASSWORD)
+        expiry = Session.objects.get().expire_date
+    with time_machine.travel(start + timedelta(seconds=30), tick=False):
+        assert client.get("/").status_code == 200
+        assert client.get("/api/v1/regions/").status_code == 200
+        assert Session.objects.get().expire_date == expiry  # no write within the minute
+    with time_machine.travel(start + timedelta(minutes=20), tick=False):
+        assert client.get("/").status_code == 200
+        assert Session.objects.get().expire_date == expiry + timedelta(minutes=20)
+    with time_machine.travel(start + timedelta(minutes=49), tick=False):
+        assert client.get("/").status_code == 200  # 29 idle minutes after the last touch
+    with time_machine.travel(start + timedelta(minutes=49 + 31), tick=False):
         assert client.get("/").status_code == 302
 
 
