@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "js_lib_bootstrap5",
     "django_tasks",
     "django_tasks_db",
+    "baolei.core",
     "baolei.regions",
     "baolei.accounts",
     "baolei.audit",
@@ -81,11 +82,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "baolei.web.caching.NoStoreMiddleware",
+    "baolei.core.caching.NoStoreMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "baolei.accounts.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "baolei.web.middleware.BadQueryMiddleware",
+    "baolei.core.middleware.BadQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -226,9 +227,9 @@ REST_FRAMEWORK = {
     # JSON only: DRF's browsable pages carry inline styles the Content-Security-Policy
     # refuses; the interactive documentation is Swagger UI at /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "baolei.web.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "baolei.core.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "baolei.web.filters.FilterBackend",
+        "baolei.core.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
@@ -286,6 +287,9 @@ REFERRAL_ACK_WORKING_DAYS = config.env_int("REFERRAL_ACK_WORKING_DAYS", 3, minim
 REFERRAL_FEEDBACK_WORKING_DAYS = config.env_int("REFERRAL_FEEDBACK_WORKING_DAYS", 20, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = (max(EVIDENCE_MAX_MB, IMPORT_MAX_MB) + 1) * 1024 * 1024
+
+# The toolkit (baolei/core) logs exports, imports and refusals through this recorder.
+SECURITY_LOG_RECORDER = "baolei.audit.services.record_event"
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,6 @@
 """Run every check and the whole test suite: python3 scripts/test.py [pytest args]
 
-Lint, format, types and migrations first; then the suite on SQLite; then on
+Lint, format, types, the import layers (.importlinter) and migrations first; then the suite on SQLite; then on
 PostgreSQL when BAOLEI_TEST_POSTGRES_URL names a server (CI always sets it); then,
 for the whole suite, the vetting benchmark at its small size (about 20 s), which
 prints its figures. The suites run on every core (pytest-xdist; BAOLEI_TEST_WORKERS
@@ -13,7 +13,7 @@ import os
 import sys
 import time
 
-from _venv import PYTHON, baolei, ensure_venv, run
+from _venv import BIN, PYTHON, baolei, ensure_venv, run
 
 
 def main() -> int:
@@ -22,6 +22,7 @@ def main() -> int:
     run(PYTHON, "-m", "ruff", "check", ".")
     run(PYTHON, "-m", "ruff", "format", "--check", ".")
     run(PYTHON, "-m", "mypy", "baolei")
+    run(BIN / "lint-imports", "--no-cache")  # the layers of .importlinter
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BAOLEI_DATABASE")}
     baolei("makemigrations", "--check", "--dry-run", env=clean)
     status = suite("SQLite", extra, clean)

@@ -7,8 +7,8 @@ from django.db.models import QuerySet
 from rest_framework import permissions, serializers
 
 from baolei.accounts.models import Agency, AgencyKind, Role, User
-from baolei.web.api import ScopedReadOnlyViewSet
-from baolei.web.filters import FilterSet, IdFilter
+from baolei.core.api import ScopedReadOnlyViewSet
+from baolei.core.filters import FilterSet, IdFilter
 
 
 class AgencySerializer(serializers.ModelSerializer):

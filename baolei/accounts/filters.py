@@ -4,8 +4,8 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from baolei.accounts.models import Agency, AgencyKind, Role, User
+from baolei.core.filters import FilterSet
 from baolei.regions.models import Level
-from baolei.web.filters import FilterSet
 
 
 class AgencyFilter(FilterSet):

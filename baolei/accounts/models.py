@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from simple_history.models import HistoricalRecords
 
-from baolei.accounts.scoping import ScopedQuerySet
+from baolei.core.scoping import ScopedQuerySet
 
 
 class AgencyKind(models.TextChoices):

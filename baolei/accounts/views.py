@@ -18,9 +18,9 @@ from baolei.accounts.models import Agency, Role, User
 from baolei.accounts.views_two_factor import begin_second_step
 from baolei.audit.models import Action
 from baolei.audit.services import record_event
-from baolei.web.exports import Column
-from baolei.web.history import history_rows
-from baolei.web.views_base import (
+from baolei.core.exports import Column
+from baolei.core.history import history_rows
+from baolei.core.views_base import (
     RoleRequiredMixin,
     ScopedDetailView,
     ScopedListView,

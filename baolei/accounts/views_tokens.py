@@ -15,7 +15,7 @@ from django.views.generic import FormView, View
 
 from baolei.accounts import tokens
 from baolei.accounts.models import ApiToken, Role
-from baolei.web.views_base import (
+from baolei.core.views_base import (
     RoleRequiredMixin,
     ScopedListView,
     ScopedViewMixin,

@@ -28,7 +28,7 @@ from django.views.generic import View
 
 from baolei.accounts import services, two_factor
 from baolei.accounts.models import Agency, Role, User
-from baolei.web.views_base import RoleRequiredMixin, ScopedViewMixin, acting_user
+from baolei.core.views_base import RoleRequiredMixin, ScopedViewMixin, acting_user
 
 PENDING = "baolei_second_step"
 PENDING_SECONDS = 300

@@ -9,10 +9,10 @@ from django.views.generic import ListView
 from baolei.accounts.models import Role
 from baolei.audit.models import Action, SecurityEvent
 from baolei.audit.services import record_event, verify_chain
-from baolei.web import params
-from baolei.web.exports import Column, xlsx_response
-from baolei.web.filters import FilterSet
-from baolei.web.views_base import RoleRequiredMixin
+from baolei.core import params
+from baolei.core.exports import Column, xlsx_response
+from baolei.core.filters import FilterSet
+from baolei.core.views_base import RoleRequiredMixin
 
 
 class EventFilter(FilterSet):

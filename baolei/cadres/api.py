@@ -27,9 +27,9 @@ from baolei.cadres.models import (
     TrainingBase,
     TrainingSession,
 )
-from baolei.web import params
-from baolei.web.api import PERIOD_PARAMETERS, ScopedReadOnlyViewSet, counts_schema
-from baolei.web.filters import FilterSet
+from baolei.core import params
+from baolei.core.api import PERIOD_PARAMETERS, ScopedReadOnlyViewSet, counts_schema
+from baolei.core.filters import FilterSet
 
 
 class AppointmentSerializer(serializers.ModelSerializer):

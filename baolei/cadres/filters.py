@@ -5,8 +5,8 @@ from django.db.models import QuerySet
 
 from baolei.cadres.models import Adjustment, AdjustmentStatus, Appointment, Enrolment, Post, Reason
 from baolei.cadres.queries import STATE_LABELS
+from baolei.core.filters import FilterSet
 from baolei.regions.queries import within_region
-from baolei.web.filters import FilterSet
 
 
 class AppointmentFilter(FilterSet):

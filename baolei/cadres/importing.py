@@ -7,12 +7,12 @@ from typing import IO, Any
 from baolei.accounts.models import User
 from baolei.cadres import queries, services
 from baolei.cadres.models import Appointment, Post
+from baolei.core.importing import Importer, ImportReport, RowError, Sheet, parse_date, run
 from baolei.people import idnumber
 from baolei.people.models import Education, Person
 from baolei.people.queries import find_by_id_number
 from baolei.people.services import create_person
 from baolei.regions.models import Region
-from baolei.web.importing import Importer, ImportReport, RowError, Sheet, parse_date, run
 
 REQUIRED = ("姓名", "身份证号码", "区划代码", "职务", "任职日期", "任期起", "任期止")
 POSTS = {label: value for value, label in Post.choices} | {

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from baolei.accounts.scoping import CoveringQuerySet, ScopedQuerySet
+from baolei.core.scoping import CoveringQuerySet, ScopedQuerySet
 from baolei.people.models import Education
 
 

@@ -15,9 +15,9 @@ from rest_framework.response import Response
 
 from baolei.cases import queries
 from baolei.cases.models import Case, CaseKind, Characterisation, Stage, StageEvent
-from baolei.web import params
-from baolei.web.api import PERIOD_PARAMETERS, ScopedReadOnlyViewSet, counts_schema
-from baolei.web.filters import FilterSet
+from baolei.core import params
+from baolei.core.api import PERIOD_PARAMETERS, ScopedReadOnlyViewSet, counts_schema
+from baolei.core.filters import FilterSet
 
 
 class EventSerializer(serializers.ModelSerializer):

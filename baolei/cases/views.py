@@ -15,12 +15,12 @@ from django.views.generic import FormView, TemplateView, View
 from baolei.cases import forms, queries, services
 from baolei.cases.models import Case, CaseKind, Characterisation, Stage
 from baolei.clues.models import Clue
+from baolei.core import params
+from baolei.core.exports import Column
+from baolei.core.filters import FilterSet
+from baolei.core.history import history_rows
+from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 from baolei.regions.queries import within_region
-from baolei.web import params
-from baolei.web.exports import Column
-from baolei.web.filters import FilterSet
-from baolei.web.history import history_rows
-from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
 
 class CaseFilter(FilterSet):

@@ -15,9 +15,9 @@ from rest_framework.response import Response
 
 from baolei.clues import queries
 from baolei.clues.models import Category, Clue, ClueStatus, Direction, Referral, Source
-from baolei.web import params
-from baolei.web.api import PERIOD_PARAMETERS, ScopedReadOnlyViewSet
-from baolei.web.filters import FilterSet
+from baolei.core import params
+from baolei.core.api import PERIOD_PARAMETERS, ScopedReadOnlyViewSet
+from baolei.core.filters import FilterSet
 
 
 class ClueSerializer(serializers.ModelSerializer):

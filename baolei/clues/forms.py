@@ -5,9 +5,9 @@ from typing import Any
 from django import forms
 
 from baolei.accounts.models import Agency, User
-from baolei.accounts.scoping import ancestor_codes
 from baolei.cases.models import CaseKind
 from baolei.clues.models import Category, Conclusion, Source
+from baolei.core.scoping import ancestor_codes
 from baolei.people.models import Person
 from baolei.regions.models import Region
 

@@ -11,8 +11,8 @@ from django.conf import settings
 from baolei.accounts.models import Agency, User
 from baolei.clues.models import Category, Clue, ClueCounter, Source
 from baolei.clues.services import require_clerk
+from baolei.core.importing import Importer, ImportReport, RowError, Sheet, parse_date, run
 from baolei.regions.models import Region
-from baolei.web.importing import Importer, ImportReport, RowError, Sheet, parse_date, run
 
 REQUIRED = ("线索编号", "受理日期", "来源", "类别", "问题线索摘要", "区划代码")
 NUMBER = re.compile(r"^线索〔(\d{4})〕(\d{1,6})号$")

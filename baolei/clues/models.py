@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from baolei.accounts.models import AgencyKind, Role
-from baolei.accounts.scoping import ScopedQuerySet
+from baolei.core.scoping import ScopedQuerySet
 
 
 class Category(models.TextChoices):

@@ -15,13 +15,13 @@ from django.views.generic import FormView, TemplateView, View
 from baolei.clues import forms, queries, services
 from baolei.clues.importing import import_clues
 from baolei.clues.models import Category, Clue, ClueStatus, Referral, Source
+from baolei.core import params
+from baolei.core.exports import Column
+from baolei.core.filters import FilterSet
+from baolei.core.history import history_rows
+from baolei.core.importing import keep_errors
+from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 from baolei.regions.queries import within_region
-from baolei.web import params
-from baolei.web.exports import Column
-from baolei.web.filters import FilterSet
-from baolei.web.history import history_rows
-from baolei.web.importing import keep_errors
-from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
 
 class ClueFilter(FilterSet):

@@ -14,8 +14,8 @@ from rest_framework.response import Response
 
 from baolei.coordination import queries
 from baolei.coordination.models import AssessmentScheme, Mechanism, Meeting, MeetingKind
-from baolei.web import params
-from baolei.web.api import PERIOD_PARAMETERS, ScopedReadOnlyViewSet, counts_schema
+from baolei.core import params
+from baolei.core.api import PERIOD_PARAMETERS, ScopedReadOnlyViewSet, counts_schema
 
 
 class MeetingSerializer(serializers.ModelSerializer):

@@ -10,7 +10,7 @@ from baolei.coordination.models import (
     Meeting,
     MeetingKind,
 )
-from baolei.web.filters import FilterSet
+from baolei.core.filters import FilterSet
 
 
 class MeetingFilter(FilterSet):

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from baolei.accounts.scoping import CoveringQuerySet
+from baolei.core.scoping import CoveringQuerySet
 
 
 class RegionWide(CoveringQuerySet):

@@ -14,12 +14,12 @@ from django.views.generic import FormView, View
 from baolei.coordination import forms, queries, services
 from baolei.coordination.filters import MechanismFilter, MeetingFilter
 from baolei.coordination.models import AssessmentScheme, Mechanism, Meeting, MeetingKind
+from baolei.core import params
+from baolei.core.exports import Column
+from baolei.core.history import history_rows
+from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 from baolei.ledger.models import LedgerItem
 from baolei.ledger.queries import with_warning
-from baolei.web import params
-from baolei.web.exports import Column
-from baolei.web.history import history_rows
-from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
 
 def period(request: HttpRequest) -> tuple[date, date]:

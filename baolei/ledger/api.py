@@ -17,6 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from baolei.accounts.models import Agency
+from baolei.core.api import ScopedViewSetMixin
+from baolei.core.filters import FilterSet, IdFilter
 from baolei.ledger import queries, services
 from baolei.ledger.models import (
     Acceptance,
@@ -31,8 +33,6 @@ from baolei.ledger.models import (
     Warning,
 )
 from baolei.regions.models import Region
-from baolei.web.api import ScopedViewSetMixin
-from baolei.web.filters import FilterSet, IdFilter
 
 
 class Conflict(APIException):

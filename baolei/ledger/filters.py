@@ -6,9 +6,9 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from baolei.accounts.models import Agency
+from baolei.core.filters import FilterSet
 from baolei.ledger.models import SourceKind, Status, Warning
 from baolei.regions.queries import within_region
-from baolei.web.filters import FilterSet
 
 
 class LedgerFilter(FilterSet):

@@ -8,10 +8,10 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 
 from baolei.accounts.models import Agency, User
+from baolei.core.importing import Importer, ImportReport, RowError, Sheet, parse_date, run
 from baolei.ledger import services
 from baolei.ledger.models import LedgerItem, Status
 from baolei.regions.models import Region
-from baolei.web.importing import Importer, ImportReport, RowError, Sheet, parse_date, run
 
 REQUIRED = ("编号", "事项", "区划代码", "责任单位", "责任人", "整改时限", "整改状态")
 OPTIONAL = ("包保领导", "整改措施", "具体内容")

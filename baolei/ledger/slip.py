@@ -11,7 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from baolei.web.exports import office_text
+from baolei.core.exports import office_text
 
 COLOURS = {
     "red": ("红色督办单", RGBColor(0xC0, 0x00, 0x00)),

@@ -14,15 +14,15 @@ from django.views.generic import FormView, TemplateView, View
 
 from baolei.audit.models import Action
 from baolei.audit.services import record_event
+from baolei.core.exports import Column
+from baolei.core.history import history_rows
+from baolei.core.importing import keep_errors
+from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 from baolei.ledger import forms, queries, services
 from baolei.ledger.filters import LedgerFilter
 from baolei.ledger.importing import import_ledger
 from baolei.ledger.models import Acceptance, Evidence, LedgerItem, ProgressEntry
 from baolei.ledger.slip import build_slip
-from baolei.web.exports import Column
-from baolei.web.history import history_rows
-from baolei.web.importing import keep_errors
-from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
 
 def latest_progress(item: LedgerItem) -> str:

@@ -4,10 +4,10 @@ import django_filters
 from django.db.models import QuerySet
 from rest_framework import serializers
 
+from baolei.core.api import ScopedReadOnlyViewSet
+from baolei.core.filters import FilterSet
 from baolei.people.models import Education, Person, Sex
 from baolei.regions.models import Region
-from baolei.web.api import ScopedReadOnlyViewSet
-from baolei.web.filters import FilterSet
 
 
 class PersonSerializer(serializers.ModelSerializer):

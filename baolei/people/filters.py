@@ -6,9 +6,9 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
+from baolei.core.filters import FilterSet
 from baolei.people.models import Person, Sex
 from baolei.regions.models import VILLAGE_LEVELS, Region
-from baolei.web.filters import FilterSet
 
 YES_NO = [("", "全部"), ("true", "是"), ("false", "否")]
 

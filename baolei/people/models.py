@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from baolei.accounts.scoping import ScopedQuerySet
+from baolei.core.scoping import ScopedQuerySet
 from baolei.people import crypto, idnumber, phone
 from baolei.regions.models import Region
 

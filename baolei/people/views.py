@@ -15,19 +15,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import FormView, View
 
-from baolei.people import forms, idnumber, services
-from baolei.people.filters import PersonFilter
-from baolei.people.models import Person, id_number_key
-from baolei.web import params
-from baolei.web.exports import Column
-from baolei.web.history import history_rows
-from baolei.web.views_base import (
+from baolei.core import params
+from baolei.core.exports import Column
+from baolei.core.history import history_rows
+from baolei.core.views_base import (
     RoleRequiredMixin,
     ScopedDetailView,
     ScopedListView,
     ScopedViewMixin,
     acting_user,
 )
+from baolei.people import forms, idnumber, services
+from baolei.people.filters import PersonFilter
+from baolei.people.models import Person, id_number_key
 
 #: Numbers are exported masked, like everywhere else; there is no unmasked export.
 EXPORT_COLUMNS = [

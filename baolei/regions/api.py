@@ -3,9 +3,9 @@ from __future__ import annotations
 import django_filters
 from rest_framework import serializers
 
+from baolei.core.api import ScopedReadOnlyViewSet
+from baolei.core.filters import FilterSet
 from baolei.regions.models import GovernanceCentre, Level, Region
-from baolei.web.api import ScopedReadOnlyViewSet
-from baolei.web.filters import FilterSet
 
 
 class RegionSerializer(serializers.ModelSerializer):

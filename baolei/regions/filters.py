@@ -3,8 +3,8 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 
+from baolei.core.filters import FilterSet
 from baolei.regions.models import GovernanceCentre, Level, Region
-from baolei.web.filters import FilterSet
 
 
 def search(queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from baolei.core.importing import Importer, ImportReport, RowError, Sheet, cell_text
 from baolei.regions.models import (
     SIGNIFICANT_DIGITS,
     Level,
@@ -13,7 +14,6 @@ from baolei.regions.models import (
     parent_code,
     significant_length,
 )
-from baolei.web.importing import Importer, ImportReport, RowError, Sheet, cell_text
 
 LEVEL_BY_TEXT = {choice.value: choice for choice in Level} | {
     choice.label: choice for choice in Level

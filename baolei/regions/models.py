@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from baolei.accounts.scoping import ScopedQuerySet
+from baolei.core.scoping import ScopedQuerySet
 
 if TYPE_CHECKING:
     from baolei.accounts.models import User

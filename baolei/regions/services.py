@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from baolei.core.importing import run
 from baolei.regions import importing
-from baolei.web.importing import run
 
 
 @dataclass(frozen=True)

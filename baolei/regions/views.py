@@ -4,12 +4,12 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from baolei.core.exports import Column
+from baolei.core.history import history_rows
+from baolei.core.views_base import ScopedDetailView, ScopedListView
 from baolei.regions import queries
 from baolei.regions.filters import CentreFilter, RegionFilter
 from baolei.regions.models import GovernanceCentre, Region
-from baolei.web.exports import Column
-from baolei.web.history import history_rows
-from baolei.web.views_base import ScopedDetailView, ScopedListView
 
 
 class RegionListView(ScopedListView):

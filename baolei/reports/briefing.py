@@ -19,9 +19,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from baolei.core.exports import office_text
 from baolei.regions.models import Level, Region
 from baolei.reports.figures import Figure, all_figures
-from baolei.web.exports import office_text
 
 Segment = str | Figure
 

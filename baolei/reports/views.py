@@ -18,17 +18,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from baolei.accounts.scoping import ancestor_codes
 from baolei.audit.models import Action
 from baolei.audit.services import record_event
+from baolei.core import params
+from baolei.core.api import DAY, ApiViewMixin
+from baolei.core.exports import EXPORTERS, Column, build_workbook
+from baolei.core.scoping import ancestor_codes
 from baolei.regions.models import Region
 from baolei.regions.queries import scope_root
 from baolei.reports import briefing, output
 from baolei.reports.charts import all_charts
 from baolei.reports.figures import Figure, Scope, all_figures, find
-from baolei.web import params
-from baolei.web.api import DAY, ApiViewMixin
-from baolei.web.exports import EXPORTERS, Column, build_workbook
 
 GROUPS = {
     "organisation": "组织建设",

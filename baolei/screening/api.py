@@ -14,6 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from baolei.accounts.models import User
+from baolei.core.api import ApiViewMixin, ScopedReadOnlyViewSet
+from baolei.core.filters import FilterSet, IdFilter
 from baolei.screening import queries, services
 from baolei.screening.models import (
     Decision,
@@ -23,8 +25,6 @@ from baolei.screening.models import (
     ScreeningRound,
     Standing,
 )
-from baolei.web.api import ApiViewMixin, ScopedReadOnlyViewSet
-from baolei.web.filters import FilterSet, IdFilter
 
 
 class ScreeningRoundSerializer(serializers.ModelSerializer):

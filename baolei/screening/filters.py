@@ -3,9 +3,9 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 
+from baolei.core.filters import FilterSet, IdFilter
 from baolei.regions.queries import within_region
 from baolei.screening.models import Proposal, RoundStatus, Screening, ScreeningRound, Standing
-from baolei.web.filters import FilterSet, IdFilter
 
 
 class RoundFilter(FilterSet):

@@ -6,9 +6,9 @@ import re
 from typing import IO, Any
 
 from baolei.accounts.models import User
+from baolei.core.importing import Importer, ImportReport, RowError, Sheet, parse_date, run
 from baolei.screening import services
 from baolei.screening.models import Proposal, Screening, ScreeningRound
-from baolei.web.importing import Importer, ImportReport, RowError, Sheet, parse_date, run
 
 REQUIRED = ("区划代码", "命中条目", "处理建议")
 PROPOSALS = {"建议列入": Proposal.FLAG, "列入": Proposal.FLAG, "不列入": Proposal.CLEAR}

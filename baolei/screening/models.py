@@ -12,7 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from baolei.accounts.models import AgencyKind
-from baolei.accounts.scoping import CoveringQuerySet, ScopedQuerySet
+from baolei.core.scoping import CoveringQuerySet, ScopedQuerySet
 
 DEFAULT_REVIEWERS = [
     AgencyKind.DISCIPLINE,

@@ -11,6 +11,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
+from baolei.core.exports import Column
+from baolei.core.history import history_rows
+from baolei.core.importing import keep_errors
+from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 from baolei.ledger.models import Acceptance
 from baolei.screening import forms, queries, services
 from baolei.screening.filters import RoundFilter, ScreeningFilter
@@ -24,10 +28,6 @@ from baolei.screening.models import (
     ScreeningRound,
     Standing,
 )
-from baolei.web.exports import Column
-from baolei.web.history import history_rows
-from baolei.web.importing import keep_errors
-from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
 
 class RoundListView(ScopedListView):

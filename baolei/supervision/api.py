@@ -11,6 +11,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from baolei.core import params
+from baolei.core.api import ScopedReadOnlyViewSet
+from baolei.core.filters import FilterSet
 from baolei.supervision import queries
 from baolei.supervision.models import (
     LaggingCounty,
@@ -23,9 +26,6 @@ from baolei.supervision.models import (
     SupervisionRound,
     Team,
 )
-from baolei.web import params
-from baolei.web.api import ScopedReadOnlyViewSet
-from baolei.web.filters import FilterSet
 
 
 class PlanSerializer(serializers.ModelSerializer):

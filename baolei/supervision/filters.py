@@ -3,8 +3,8 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 
+from baolei.core.filters import FilterSet, IdFilter
 from baolei.supervision.models import Problem, ProblemScope, ProblemSource, ProblemStatus
-from baolei.web.filters import FilterSet, IdFilter
 
 
 class ProblemFilter(FilterSet):

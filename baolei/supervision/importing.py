@@ -6,11 +6,11 @@ import re
 from typing import IO, Any
 
 from baolei.accounts.models import Agency, User
+from baolei.core.importing import Importer, ImportReport, RowError, Sheet, parse_date, run
 from baolei.ledger.importing import split_measures
 from baolei.regions.models import Region
 from baolei.supervision import services
 from baolei.supervision.models import Problem, ProblemScope, ProblemSource
-from baolei.web.importing import Importer, ImportReport, RowError, Sheet, parse_date, run
 
 REQUIRED = ("来源", "类型", "编号", "问题描述", "责任单位", "责任人", "整改时限", "反馈日期")
 SOURCES = {c.label: c.value for c in ProblemSource} | {

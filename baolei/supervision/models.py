@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from baolei.accounts.scoping import CoveringQuerySet, ScopedQuerySet
+from baolei.core.scoping import CoveringQuerySet, ScopedQuerySet
 
 
 class PlanQuerySet(CoveringQuerySet):

@@ -10,6 +10,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import FormView, View
 
+from baolei.core.exports import Column
+from baolei.core.history import history_rows
+from baolei.core.importing import keep_errors
+from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 from baolei.ledger.models import Acceptance, LedgerItem
 from baolei.ledger.queries import with_warning
 from baolei.regions.queries import scope_root
@@ -25,10 +29,6 @@ from baolei.supervision.models import (
     SupervisionRound,
     Team,
 )
-from baolei.web.exports import Column
-from baolei.web.history import history_rows
-from baolei.web.importing import keep_errors
-from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
 
 class PlanListView(ScopedListView):

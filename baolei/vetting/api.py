@@ -11,10 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from baolei.cadres.models import Reason
+from baolei.core.api import ScopedReadOnlyViewSet, ScopedViewSetMixin, call
 from baolei.regions.models import Region
 from baolei.vetting import filters, services
 from baolei.vetting.models import Candidate, Decision, DecisionRecord, Source, VettingRun
-from baolei.web.api import ScopedReadOnlyViewSet, ScopedViewSetMixin, call
 from matching import engine
 
 

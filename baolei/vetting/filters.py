@@ -6,10 +6,10 @@ import django_filters
 from django.db.models import QuerySet
 
 from baolei.cadres.models import Appointment, Post
+from baolei.core.filters import FilterSet, IdFilter
 from baolei.regions.queries import within_region
 from baolei.vetting import queries
 from baolei.vetting.models import Candidate, Decision, DecisionRecord, RunStatus, Source, VettingRun
-from baolei.web.filters import FilterSet, IdFilter
 
 
 class RunFilter(FilterSet):

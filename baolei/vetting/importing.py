@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import IO, Any
 
 from baolei.accounts.models import User
+from baolei.core.importing import Importer, ImportReport, RowError, parse_date, run
 from baolei.people.idnumber import IdNumberError, validate
 from baolei.vetting import services
-from baolei.web.importing import Importer, ImportReport, RowError, parse_date, run
 
 COLUMNS = ("姓名", "身份证号码", "出生日期", "备注")
 

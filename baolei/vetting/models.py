@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from baolei.accounts.scoping import CoveringQuerySet, ScopedQuerySet
+from baolei.core.scoping import CoveringQuerySet, ScopedQuerySet
 from baolei.people.idnumber import mask
 
 ENTRY_ID_COLUMN = "vetting.externalentry.id_number"

@@ -15,11 +15,11 @@ from django.views.generic import FormView, TemplateView
 
 from baolei.cadres.models import Appointment
 from baolei.cadres.queries import in_office
+from baolei.core.exports import Column
+from baolei.core.importing import keep_errors
+from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 from baolei.vetting import filters, forms, importing, queries, services
 from baolei.vetting.models import Candidate, DecisionRecord, VettingRun
-from baolei.web.exports import Column
-from baolei.web.importing import keep_errors
-from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
 
 class RunListView(ScopedListView):

@@ -10,10 +10,10 @@ from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import TemplateView
 
+from baolei.core import importing
+from baolei.core.exports import XLSX
 from baolei.regions import queries
 from baolei.regions.models import Region
-from baolei.web import importing
-from baolei.web.exports import XLSX
 
 
 class HomeView(TemplateView):

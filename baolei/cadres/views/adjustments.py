@@ -19,12 +19,12 @@ from baolei.cadres.models import (
     Adjustment,
 )
 from baolei.cadres.views.common import county_of, errors_of, failure
+from baolei.core import params
+from baolei.core.exports import Column
+from baolei.core.history import history_rows
+from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 from baolei.people.models import Person
 from baolei.people.queries import find_by_id_number
-from baolei.web import params
-from baolei.web.exports import Column
-from baolei.web.history import history_rows
-from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
 ADJUSTMENT_COLUMNS = [
     Column("县(区)", lambda a: county_of(a.appointment.region), 10),

@@ -19,9 +19,9 @@ from baolei.cadres.models import (
     EvaluationCampaign,
 )
 from baolei.cadres.views.common import errors_of, failure
-from baolei.web import params
-from baolei.web.history import history_rows
-from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
+from baolei.core import params
+from baolei.core.history import history_rows
+from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
 
 class CampaignListView(ScopedListView):

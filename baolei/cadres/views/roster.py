@@ -23,14 +23,14 @@ from baolei.cadres.models import (
     Evaluation,
 )
 from baolei.cadres.views.common import county_of, errors_of, failure
+from baolei.core.exports import Column
+from baolei.core.history import history_rows
+from baolei.core.importing import keep_errors
+from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 from baolei.people import idnumber
 from baolei.people.models import Person
 from baolei.people.services import create_person
 from baolei.regions.models import Region
-from baolei.web.exports import Column
-from baolei.web.history import history_rows
-from baolei.web.importing import keep_errors
-from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
 ROSTER_COLUMNS = [
     Column("姓名", lambda a: a.person.name, 10),

@@ -21,10 +21,10 @@ from baolei.cadres.models import (
     TrainingSession,
 )
 from baolei.cadres.views.common import county_of, errors_of, failure
+from baolei.core.exports import Column
+from baolei.core.history import history_rows
+from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 from baolei.people.models import Person
-from baolei.web.exports import Column
-from baolei.web.history import history_rows
-from baolei.web.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 
 ENROLMENT_COLUMNS = [
     Column("县(区)", lambda e: county_of(e.person.region), 10),

@@ -53,42 +53,24 @@ def seed(seed_city: None, db: Any) -> None:
     return seed_city
 
 
+def briefing_command(out: Any) -> Any:
+    """The seed city's briefing as of the article's day, written by the command."""
+    from django.core.management import call_command
+
+    args = ["--user", "city_leader", "--as-of", "2019-10-15", "--format", "docx"]
+    call_command("report", "briefing", *args, "--out", str(out))
+    return out
+
+
 def test_seed_scenario_briefing_states_every_figure_of_the_article(
     seed: None, tmp_path: Any, client: Any
 ) -> None:
     """Built from records in a fresh database: nothing in the template is a typed-in number."""
-    from django.core.management import call_command
-
-    out = tmp_path / "seed.docx"
-    call_command(
-        "report",
-        "briefing",
-        "--user",
-        "city_leader",
-        "--as-of",
-        "2019-10-15",
-        "--format",
-        "docx",
-        "--out",
-        str(out),
-    )
+    out = briefing_command(tmp_path / "seed.docx")
     text = "".join(p.text for p in Document(str(out)).paragraphs)
     for sentence in SEED_SENTENCES:
         assert sentence in text, sentence
-    again = tmp_path / "again.docx"
-    call_command(
-        "report",
-        "briefing",
-        "--user",
-        "city_leader",
-        "--as-of",
-        "2019-10-15",
-        "--format",
-        "docx",
-        "--out",
-        str(again),
-    )
-    assert again.read_bytes() == out.read_bytes()
+    assert briefing_command(tmp_path / "again.docx").read_bytes() == out.read_bytes()
     from baolei.accounts.models import User
     from baolei.regions.models import Region
 

@@ -14,8 +14,8 @@ from django import forms
 from django.apps import apps
 from django.test import RequestFactory
 
+from baolei.core.views_base import ScopedListView
 from baolei.web.tests.test_scoping import ROUTES
-from baolei.web.views_base import ScopedListView
 
 ROOT = Path(__file__).resolve().parents[2]
 FORM_MODULES = sorted(p.parent.name for p in ROOT.glob("*/forms.py"))

@@ -9,9 +9,9 @@ from typing import Any
 from openpyxl import load_workbook
 
 from baolei.audit.models import Action, SecurityEvent
+from baolei.core.importing import MAX_SHOWN
 from baolei.ledger.models import LedgerItem
 from baolei.ledger.tests.test_pages import GOOD_ROWS, ledger_file
-from baolei.web.importing import MAX_SHOWN
 
 
 def bad_rows(n: int) -> list[list[Any]]:

@@ -15,8 +15,8 @@ import lxml.html
 import pytest
 from django.urls import Resolver404, resolve
 
+from baolei.core.views_base import ScopedDetailView, ScopedListView
 from baolei.web.tests.test_scoping import ROUTES
-from baolei.web.views_base import ScopedDetailView, ScopedListView
 
 SAMPLE = 5
 

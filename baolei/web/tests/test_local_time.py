@@ -2,7 +2,7 @@
 
 Templates are safe by construction (Django's ``date`` filter and plain output convert to
 ``TIME_ZONE``); Python code must go through ``timezone.localtime``/``localdate`` or hand the
-datetime itself to the export, which converts it (``baolei.web.exports.cell_value``).
+datetime itself to the export, which converts it (``baolei.core.exports.cell_value``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from baolei.web.exports import cell_value
+from baolei.core.exports import cell_value
 
 ROOT = Path(__file__).resolve().parents[2]
 SKIP = ("tests", "migrations", "formats")

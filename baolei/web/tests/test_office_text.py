@@ -14,10 +14,10 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
+from baolei.core.exports import office_text
+from baolei.core.views_base import ScopedListView
 from baolei.ledger.models import LedgerItem
-from baolei.web.exports import office_text
 from baolei.web.tests.test_scoping import ROUTES, record_kwargs
-from baolei.web.views_base import ScopedListView
 
 TYPED = "控\x0b制\x1f符"
 CLEAN = "控制符"

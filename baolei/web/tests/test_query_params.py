@@ -1,4 +1,4 @@
-"""Every query parameter goes through baolei.web.params: a malformed or out-of-range
+"""Every query parameter goes through baolei.core.params: a malformed or out-of-range
 value is a 400 with a Chinese message, on pages and in the API, never a 500."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from django.http import QueryDict
 from django.test import RequestFactory
 from django.urls import reverse
 
-from baolei.web import params
-from baolei.web.filters import FilterSet
+from baolei.core import params
+from baolei.core.filters import FilterSet
+from baolei.core.views_base import ScopedListView
 from baolei.web.tests.test_scoping import ROUTES, Route, record_kwargs
-from baolei.web.views_base import ScopedListView
 
 
 def request(query: str) -> Any:
@@ -129,7 +129,7 @@ def filterset_of(route: Route) -> Any:
     cls = route.view_class
     filterset = getattr(cls, "filterset_class", None)
     if filterset is None and getattr(cls, "filterset_fields", None):
-        from baolei.web.filters import FilterBackend
+        from baolei.core.filters import FilterBackend
 
         view = cls()
         view.request = None
@@ -192,11 +192,11 @@ def test_every_filterset_is_built_on_the_bounded_base() -> None:
     for cls in filtersets:
         for name, item in cls.base_filters.items():
             if isinstance(item, django_filters.NumberFilter | django_filters.DateFilter):
-                assert item.field_class.__module__ == "baolei.web.filters", (cls, name)
+                assert item.field_class.__module__ == "baolei.core.filters", (cls, name)
 
 
 def test_no_view_reads_a_query_parameter_around_the_helper() -> None:
-    """Views and filters read the query through baolei.web.params or a FilterSet only."""
+    """Views and filters read the query through baolei.core.params or a FilterSet only."""
     import pathlib
     import re
 
@@ -209,7 +209,7 @@ def test_no_view_reads_a_query_parameter_around_the_helper() -> None:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if pattern.search(line)
     ]
-    assert not readers, f"read the query through baolei.web.params: {readers}"
+    assert not readers, f"read the query through baolei.core.params: {readers}"
 
 
 def test_a_search_with_a_nul_character_is_refused(world: Any, client: Any) -> None:

@@ -23,8 +23,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from baolei.conftest import OUTSIDER_MARK, build_world, built_once
-from baolei.web.api import ScopedViewSetMixin
-from baolei.web.views_base import ScopedViewMixin
+from baolei.core.api import ScopedViewSetMixin
+from baolei.core.views_base import ScopedViewMixin
 
 
 @pytest.fixture(scope="module")

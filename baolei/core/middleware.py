@@ -7,11 +7,11 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from baolei.web.params import BadQuery
+from baolei.core.params import BadQuery
 
 
 class BadQueryMiddleware:
-    """Pages raise ``BadQuery`` from ``baolei.web.params``; the API answers it itself (DRF)."""
+    """Pages raise ``BadQuery`` from ``baolei.core.params``; the API answers it itself (DRF)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -24,7 +24,7 @@ class BadQueryMiddleware:
             return None
         response = TemplateResponse(
             request,
-            "web/bad_query.html",
+            "core/bad_query.html",
             {"messages_": exception.messages(), "back": request.path},
             status=400,
         )

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django_filters import rest_framework as drf_filters
 
-from baolei.web import params
+from baolei.core import params
 
 INTEGER_MESSAGE = f"应为 {params.INTEGER_MIN} 到 {params.INTEGER_MAX} 之间的整数。"
 ID_MESSAGE = f"应为 1 到 {params.INTEGER_MAX} 之间的整数编号。"

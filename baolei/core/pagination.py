@@ -2,7 +2,7 @@ from typing import Any
 
 from rest_framework.pagination import PageNumberPagination
 
-from baolei.web import params
+from baolei.core import params
 
 
 class Pagination(PageNumberPagination):

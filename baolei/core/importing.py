@@ -24,9 +24,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from baolei.audit.models import Action
-from baolei.audit.services import record_event
-from baolei.web.exports import Column, build_workbook
+from baolei.core import security_log
+from baolei.core.exports import Column, build_workbook
 
 #: How many bad cells a page lists; the error workbook has every one.
 MAX_SHOWN = 200
@@ -284,8 +283,8 @@ def run(importer: Importer[Any], stream: IO[bytes], *, filename: str = "") -> Im
             line = sheet.header_line
             importer.finish(report)
             if not importer.logged_by_service:
-                record_event(
-                    Action.IMPORT, actor=importer.actor, target=target, detail=report.counts()
+                security_log.record(
+                    security_log.IMPORT, actor=importer.actor, target=target, detail=report.counts()
                 )
     except (ValidationError, PermissionDenied) as exc:
         messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
@@ -297,8 +296,8 @@ def run(importer: Importer[Any], stream: IO[bytes], *, filename: str = "") -> Im
 
 def refused(importer: Importer[Any], report: ImportReport, target: str) -> ImportReport:
     """A refused import is logged with how many cells were wrong and the first reason."""
-    record_event(
-        Action.IMPORT_REFUSED,
+    security_log.record(
+        security_log.IMPORT_REFUSED,
         actor=importer.actor,
         target=target,
         detail={"errors": len(report.errors), "first": str(report.errors[0])[:200]},

@@ -3,23 +3,23 @@ filtering, sorting, paging and Excel export."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.views.generic import DetailView, ListView
 
-from baolei.accounts.models import User
-from baolei.audit.models import Action
-from baolei.audit.services import record_event
-from baolei.web import params
-from baolei.web.exports import EXPORTERS, Column
+from baolei.core import params, security_log
+from baolei.core.exports import EXPORTERS, Column
+
+if TYPE_CHECKING:
+    from baolei.accounts.models import User
 
 
 def acting_user(request: HttpRequest) -> User:
     """The signed-in user; LoginRequiredMiddleware guarantees there is one."""
-    return cast(User, request.user)
+    return cast("User", request.user)
 
 
 class ScopedViewMixin:
@@ -44,7 +44,9 @@ class RoleRequiredMixin:
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.required_roles and not request.user.has_role(*self.required_roles):  # type: ignore[union-attr]
-            record_event(Action.ACCESS_DENIED, request=request, success=False, target=request.path)
+            security_log.record(
+                security_log.ACCESS_DENIED, request=request, success=False, target=request.path
+            )
             raise PermissionDenied("您的角色无权访问此页面。")
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
@@ -84,8 +86,8 @@ class ScopedListView(ScopedViewMixin, ListView):
         params.page_number(request)
         if export:
             rows = list(self.get_queryset())
-            record_event(
-                Action.EXPORT,
+            security_log.record(
+                security_log.EXPORT,
                 request=request,
                 target=self.export_title,
                 detail={"path": request.get_full_path(), "rows": len(rows), "format": export},

@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
-from baolei.web.filters import DAY_PATTERN
+from baolei.core.filters import DAY_PATTERN
 
 
 class ApiViewMixin:

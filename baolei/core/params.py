@@ -4,7 +4,7 @@ A value that is malformed or out of range is refused with a 400 and a Chinese me
 naming the parameter — never a 500, never silently replaced by a default. Pages show
 the message on an error page (``BadQueryMiddleware``); the API answers it as JSON, like
 any validation error. django-filter FilterSets get the same bounds from
-``baolei.web.filters.FilterSet``.
+``baolei.core.filters.FilterSet``.
 """
 
 from __future__ import annotations
