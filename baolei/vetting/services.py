@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from baolei.accounts.models import Role, User
+from baolei.audit.models import Action
 from baolei.audit.services import record_event
 from baolei.cadres import services as cadre_services
 from baolei.cadres.models import Adjustment, Appointment, Reason
@@ -259,7 +260,7 @@ def sweep_stale_runs() -> int:
             run.status, run.finished_at, run.error = RunStatus.FAILED, timezone.now(), INTERRUPTED
             run.save(update_fields=["status", "finished_at", "error"])
             record_event(
-                "vetting_run_failed",
+                Action.VETTING_RUN_FAILED,
                 actor=run.started_by,
                 success=False,
                 target=f"vetting.vettingrun:{run.pk}",
@@ -288,7 +289,7 @@ def fail_run(run: VettingRun, exc: Exception) -> None:
     run.error = f"{type(exc).__name__}: {exc}"[:2000]
     run.save(update_fields=["status", "finished_at", "error"])
     record_event(
-        "vetting_run_failed",
+        Action.VETTING_RUN_FAILED,
         actor=run.started_by,
         success=False,
         target=f"vetting.vettingrun:{run.pk}",

@@ -231,3 +231,20 @@ def test_missing_triggers_are_reported_by_verify_and_the_deploy_check() -> None:
     call_command("audit", "guard")
     assert guard.missing(connection) == []
     call_command("audit", "verify")
+
+
+def test_every_action_written_to_the_log_has_a_chinese_name() -> None:
+    """A string action outside ``Action`` would show in the log page as its English code."""
+    import re
+    from pathlib import Path
+
+    from baolei.audit.models import Action
+
+    root = Path(__file__).resolve().parents[2]
+    written = {
+        m
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts
+        for m in re.findall(r'record_event\(\s*"(\w+)"', path.read_text(encoding="utf-8"))
+    }
+    assert written <= set(Action.values), written - set(Action.values)
