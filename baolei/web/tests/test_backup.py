@@ -68,10 +68,42 @@ def database_at(path: Path) -> Iterator[None]:
         connection.connection = memory
 
 
+@contextmanager
+def throwaway_postgres_database() -> Iterator[None]:
+    """The connection pointed at a new, empty PostgreSQL database beside this worker's
+    test database (which the other tests go on using), dropped afterwards."""
+    original = connection.settings_dict["NAME"]
+    name = f"{original}_drill"[:63]
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = original
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def empty_database(tmp_path: Path) -> Iterator[None]:
+    """Where the drill restores to: a new SQLite file in an empty data directory, or a
+    throwaway PostgreSQL database; never the database the backup was taken from."""
+    if connection.vendor == "postgresql":
+        with throwaway_postgres_database():
+            yield
+        return
+    with database_at(tmp_path / "restored" / "baolei.sqlite3"):
+        yield
+
+
 @pytest.fixture
 def drill_world(world: Any, settings: Any, tmp_path: Path) -> Iterator[Any]:
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():  # type: ignore[attr-defined]
-        pytest.skip("the drill restores into a fresh SQLite data directory")
+    if connection.vendor == "sqlite" and not connection.is_in_memory_db():  # type: ignore[attr-defined]
+        pytest.skip("the drill restores into a fresh SQLite file beside an in-memory database")
     settings.MEDIA_ROOT = tmp_path / "live" / "media"
     evidence = Path(settings.MEDIA_ROOT) / "evidence" / "2026" / "会议纪要.pdf"
     evidence.parent.mkdir(parents=True)
@@ -110,7 +142,8 @@ def test_restore_drill_into_an_empty_data_directory(
     restored = tmp_path / "restored"
     restored.mkdir()
     settings.MEDIA_ROOT = restored / "media"
-    with database_at(restored / "baolei.sqlite3"):
+    with empty_database(tmp_path):
+        assert backup.database_is_empty()
         call_command("restore", str(tmp_path / "backup"))
         after = state(drill_world)
         with pytest.raises(CommandError, match="当前数据库不是空的"):
