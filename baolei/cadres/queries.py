@@ -33,6 +33,7 @@ from baolei.cadres.models import (
     Reason,
     TrainingBase,
 )
+from baolei.core import readable
 from baolei.regions.models import Region
 
 
@@ -127,7 +128,7 @@ class Coverage:
 
     @property
     def percent(self) -> str:
-        return f"{self.evaluated * 100 / self.secretaries:.1f}%" if self.secretaries else "—"
+        return readable.percent(self.evaluated / self.secretaries) if self.secretaries else "—"
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -21,6 +21,7 @@ from baolei.ledger.models import (
     Warning,
 )
 from baolei.ledger.workdays import WorkCalendar
+from baolei.regions.models import Region
 
 
 def blue_limit(today: date, calendar: WorkCalendar | None = None) -> date:
@@ -103,4 +104,12 @@ def warning_counts(user: Any, today: date | None = None) -> dict[str, list[dict[
         )
         .order_by("county_code")
     )
-    return {"agency": list(by_agency), "county": list(by_county)}
+    counties = list(by_county)
+    names = dict(
+        Region.objects.filter(
+            code__in=[f"{row['county_code']}000000" for row in counties]
+        ).values_list("code", "name")
+    )
+    for row in counties:
+        row["county_name"] = names.get(f"{row['county_code']}000000", row["county_code"])
+    return {"agency": list(by_agency), "county": counties}

@@ -75,7 +75,10 @@ class Chart:
                 "data": self.categories,
                 "axisLabel": {"interval": 0, "rotate": 30 if len(self.categories) > 5 else 0},
             },
-            "yAxis": {"type": "value", "name": "万元" if money else ""},
+            # A count has no fractions: its axis ticks are whole numbers (no "0.5 件").
+            "yAxis": {"type": "value", "name": "万元"}
+            if money
+            else {"type": "value", "minInterval": 1},
             "series": [
                 {
                     "name": series.name,

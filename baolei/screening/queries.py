@@ -11,6 +11,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from baolei.core import readable
 from baolei.ledger.models import DONE_STATUSES, OPEN_STATUSES, Acceptance, AcceptanceResult
 from baolei.regions.models import Region
 from baolei.screening.models import Proposal, Screening, ScreeningRound, Standing
@@ -35,7 +36,7 @@ class Tally:
 
     @property
     def percent(self) -> str:
-        return f"{self.ratio * 100:.1f}%"
+        return readable.percent(self.ratio)
 
     @property
     def meets_minimum(self) -> bool:

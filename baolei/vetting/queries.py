@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from baolei.cadres.models import Appointment
 from baolei.cadres.queries import county_names, in_office
+from baolei.core import readable
 from baolei.vetting.models import Candidate, RunStatus, VettingRun
 
 
@@ -44,7 +45,7 @@ class CountyCoverage:
 
     @property
     def percent(self) -> str:
-        return f"{100 * self.vetted / self.active:.1f}%" if self.active else "—"
+        return readable.percent(self.vetted / self.active) if self.active else "—"
 
 
 def latest_runs(user: Any) -> dict[str, date]:

@@ -192,7 +192,7 @@ def test_coverage_per_county(world: Any, campaign: Any, secretary: Any) -> None:
     # county B's one secretary is the world's outsider row
     assert rows == {"甲县": (1, 2), "乙县": (0, 1)}
     assert (total.evaluated, total.secretaries) == (1, 3)
-    assert counties[0].percent == "50.0%"
+    assert counties[0].percent == "50%"
     _, own = queries.campaign_coverage(campaign, world.a_clerk)
     assert [c.name for c in own] == ["甲县"]
     assert other.pk in set(

@@ -56,11 +56,11 @@ def test_asset_sum_is_not_multiplied_by_suspects(
     )
     client.force_login(world.city_leader)
     cells = list_row(client.get("/cases/").content.decode(), case.name)
-    assert cells[5:8] == ["批准逮捕", "14", "80000000.00"]
+    assert cells[5:8] == ["批准逮捕", "14", "8,000.00 万元"]
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert detail_field(page, "stage") == "批准逮捕"
     assert detail_field(page, "suspect_count") == "14"
-    assert detail_field(page, "asset_total") == "80000000.00"
+    assert detail_field(page, "asset_total") == "8,000.00 万元"
     body = client.get("/api/v1/cases/").json()
     row = next(r for r in body["results"] if r["id"] == case.pk)
     assert row["stage"] == Stage.ARREST_APPROVED

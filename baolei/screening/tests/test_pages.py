@@ -185,7 +185,7 @@ def test_round_dashboard_and_lists_have_query_budgets(
         confirm(world, reviewers, screening)
     client.force_login(world.city_leader)
     with django_assert_max_num_queries(20):
-        assert "30.0%" in client.get(f"/screening/rounds/{round_.pk}/").content.decode()
+        assert "30%" in client.get(f"/screening/rounds/{round_.pk}/").content.decode()
     with django_assert_max_num_queries(14):
         assert client.get("/screening/organisations/", {"round": round_.pk}).status_code == 200
     with django_assert_max_num_queries(16):

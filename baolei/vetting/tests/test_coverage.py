@@ -25,7 +25,7 @@ def vetted_then_appointed(world: Any, cadre: Any) -> Any:
 
 def test_a_cadre_appointed_after_the_last_run_is_not_yet_vetted(world, vetted_then_appointed):
     [county] = queries.coverage(world.a_reviewer)
-    assert (county.county, county.active, county.vetted, county.percent) == ("甲县", 2, 1, "50.0%")
+    assert (county.county, county.active, county.vetted, county.percent) == ("甲县", 2, 1, "50%")
 
 
 def test_cadre_list_shows_the_last_vetting_date_and_filters_the_unvetted(

@@ -33,7 +33,7 @@ API_LISTS = [r for r in ROUTES if r.name.startswith("api:") and r.name.endswith(
 #: columns that must have been compared on these lists (the derived ones), so that a page
 #: which stops showing them on the record's page cannot drop out of the walk unnoticed
 REQUIRED = {
-    "cases:list": {"当前阶段", "嫌疑人", "查扣冻结（元）"},
+    "cases:list": {"当前阶段", "嫌疑人", "查扣冻结"},
     "ledger:list": {"整改状态"},
     "vetting:runs": {"状态", "疑似命中", "村干部数", "比对人员数"},
     "cadres:bases": {"级别", "培训期数", "培训人数"},
@@ -77,7 +77,7 @@ def described(page: str) -> dict[str, str]:
     return fields
 
 
-NUMBER = re.compile(r"-?[\d,]*\d(\.\d+)?%?")
+NUMBER = re.compile(r"-?[\d,]*\d(\.\d+)?(%|元|万元|亿元)?")
 #: headers of derived columns: a state computed from the record's events or children
 DERIVED = ("状态", "阶段", "结论", "级别", "等次", "预警")
 
