@@ -43,7 +43,10 @@ def create_user(
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": "用户名已被使用。"})
     user = User(username=username, name=name, agency=agency)
-    validate_password(password, user)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
     user.set_password(password)
     user.save()
     record_event(Action.USER_CREATED, actor=actor, request=request, target=username)
@@ -256,7 +259,10 @@ def bootstrap_admin(
     elif agency.region_id != region.pk:
         raise ValidationError(f"单位“{agency_name}”已存在，但位于{agency.region}，不是{region}。")
     user = User(username=username, name=name, agency=agency)
-    validate_password(password, user)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
     user.set_password(password)
     user.save()
     RoleAssignment.objects.create(user=user, role=role, granted_by=None)

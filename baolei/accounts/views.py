@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse, reverse_lazy
-from django.views.generic import FormView, View
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.views.generic import FormView
 
 from baolei.accounts import services, two_factor
 from baolei.accounts.filters import AgencyFilter, UserFilter
@@ -20,11 +20,11 @@ from baolei.audit.models import Action
 from baolei.audit.services import record_event
 from baolei.core.exports import Column
 from baolei.core.history import history_rows
+from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
 from baolei.core.views_base import (
     RoleRequiredMixin,
     ScopedDetailView,
     ScopedListView,
-    ScopedViewMixin,
     acting_user,
 )
 
@@ -141,52 +141,48 @@ class UserDetailView(RoleRequiredMixin, ScopedDetailView):
         return context
 
 
-class UserActionView(RoleRequiredMixin, ScopedViewMixin, View):
+def set_role(*, actor: User, user: User, role: str, request: HttpRequest, grant: bool) -> Role:
+    """授予 or 撤销 one role."""
+    chosen = Role(role)
+    change = services.grant_role if grant else services.revoke_role
+    change(actor=actor, user=user, role=chosen, request=request)
+    return chosen
+
+
+class UserActionView(RoleRequiredMixin, ActionView):
     """POST-only actions on a user; each calls one service."""
 
     model = User
     required_roles = USER_ADMINS
-    http_method_names = ["post"]
+    record_name = "user"
+    record_url = "accounts:user"
+    actions: ClassVar[dict[str, Operation]] = {
+        "grant": Operation(partial(set_role, grant=True), RoleForm, "已授予角色"),
+        "revoke": Operation(partial(set_role, grant=False), RoleForm, "已撤销角色"),
+        "reset-two-factor": Operation(
+            services.reset_two_factor, done="已重置两步验证，其下次登录时须重新绑定验证器"
+        ),
+        "end-sessions": Operation(services.end_sessions, done="所有会话已结束"),
+        "deactivate": Operation(partial(services.set_active, active=False), done="已停用"),
+        "activate": Operation(partial(services.set_active, active=True), done="已启用"),
+    }
 
-    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
-        subject = get_object_or_404(self.get_queryset(), pk=pk)
-        actor = acting_user(request)
-        try:
-            if action in {"grant", "revoke"}:
-                form = RoleForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError("请选择有效的角色。")
-                role = Role(form.cleaned_data["role"])
-                if action == "grant":
-                    services.grant_role(actor=actor, user=subject, role=role, request=request)
-                    messages.success(request, f"已授予“{role.label}”角色。")
-                else:
-                    services.revoke_role(actor=actor, user=subject, role=role, request=request)
-                    messages.success(request, f"已撤销“{role.label}”角色。")
-            elif action == "reset-two-factor":
-                services.reset_two_factor(actor=actor, user=subject, request=request)
-                messages.success(
-                    request, f"已重置 {subject} 的两步验证，其下次登录时须重新绑定验证器。"
-                )
-            elif action == "end-sessions":
-                services.end_sessions(actor=actor, user=subject, request=request)
-                messages.success(request, f"{subject} 的所有会话已结束。")
-            elif action in {"deactivate", "activate"}:
-                services.set_active(
-                    actor=actor, user=subject, active=action == "activate", request=request
-                )
-                messages.success(
-                    request, f"{subject} 已{'启用' if action == 'activate' else '停用'}。"
-                )
-            else:
-                messages.error(request, "未知操作。")
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        return redirect(reverse("accounts:user", args=[subject.pk]))
+    def arguments(self, name: str, record: Any, data: dict[str, Any]) -> dict[str, Any]:
+        return data | {"request": self.request}
+
+    def label(self, record: Any) -> str:
+        return str(record)
+
+    def respond(
+        self, name: str, record: Any, errors: list[str], done: str, result: Any
+    ) -> HttpResponse:
+        if isinstance(result, Role):
+            verb = "授予" if name == "grant" else "撤销"
+            done = f"已{verb} {record} 的“{result.label}”角色。"
+        return super().respond(name, record, errors, done, result)
 
 
-class UserCreateView(RoleRequiredMixin, FormView):
+class UserCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     scope_exempt = "新建表单只列出 Agency.objects.visible_to(user) 中的单位"
     required_roles = (Role.SYSTEM_ADMIN,)
     template_name = "accounts/user_form.html"
@@ -195,17 +191,9 @@ class UserCreateView(RoleRequiredMixin, FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return super().get_form_kwargs() | {"user": self.request.user}
 
-    def form_valid(self, form: UserCreateForm) -> HttpResponse:
-        try:
-            user = services.create_user(
-                actor=acting_user(self.request), request=self.request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error("password", exc.messages)
-            return self.form_invalid(form)
+    def perform(self, form: UserCreateForm) -> HttpResponse:
+        user = services.create_user(
+            actor=acting_user(self.request), request=self.request, **form.cleaned_data
+        )
         messages.success(self.request, f"用户 {user.username} 已创建。请由安全管理员授予角色。")
         return redirect("accounts:user", pk=user.pk)

@@ -6,19 +6,18 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.views.generic import FormView, View
+from django.http import HttpResponse
+from django.urls import reverse
+from django.views.generic import FormView
 
 from baolei.accounts import tokens
 from baolei.accounts.models import ApiToken, Role
+from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
 from baolei.core.views_base import (
     RoleRequiredMixin,
     ScopedListView,
-    ScopedViewMixin,
     acting_user,
 )
 
@@ -39,7 +38,7 @@ def with_states(rows: Any) -> list[ApiToken]:
     return listed
 
 
-class MyTokensView(FormView):
+class MyTokensView(ServiceFormMixin, FormView):
     """接口令牌: the signed-in user's own tokens; a new key is shown once, on this page."""
 
     scope_exempt = "只列出、签发当前用户本人的令牌"
@@ -55,17 +54,12 @@ class MyTokensView(FormView):
         context["days"] = tokens.settings.API_TOKEN_DAYS
         return context
 
-    def form_valid(self, form: TokenForm) -> HttpResponse:
-        try:
-            token, key = tokens.issue_token(
-                actor=acting_user(self.request),
-                name=form.cleaned_data["name"],
-                request=self.request,
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error("name", message)
-            return self.form_invalid(form)
+    def perform(self, form: TokenForm) -> HttpResponse:
+        token, key = tokens.issue_token(
+            actor=acting_user(self.request),
+            name=form.cleaned_data["name"],
+            request=self.request,
+        )
         # The key is rendered into this response only (never into a message or a
         # redirect), and the response is not cached (Cache-Control: no-store).
         return self.render_to_response(
@@ -96,28 +90,42 @@ class TokenAdminView(RoleRequiredMixin, ScopedListView):
         return context
 
 
-class TokenRevokeView(ScopedViewMixin, View):
+class RevokeForm(forms.Form):
+    token = forms.CharField(label="令牌", required=False, max_length=100)
+    back = forms.CharField(required=False)
+
+
+class TokenRevokeView(ActionView):
     """Revoke one token: the owner's own, or (security administrator) one in scope."""
 
     model = ApiToken
-    http_method_names = ["post"]
+    default_action = "revoke"
+    actions: ClassVar[dict[str, Operation]] = {
+        "revoke": Operation(tokens.revoke_token, RevokeForm, "令牌已吊销"),
+    }
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        actor = acting_user(request)
-        back = "accounts:token_admin" if request.POST.get("back") == "admin" else "accounts:tokens"
-        raw = request.POST.get("token", "")
+    def get_record(self) -> Any:
+        return None
+
+    def arguments(self, name: str, record: Any, data: dict[str, Any]) -> dict[str, Any]:
+        actor = acting_user(self.request)
         candidates = ApiToken.objects.filter(user=actor)
         if actor.has_role(Role.SECURITY_ADMIN):
             candidates = candidates | self.get_queryset()
+        raw = data["token"].strip()
         token = candidates.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
         if token is None:
-            messages.error(request, "没有找到该令牌，或您无权吊销它。")
-            return redirect(back)
-        try:
-            tokens.revoke_token(actor=actor, token=token, request=request)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, f"令牌 {token.prefix}…（{token.name}）已吊销。")
-        return redirect(back)
+            raise ValidationError("没有找到该令牌，或您无权吊销它。")
+        self.token = token
+        return {"token": token, "request": self.request}
+
+    def respond(
+        self, name: str, record: Any, errors: list[str], done: str, result: Any
+    ) -> HttpResponse:
+        if not errors:
+            done = f"令牌 {self.token.prefix}…（{self.token.name}）已吊销。"
+        return super().respond(name, record, errors, done, result)
+
+    def back_to(self, record: Any, result: Any) -> str:
+        admin = self.request.POST.get("back") == "admin"
+        return reverse("accounts:token_admin" if admin else "accounts:tokens")

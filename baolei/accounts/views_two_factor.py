@@ -134,6 +134,7 @@ class EnrolView(View):
     """Binding an authenticator: at sign-in for whoever must and has not, or by choice."""
 
     scope_exempt = "只为正在登录或已登录的用户本人绑定验证器"
+    service_errors_exempt = "登录中绑定验证器：动态码错误须计入登录失败次数（锁定策略）"
     template_name = "accounts/two_factor_enrol.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -205,12 +206,8 @@ class TwoFactorView(View):
         return render(request, "accounts/two_factor.html", context)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        try:
-            codes = services.renew_recovery_codes(actor=acting_user(request), request=request)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect("accounts:two_factor")
+        # A refusal (no device bound) escapes to ServiceErrorMiddleware's page.
+        codes = services.renew_recovery_codes(actor=acting_user(request), request=request)
         return render(
             request,
             "accounts/recovery_codes.html",
@@ -232,14 +229,9 @@ class AgencyTwoFactorView(RoleRequiredMixin, ScopedViewMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         agency = get_object_or_404(self.get_queryset(), pk=pk)
         required = request.POST.get("required") == "on"
-        try:
-            services.set_agency_two_factor(
-                actor=acting_user(request), agency=agency, required=required, request=request
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect("accounts:agency_two_factor", pk=agency.pk)
+        services.set_agency_two_factor(
+            actor=acting_user(request), agency=agency, required=required, request=request
+        )
         state = "须" if required else "不再强制"
         messages.success(request, f"{agency.name} 的用户登录时{state}使用两步验证。")
         return redirect("accounts:agency", pk=agency.pk)

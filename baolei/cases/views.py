@@ -5,12 +5,11 @@ from typing import Any, ClassVar
 
 import django_filters
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import FormView, TemplateView
 
 from baolei.cases import forms, queries, services
 from baolei.cases.models import Case, CaseKind, Characterisation, Stage
@@ -19,7 +18,8 @@ from baolei.core import params
 from baolei.core.exports import Column
 from baolei.core.filters import FilterSet
 from baolei.core.history import history_rows
-from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
+from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
+from baolei.core.views_base import ScopedDetailView, ScopedListView, acting_user
 from baolei.regions.queries import within_region
 
 
@@ -132,7 +132,7 @@ class CaseDetailView(ScopedDetailView):
         return context
 
 
-class CaseCreateView(FormView):
+class CaseCreateView(ServiceFormMixin, FormView):
     scope_exempt = "表单只列出 visible_to(user) 中的区划与公安机关，open_case 再次核对范围"
     template_name = "cases/case_form.html"
     form_class = forms.CaseForm
@@ -140,87 +140,50 @@ class CaseCreateView(FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return super().get_form_kwargs() | {"user": self.request.user}
 
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            case = services.open_case(actor=acting_user(self.request), **form.cleaned_data)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
-            return self.form_invalid(form)
+    def perform(self, form: Any) -> HttpResponse:
+        case = services.open_case(actor=acting_user(self.request), **form.cleaned_data)
         messages.success(self.request, f"已立案登记 {case.number}。")
         return redirect("cases:detail", pk=case.pk)
 
 
-class CaseActionView(ScopedViewMixin, View):
+def suspect_status(*, actor: Any, case: Case, suspect: int, **data: Any) -> Any:
+    """A status of one of this case's suspects."""
+    found = get_object_or_404(case.suspects, pk=suspect)
+    return services.record_suspect_status(actor=actor, suspect=found, **data)
+
+
+def dispose(*, actor: Any, case: Case, asset: int, **data: Any) -> Any:
+    """The disposal of one of this case's seized assets."""
+    found = get_object_or_404(case.assets, pk=asset)
+    return services.dispose_asset(actor=actor, asset=found, **data)
+
+
+class CaseActionView(ActionView):
     """POST-only additions to a case; each calls one service."""
 
     model = Case
-    http_method_names = ["post"]
+    record_name = "case"
+    record_url = "cases:detail"
+    actions: ClassVar[dict[str, Operation]] = {
+        "stage": Operation(services.record_stage, forms.StageForm, "已登记诉讼环节"),
+        "suspect": Operation(services.add_suspect, forms.SuspectForm, "已登记犯罪嫌疑人"),
+        "status": Operation(suspect_status, forms.SuspectStatusForm, "已登记强制措施或处理结果"),
+        "asset": Operation(services.record_asset, forms.AssetForm, "已登记涉案财产"),
+        "dispose": Operation(dispose, forms.DisposeForm, "已登记财产处置"),
+        "consultation": Operation(
+            services.record_consultation, forms.ConsultationForm, "已登记会商"
+        ),
+        "intervention": Operation(
+            services.record_intervention, forms.InterventionForm, "已登记提前介入"
+        ),
+        "supervision": Operation(services.record_supervision, forms.SupervisionForm, "已登记督办"),
+    }
 
-    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
-        case = get_object_or_404(self.get_queryset(), pk=pk)
-        actor = acting_user(request)
-        handlers = {
-            "stage": (
-                forms.StageForm,
-                lambda d: services.record_stage(actor=actor, case=case, **d),
-            ),
-            "suspect": (
-                forms.SuspectForm,
-                lambda d: services.add_suspect(actor=actor, case=case, **d),
-            ),
-            "status": (
-                forms.SuspectStatusForm,
-                lambda d: services.record_suspect_status(
-                    actor=actor, suspect=get_object_or_404(case.suspects, pk=d.pop("suspect")), **d
-                ),
-            ),
-            "asset": (
-                forms.AssetForm,
-                lambda d: services.record_asset(actor=actor, case=case, **d),
-            ),
-            "dispose": (
-                forms.DisposeForm,
-                lambda d: services.dispose_asset(
-                    actor=actor, asset=get_object_or_404(case.assets, pk=d.pop("asset")), **d
-                ),
-            ),
-            "consultation": (
-                forms.ConsultationForm,
-                lambda d: services.record_consultation(actor=actor, case=case, **d),
-            ),
-            "intervention": (
-                forms.InterventionForm,
-                lambda d: services.record_intervention(actor=actor, case=case, **d),
-            ),
-            "supervision": (
-                forms.SupervisionForm,
-                lambda d: services.record_supervision(actor=actor, case=case, **d),
-            ),
-        }
-        if action not in handlers:
-            raise Http404("未知操作")
-        form_class, handle = handlers[action]
-        kwargs = (
-            {"user": request.user}
-            if form_class in (forms.SuspectForm, forms.ConsultationForm)
-            else {}
-        )
-        form = form_class(request.POST, **kwargs)
-        if not form.is_valid():
-            for name, errors in form.errors.items():
-                label = form.fields[name].label if name in form.fields else ""
-                messages.error(request, f"{label}：{'；'.join(str(e) for e in errors)}")
-            return redirect("cases:detail", pk=pk)
-        try:
-            handle(dict(form.cleaned_data))
-            messages.success(request, "已登记。")
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        return redirect("cases:detail", pk=pk)
+    def form_kwargs(self, name: str, record: Any) -> dict[str, Any]:
+        return {"user": self.request.user} if name in ("suspect", "consultation") else {}
+
+    def label(self, record: Any) -> str:
+        return str(record.number)
 
 
 class StatisticsView(TemplateView):

@@ -7,10 +7,11 @@ import django_filters
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import FormView, TemplateView
 
 from baolei.clues import forms, queries, services
 from baolei.clues.importing import import_clues
@@ -20,7 +21,8 @@ from baolei.core.exports import Column
 from baolei.core.filters import FilterSet
 from baolei.core.history import history_rows
 from baolei.core.importing import keep_errors
-from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
+from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
+from baolei.core.views_base import ScopedDetailView, ScopedListView, acting_user
 from baolei.regions.queries import within_region
 
 
@@ -131,7 +133,7 @@ class ClueDetailView(ScopedDetailView):
         return context
 
 
-class ClueCreateView(FormView):
+class ClueCreateView(ServiceFormMixin, FormView):
     scope_exempt = "表单只列出 visible_to(user) 中的区划与人员，register_clue 再次核对范围"
     template_name = "clues/clue_form.html"
     form_class = forms.ClueForm
@@ -139,12 +141,8 @@ class ClueCreateView(FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return super().get_form_kwargs() | {"user": self.request.user}
 
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            clue = services.register_clue(actor=acting_user(self.request), **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-            return self.form_invalid(form)
+    def perform(self, form: Any) -> HttpResponse:
+        clue = services.register_clue(actor=acting_user(self.request), **form.cleaned_data)
         duplicates = services.likely_duplicates(clue, self.request.user)
         if duplicates:
             messages.warning(
@@ -155,50 +153,45 @@ class ClueCreateView(FormView):
         return redirect("clues:detail", pk=clue.pk)
 
 
-class ClueActionView(ScopedViewMixin, View):
+def merge(*, actor: Any, clue: Clue, into: str, on: date, reason: str) -> None:
+    """并案 into a clue named by its number, which the actor must be able to see."""
+    target = Clue.objects.visible_to(actor).filter(number=into.strip()).first()
+    if target is None:
+        raise ValidationError(f"找不到线索 {into}（或不在您的管理范围内）。")
+    services.merge(actor=actor, duplicate=clue, into=target, on=on, reason=reason)
+
+
+class ClueActionView(ActionView):
     """POST-only actions on a clue; each calls one service."""
 
     model = Clue
-    http_method_names = ["post"]
+    record_name = "clue"
+    record_url = "clues:detail"
+    actions: ClassVar[dict[str, Operation]] = {
+        "assign": Operation(services.assign, forms.AssignForm, "已交办"),
+        "verify": Operation(services.start_verification, forms.DateForm, "已开始核查"),
+        "conclude": Operation(services.conclude, forms.ConcludeForm, "已办结"),
+        "refer": Operation(services.refer, forms.ReferForm, "已移送"),
+        "supervise": Operation(services.supervise, forms.SuperviseForm, "已挂牌督办"),
+        "merge": Operation(merge, forms.MergeForm, "已并案"),
+        "promote": Operation(services.promote_to_case, forms.PromoteForm, "已转为案件"),
+    }
 
-    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
-        clue = get_object_or_404(self.get_queryset(), pk=pk)
-        actor = acting_user(request)
-        if action == "reveal":
-            value = services.reveal_reporter(actor=actor, clue=clue, request=request)
-            response = HttpResponse(value, content_type="text/plain; charset=utf-8")
-            response["Cache-Control"] = "no-store"
-            return response
-        handlers: dict[str, tuple[Any, Any]] = {
-            "assign": (lambda: forms.AssignForm(request.POST, clue=clue), services.assign),
-            "verify": (lambda: forms.DateForm(request.POST), services.start_verification),
-            "conclude": (lambda: forms.ConcludeForm(request.POST), services.conclude),
-            "refer": (lambda: forms.ReferForm(request.POST, clue=clue), services.refer),
-            "supervise": (lambda: forms.SuperviseForm(request.POST), services.supervise),
-            "merge": (lambda: forms.MergeForm(request.POST), self.merge),
-            "promote": (lambda: forms.PromoteForm(request.POST), services.promote_to_case),
-        }
-        if action not in handlers:
-            raise Http404("未知操作")
-        make_form, service = handlers[action]
-        form = make_form()
-        if not form.is_valid():
-            for name, errors in form.errors.items():
-                label = form.fields[name].label if name in form.fields else ""
-                messages.error(request, f"{label}：{'；'.join(str(e) for e in errors)}")
-            return redirect("clues:detail", pk=pk)
-        try:
-            service(actor=actor, clue=clue, **form.cleaned_data)
-            messages.success(request, "已办理。")
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        return redirect("clues:detail", pk=pk)
+    def form_kwargs(self, name: str, record: Any) -> dict[str, Any]:
+        return {"clue": record} if name in ("assign", "refer") else {}
 
-    def merge(self, *, actor: Any, clue: Clue, into: str, on: date, reason: str) -> None:
-        target = Clue.objects.visible_to(actor).filter(number=into.strip()).first()
-        if target is None:
-            raise ValidationError(f"找不到线索 {into}（或不在您的管理范围内）。")
-        services.merge(actor=actor, duplicate=clue, into=target, on=on, reason=reason)
+    def label(self, record: Any) -> str:
+        return str(record.number)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.action_name() != "reveal":
+            return super().post(request, *args, **kwargs)
+        value = services.reveal_reporter(
+            actor=acting_user(request), clue=self.get_record(), request=request
+        )
+        response = HttpResponse(value, content_type="text/plain; charset=utf-8")
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class ReferralListView(ScopedListView):
@@ -223,29 +216,27 @@ class ReferralListView(ScopedListView):
         return context
 
 
-class ReferralActionView(ScopedViewMixin, View):
-    model = Referral
-    http_method_names = ["post"]
+class ReferralActionView(ActionView):
+    """签收 and 反馈 of a referral by the receiving agency."""
 
-    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
-        referral = get_object_or_404(self.get_queryset(), pk=pk)
-        form = forms.FeedbackForm(request.POST)
-        if not form.is_valid() or action not in ("acknowledge", "feedback"):
-            messages.error(request, "请填写有效的日期。")
-            return redirect("clues:referrals")
-        try:
-            if action == "acknowledge":
-                services.acknowledge(
-                    actor=acting_user(request), referral=referral, on=form.cleaned_data["on"]
-                )
-            else:
-                services.give_feedback(
-                    actor=acting_user(request), referral=referral, **form.cleaned_data
-                )
-            messages.success(request, "已办理。")
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        return redirect("clues:referrals")
+    model = Referral
+    record_name = "referral"
+    actions: ClassVar[dict[str, Operation]] = {
+        "acknowledge": Operation(
+            lambda *, actor, referral, on, **_: services.acknowledge(
+                actor=actor, referral=referral, on=on
+            ),
+            forms.FeedbackForm,
+            "已签收",
+        ),
+        "feedback": Operation(services.give_feedback, forms.FeedbackForm, "已反馈"),
+    }
+
+    def label(self, record: Any) -> str:
+        return str(record.clue.number)
+
+    def back_to(self, record: Any, result: Any) -> str:
+        return reverse("clues:referrals")
 
 
 class StatisticsView(TemplateView):

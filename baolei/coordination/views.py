@@ -7,9 +7,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
-from django.views.generic import FormView, View
+from django.views.generic import FormView
 
 from baolei.coordination import forms, queries, services
 from baolei.coordination.filters import MechanismFilter, MeetingFilter
@@ -17,7 +17,8 @@ from baolei.coordination.models import AssessmentScheme, Mechanism, Meeting, Mee
 from baolei.core import params
 from baolei.core.exports import Column
 from baolei.core.history import history_rows
-from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
+from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
+from baolei.core.views_base import ScopedDetailView, ScopedListView, acting_user
 from baolei.ledger.models import LedgerItem
 from baolei.ledger.queries import with_warning
 
@@ -74,7 +75,7 @@ class MeetingDetailView(ScopedDetailView):
         return context
 
 
-class MeetingCreateView(FormView):
+class MeetingCreateView(ServiceFormMixin, FormView):
     scope_exempt = "表单只列出 visible_to(user) 中的区划与单位，写入由 services 核对"
     template_name = "coordination/form.html"
     form_class = forms.MeetingForm
@@ -83,32 +84,25 @@ class MeetingCreateView(FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return super().get_form_kwargs() | {"user": self.request.user}
 
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            meeting = services.record_meeting(actor=acting_user(self.request), **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-            return self.form_invalid(form)
+    def perform(self, form: Any) -> HttpResponse:
+        meeting = services.record_meeting(actor=acting_user(self.request), **form.cleaned_data)
         messages.success(self.request, "会议已登记，请继续登记会议决定事项。")
         return redirect("coordination:meeting", pk=meeting.pk)
 
 
-class DecisionView(ScopedViewMixin, View):
-    model = Meeting
-    http_method_names = ["post"]
+class DecisionView(ActionView):
+    """A decision of a meeting, which goes onto the ledger."""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        meeting = get_object_or_404(self.get_queryset(), pk=pk)
-        form = forms.DecisionForm(request.POST, user=request.user)
-        if not form.is_valid():
-            messages.error(request, "请完整填写决定事项、责任单位、责任人和落实时限。")
-            return redirect("coordination:meeting", pk=pk)
-        try:
-            services.add_decision(actor=acting_user(request), meeting=meeting, **form.cleaned_data)
-            messages.success(request, "决定事项已列入台账。")
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        return redirect("coordination:meeting", pk=pk)
+    model = Meeting
+    record_name = "meeting"
+    record_url = "coordination:meeting"
+    default_action = "decide"
+    actions: ClassVar[dict[str, Operation]] = {
+        "decide": Operation(services.add_decision, forms.DecisionForm, "决定事项已列入台账"),
+    }
+
+    def form_kwargs(self, name: str, record: Any) -> dict[str, Any]:
+        return {"user": self.request.user}
 
 
 class MechanismListView(ScopedListView):
@@ -135,12 +129,8 @@ class MechanismCreateView(MeetingCreateView):
     form_class = forms.MechanismForm  # type: ignore[assignment]
     extra_context = {"heading": "登记制度机制"}
 
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            services.record_mechanism(actor=acting_user(self.request), **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-            return self.form_invalid(form)
+    def perform(self, form: Any) -> HttpResponse:
+        services.record_mechanism(actor=acting_user(self.request), **form.cleaned_data)
         messages.success(self.request, "制度机制已登记。")
         return redirect("coordination:mechanisms")
 
@@ -188,12 +178,8 @@ class CadenceCreateView(MeetingCreateView):
     form_class = forms.CadenceForm  # type: ignore[assignment]
     extra_context = {"heading": "设定会议频次要求"}
 
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            services.require_cadence(actor=acting_user(self.request), **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-            return self.form_invalid(form)
+    def perform(self, form: Any) -> HttpResponse:
+        services.require_cadence(actor=acting_user(self.request), **form.cleaned_data)
         messages.success(self.request, "已设定会议频次要求。")
         return redirect("coordination:meetings")
 
@@ -202,36 +188,28 @@ class SchemeCreateView(MeetingCreateView):
     form_class = forms.SchemeForm  # type: ignore[assignment]
     extra_context = {"heading": "制定考核方案"}
 
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            scheme = services.create_scheme(actor=acting_user(self.request), **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-            return self.form_invalid(form)
+    def perform(self, form: Any) -> HttpResponse:
+        scheme = services.create_scheme(actor=acting_user(self.request), **form.cleaned_data)
+        messages.success(self.request, f"已制定考核方案“{scheme}”。")
         return redirect("coordination:scheme", pk=scheme.pk)
 
 
-class ManualScoreView(ScopedViewMixin, View):
-    model = AssessmentScheme
-    http_method_names = ["post"]
+def score(*, actor: Any, scheme: AssessmentScheme, indicator: int, **data: Any) -> Any:
+    """人工评分 of one of this scheme's indicators."""
+    found = scheme.indicators.filter(pk=indicator).first()
+    if found is None:
+        raise ValidationError("该考核方案没有此项指标。")
+    return services.score_by_hand(actor=actor, indicator=found, **data)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        scheme = get_object_or_404(self.get_queryset(), pk=pk)
-        form = forms.ManualScoreForm(request.POST, user=request.user)
-        indicator = scheme.indicators.filter(pk=request.POST.get("indicator")).first()
-        if not form.is_valid() or indicator is None:
-            messages.error(request, "请选择县(区)并填写得分和评分理由。")
-            return redirect("coordination:scheme", pk=pk)
-        data = form.cleaned_data
-        try:
-            services.score_by_hand(
-                actor=acting_user(request),
-                indicator=indicator,
-                county=data["county"],
-                score=data["score"],
-                reason=data["reason"],
-            )
-            messages.success(request, "已评分。")
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        return redirect("coordination:scheme", pk=pk)
+
+class ManualScoreView(ActionView):
+    model = AssessmentScheme
+    record_name = "scheme"
+    record_url = "coordination:scheme"
+    default_action = "score"
+    actions: ClassVar[dict[str, Operation]] = {
+        "score": Operation(score, forms.ManualScoreForm, "已评分"),
+    }
+
+    def form_kwargs(self, name: str, record: Any) -> dict[str, Any]:
+        return {"user": self.request.user}

@@ -8,7 +8,6 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
 
 from baolei.core.filters import DAY_PATTERN
 
@@ -58,16 +57,3 @@ def counts_schema(name: str, keys: Iterable[str]) -> Any:
             name=name, fields={key: serializers.IntegerField() for key in keys}
         )
     return _COUNTS[name]
-
-
-def call(service: Any, **kwargs: Any) -> Any:
-    """Run a service from an API view: its Chinese validation messages become a 400
-    (a PermissionDenied is DRF's 403 already)."""
-    from django.core.exceptions import ValidationError as DjangoValidationError
-
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        ) from None

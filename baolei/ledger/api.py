@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from baolei.accounts.models import Agency
+from baolei.accounts.models import Agency, User
 from baolei.core.api import ScopedViewSetMixin
 from baolei.core.filters import FilterSet, IdFilter
 from baolei.ledger import queries, services
@@ -33,23 +31,6 @@ from baolei.ledger.models import (
     Warning,
 )
 from baolei.regions.models import Region
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "该事项已被他人修改，请刷新后重试。"
-
-
-def call(service: Callable[..., Any], **kwargs: Any) -> Any:
-    """Run a service; its Chinese validation messages become a 400, a stale version a 409."""
-    try:
-        return service(**kwargs)
-    except services.StaleVersion as exc:
-        raise Conflict(exc.messages[0]) from None
-    except DjangoValidationError as exc:
-        raise ApiValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        ) from None
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -172,7 +153,7 @@ class LedgerItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         data.pop("version", None)
-        serializer.instance = call(services.create_item, actor=self.request.user, **data)
+        serializer.instance = services.create_item(actor=self.request.user, **data)
 
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
@@ -183,8 +164,7 @@ class LedgerItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
             if fixed in data and data[fixed] != getattr(serializer.instance, fixed):
                 raise ApiValidationError({fixed: "时限请通过 extend/suspend/resume 操作变更。"})
             data.pop(fixed, None)
-        call(
-            services.update_item,
+        services.update_item(
             actor=self.request.user,
             item=serializer.instance,
             version=version,
@@ -223,9 +203,8 @@ class LedgerItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         body = ProgressSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        entry = call(
-            services.add_progress,
-            actor=request.user,
+        entry = services.add_progress(
+            actor=cast(User, request.user),
             item=item,
             on=data["on"],
             text=data["text"],
@@ -253,7 +232,9 @@ class LedgerItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         upload = request.FILES.get("file")
         if upload is None:
             raise ApiValidationError({"file": "请上传文件（字段名 file）。"})
-        evidence = call(services.attach_evidence, actor=request.user, item=item, upload=upload)
+        evidence = services.attach_evidence(
+            actor=cast(User, request.user), item=item, upload=upload
+        )
         return self.action_response(item, evidence, EvidenceSerializer)
 
     @extend_schema(methods=["GET"], responses=AcceptanceSerializer(many=True))
@@ -274,9 +255,8 @@ class LedgerItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         body = AcceptanceSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        accepted = call(
-            services.accept_item,
-            actor=request.user,
+        accepted = services.accept_item(
+            actor=cast(User, request.user),
             item=item,
             on=data["on"],
             result=data["result"],
@@ -295,7 +275,7 @@ class LedgerItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         missing = [f for f in fields if f not in data]
         if missing:
             raise ApiValidationError({f: "必填。" for f in missing})
-        result = call(service, actor=request.user, item=item, **{f: data[f] for f in fields})
+        result = service(actor=cast(User, request.user), item=item, **{f: data[f] for f in fields})
         created = result if isinstance(result, DeadlineChange) else None
         return self.action_response(item, created, DeadlineChangeSerializer)
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from baolei.accounts.models import Agency, Role, User
+from baolei.core.outcomes import StaleVersion
 from baolei.ledger.calendar import work_calendar
 from baolei.ledger.evidence import sniff
 from baolei.ledger.models import (
@@ -46,10 +47,6 @@ EDITABLE_FIELDS = (
     "measures",
     "source_kind",
 )
-
-
-class StaleVersion(ValidationError):
-    """The item was changed by someone else since the form was opened."""
 
 
 def require_visible(actor: User, item: LedgerItem) -> LedgerItem:

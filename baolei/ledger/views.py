@@ -4,11 +4,9 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
@@ -17,6 +15,7 @@ from baolei.audit.services import record_event
 from baolei.core.exports import Column
 from baolei.core.history import history_rows
 from baolei.core.importing import keep_errors
+from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
 from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 from baolei.ledger import forms, queries, services
 from baolei.ledger.filters import LedgerFilter
@@ -125,7 +124,7 @@ class LedgerDetailView(ScopedDetailView):
         return context
 
 
-class LedgerCreateView(FormView):
+class LedgerCreateView(ServiceFormMixin, FormView):
     scope_exempt = "表单只列出 visible_to(user) 中的区划和单位，写入由 services 再次核对范围"
     template_name = "ledger/item_form.html"
     form_class = forms.CreateItemForm
@@ -133,22 +132,11 @@ class LedgerCreateView(FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return super().get_form_kwargs() | {"user": self.request.user}
 
-    def form_valid(self, form: forms.CreateItemForm) -> HttpResponse:
+    def perform(self, form: forms.CreateItemForm) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-        try:
-            item = services.create_item(actor=acting_user(self.request), **data)
-        except ValidationError as exc:
-            return self.show_errors(form, exc)
+        item = services.create_item(actor=acting_user(self.request), **data)
         messages.success(self.request, f"已登记台账事项 {item.key}。")
         return redirect("ledger:detail", pk=item.pk)
-
-    def show_errors(self, form: Any, exc: ValidationError) -> HttpResponse:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
-        return self.form_invalid(form)
 
 
 class LedgerEditView(ScopedViewMixin, LedgerCreateView):
@@ -165,77 +153,60 @@ class LedgerEditView(ScopedViewMixin, LedgerCreateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**kwargs) | {"item": self.item}
 
-    def form_valid(self, form: Any) -> HttpResponse:
+    def perform(self, form: Any) -> HttpResponse:
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        try:
-            services.update_item(
-                actor=acting_user(self.request), item=self.item, version=version, **data
-            )
-        except ValidationError as exc:
-            return self.show_errors(form, exc)
-        messages.success(self.request, "已保存。")
+        services.update_item(
+            actor=acting_user(self.request), item=self.item, version=version, **data
+        )
+        messages.success(self.request, f"已保存台账事项 {self.item.key}。")
         return redirect("ledger:detail", pk=self.item.pk)
 
 
-ACTIONS: dict[str, tuple[type, Any]] = {
-    "progress": (forms.ProgressForm, services.add_progress),
-    "evidence": (forms.EvidenceForm, services.attach_evidence),
-    "accept": (forms.AcceptanceForm, services.accept_item),
-    "extend": (forms.ExtendForm, services.extend_deadline),
-    "suspend": (forms.SuspendForm, services.suspend_item),
-    "resume": (forms.SuspendForm, services.resume_item),
-    "cancel": (forms.CancelForm, services.cancel_item),
-}
-
-
-class LedgerActionView(ScopedViewMixin, View):
+class LedgerActionView(ActionView):
     """POST-only actions on an item; each calls one service. htmx gets the timeline back."""
 
     model = LedgerItem
-    http_method_names = ["post"]
+    record_name = "item"
+    record_url = "ledger:detail"
+    actions: ClassVar[dict[str, Operation]] = {
+        "progress": Operation(services.add_progress, forms.ProgressForm, "已报送进展"),
+        "evidence": Operation(services.attach_evidence, forms.EvidenceForm, "已上传佐证材料"),
+        "accept": Operation(services.accept_item, forms.AcceptanceForm, "已记录验收结论"),
+        "extend": Operation(services.extend_deadline, forms.ExtendForm, "已延长时限"),
+        "suspend": Operation(services.suspend_item, forms.SuspendForm, "已暂停计时"),
+        "resume": Operation(services.resume_item, forms.SuspendForm, "已恢复计时"),
+        "cancel": Operation(services.cancel_item, forms.CancelForm, "已撤销事项"),
+    }
 
-    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
-        item = get_object_or_404(self.get_queryset(), pk=pk)
-        if action not in ACTIONS:
-            raise Http404("未知操作")
-        form_class, service = ACTIONS[action]
-        form = form_class(request.POST, request.FILES)
-        errors: list[str] = []
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            if action == "evidence":
-                data = {"upload": data["file"]}
-            if action == "progress":
-                corrects = data.pop("corrects", None)
-                data["corrects"] = item.progress.filter(pk=corrects).first() if corrects else None
-            if action == "resume":
-                data["reason"] = data["reason"] or "恢复计时"
-            try:
-                service(actor=acting_user(request), item=item, **data)
-            except ValidationError as exc:
-                errors = exc.messages
-        else:
-            errors = [
-                f"{form.fields[f].label if f in form.fields else ''}：{'；'.join(e)}"
-                for f, e in form.errors.items()
-            ]
-        if request.htmx and action == "progress":  # type: ignore[attr-defined]
+    def arguments(self, name: str, record: Any, data: dict[str, Any]) -> dict[str, Any]:
+        if name == "evidence":
+            return {"upload": data["file"]}
+        if name == "progress":
+            corrects = data.pop("corrects", None)
+            data["corrects"] = record.progress.filter(pk=corrects).first() if corrects else None
+        if name == "resume":
+            data["reason"] = data["reason"] or "恢复计时"
+        return data
+
+    def respond(
+        self, name: str, record: Any, errors: list[str], done: str, result: Any
+    ) -> HttpResponse:
+        if self.request.htmx and name == "progress":  # type: ignore[attr-defined]
             return render(
-                request,
+                self.request,
                 "ledger/_progress.html",
                 {
-                    "item": item,
-                    "progress": item.progress.select_related("recorded_by", "corrects"),
+                    "item": record,
+                    "progress": record.progress.select_related("recorded_by", "corrects"),
                     "errors": errors,
                     "progress_form": forms.ProgressForm(initial={"on": timezone.localdate()}),
                 },
             )
-        for message in errors:
-            messages.error(request, message)
-        if not errors:
-            messages.success(request, "已办理。")
-        return redirect(reverse("ledger:detail", args=[item.pk]))
+        return super().respond(name, record, errors, done, result)
+
+    def label(self, record: Any) -> str:
+        return str(record.key)
 
 
 class SlipView(LedgerDetailView):

@@ -85,3 +85,11 @@ class EditPersonForm(PersonForm):
             "region": person.region_id,
             "note": person.note,
         }
+
+
+class RevealForm(forms.Form):
+    """查看完整号码: which of the person's encrypted numbers to show."""
+
+    field = forms.ChoiceField(
+        label="号码", choices=[("id_number", "身份证号码"), ("phone", "联系电话")]
+    )

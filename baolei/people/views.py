@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import (
     HttpRequest,
@@ -13,11 +12,12 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
-from django.views.generic import FormView, View
+from django.views.generic import FormView
 
 from baolei.core import params
 from baolei.core.exports import Column
 from baolei.core.history import history_rows
+from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
 from baolei.core.views_base import (
     RoleRequiredMixin,
     ScopedDetailView,
@@ -108,7 +108,7 @@ class PersonDetailView(ScopedDetailView):
         return context
 
 
-class PersonCreateView(RoleRequiredMixin, FormView):
+class PersonCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     scope_exempt = "表单只列出 visible_to(user) 中的村（社区），写入由 services 再次核对范围"
     required_roles = services.EDITORS
     template_name = "people/person_form.html"
@@ -117,21 +117,10 @@ class PersonCreateView(RoleRequiredMixin, FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return super().get_form_kwargs() | {"user": self.request.user}
 
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            person = services.create_person(actor=acting_user(self.request), **form.cleaned_data)
-        except ValidationError as exc:
-            return self.show_errors(form, exc)
+    def perform(self, form: Any) -> HttpResponse:
+        person = services.create_person(actor=acting_user(self.request), **form.cleaned_data)
         messages.success(self.request, f"已登记人员 {person.name}。")
         return redirect("people:detail", pk=person.pk)
-
-    def show_errors(self, form: Any, exc: ValidationError) -> HttpResponse:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
-        return self.form_invalid(form)
 
 
 class PersonEditView(ScopedViewMixin, PersonCreateView):
@@ -151,34 +140,33 @@ class PersonEditView(ScopedViewMixin, PersonCreateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**kwargs) | {"person": self.person}
 
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            services.update_person(
-                actor=acting_user(self.request), person=self.person, **form.changes()
-            )
-        except ValidationError as exc:
-            return self.show_errors(form, exc)
-        messages.success(self.request, "已保存。")
+    def perform(self, form: Any) -> HttpResponse:
+        services.update_person(
+            actor=acting_user(self.request), person=self.person, **form.changes()
+        )
+        messages.success(self.request, f"已保存人员信息：{self.person.name}。")
         return redirect("people:detail", pk=self.person.pk)
 
 
-class RevealNumberView(ScopedViewMixin, View):
+class RevealNumberView(ActionView):
     """查看完整号码: htmx swaps the masked number for the full one in place."""
 
     model = Person
-    http_method_names = ["post"]
+    record_name = "person"
+    default_action = "reveal"
+    actions: ClassVar[dict[str, Operation]] = {
+        "reveal": Operation(services.reveal_number, forms.RevealForm, ""),
+    }
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        person = get_object_or_404(self.get_queryset(), pk=pk)
-        field = request.POST.get("field", "")
-        if field not in services.REVEALABLE:
-            return HttpResponseBadRequest("未知字段")
-        try:
-            value = services.reveal_number(
-                actor=acting_user(request), person=person, field=field, request=request
-            )
-        except ValidationError as exc:
-            return HttpResponseBadRequest("；".join(exc.messages))
-        response = render(request, "people/_number.html", {"field": field, "value": value})
+    def arguments(self, name: str, record: Any, data: dict[str, Any]) -> dict[str, Any]:
+        return data | {"request": self.request}
+
+    def respond(
+        self, name: str, record: Any, errors: list[str], done: str, result: Any
+    ) -> HttpResponse:
+        if errors:
+            return HttpResponseBadRequest("；".join(errors))
+        field = self.request.POST["field"]
+        response = render(self.request, "people/_number.html", {"field": field, "value": result})
         add_never_cache_headers(response)
         return response

@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any, cast
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -147,14 +145,7 @@ class ScreeningViewSet(ScopedReadOnlyViewSet):
         screening = self.get_object()
         body = ReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            services.review(
-                actor=cast(User, request.user), screening=screening, **body.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise ApiValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            ) from None
+        services.review(actor=cast(User, request.user), screening=screening, **body.validated_data)
         return Response(ScreeningSerializer(self.get_queryset().get(pk=screening.pk)).data)
 
 

@@ -6,14 +6,15 @@ from typing import Any, ClassVar
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import FormView, TemplateView
 
 from baolei.core.exports import Column
 from baolei.core.history import history_rows
 from baolei.core.importing import keep_errors
+from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
 from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
 from baolei.ledger.models import Acceptance
 from baolei.screening import forms, queries, services
@@ -61,7 +62,7 @@ class RoundDetailView(ScopedDetailView):
         return context
 
 
-class RoundCreateView(FormView):
+class RoundCreateView(ServiceFormMixin, FormView):
     scope_exempt = "表单只列出 visible_to(user) 中的区划，open_round 再次核对范围"
     template_name = "screening/round_form.html"
     form_class = forms.RoundForm
@@ -73,36 +74,24 @@ class RoundCreateView(FormView):
         latest = NegativeList.objects.order_by("-version").first()
         return {"negative_list": latest.pk if latest else None}
 
-    def form_valid(self, form: forms.RoundForm) -> HttpResponse:
+    def perform(self, form: forms.RoundForm) -> HttpResponse:
         data = dict(form.cleaned_data)
         data["minimum_ratio"] = (data["minimum_ratio"] / Decimal(100)).quantize(Decimal("0.001"))
-        try:
-            round_ = services.open_round(actor=acting_user(self.request), **data)
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-            return self.form_invalid(form)
+        round_ = services.open_round(actor=acting_user(self.request), **data)
         messages.success(
             self.request, f"已启动“{round_.name}”，排查对象 {round_.screenings.count()} 个。"
         )
         return redirect("screening:round", pk=round_.pk)
 
 
-class RoundCloseView(ScopedViewMixin, View):
+class RoundCloseView(ActionView):
     model = ScreeningRound
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        round_ = get_object_or_404(self.get_queryset(), pk=pk)
-        form = forms.CloseForm(request.POST)
-        if form.is_valid():
-            try:
-                services.close_round(actor=acting_user(request), round_=round_, **form.cleaned_data)
-                messages.success(request, "本轮排查已结束。")
-            except ValidationError as exc:
-                messages.error(request, "；".join(exc.messages))
-        else:
-            messages.error(request, "请填写有效的结束日期。")
-        return redirect("screening:round", pk=round_.pk)
+    record_name = "round_"
+    record_url = "screening:round"
+    default_action = "close"
+    actions: ClassVar[dict[str, Operation]] = {
+        "close": Operation(services.close_round, forms.CloseForm, "本轮排查已结束"),
+    }
 
 
 class ResultImportView(ScopedViewMixin, TemplateView):
@@ -236,63 +225,54 @@ class ScreeningDetailView(ScopedDetailView):
         return context
 
 
-class ScreeningActionView(ScopedViewMixin, View):
+def record_result(
+    *,
+    actor: Any,
+    screening: Screening,
+    items: list[int],
+    note: str,
+    proposal: Any,
+    checked_by: str,
+    checked_on: Any,
+    findings: str,
+) -> None:
+    """研判结果: the negative-list items hit, each with the note, and the archive check."""
+    archive = None
+    if checked_by or findings:
+        if not checked_on:
+            raise ValidationError({"checked_on": "请填写档案核查日期。"})
+        archive = services.ArchiveRecord(checked_by, checked_on, findings)
+    hits = NegativeListItem.objects.filter(pk__in=items)
+    services.record_result(
+        actor=actor,
+        screening=screening,
+        proposal=proposal,
+        hits=[(item, note) for item in hits],
+        archive=archive,
+    )
+
+
+class ScreeningActionView(ActionView):
     """POST-only actions on an organisation; each calls one service."""
 
     model = Screening
-    http_method_names = ["post"]
+    record_name = "screening"
+    record_url = "screening:organisation"
+    actions: ClassVar[dict[str, Operation]] = {
+        "result": Operation(record_result, forms.ResultForm, "已记录研判结果"),
+        "review": Operation(services.review, forms.ReviewForm, "已记录联审意见"),
+        "add": Operation(services.add_to_list, forms.ChangeForm, "已列入整顿名单"),
+        "remove": Operation(services.remove_from_list, forms.ChangeForm, "已移出整顿名单"),
+    }
 
-    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
-        screening = get_object_or_404(
-            self.get_queryset().select_related("round__negative_list"), pk=pk
-        )
-        actor = acting_user(request)
-        try:
-            if action == "result":
-                self.result(actor, screening, request)
-            elif action == "review":
-                form = forms.ReviewForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError("请选择同意或不同意。")
-                services.review(actor=actor, screening=screening, **form.cleaned_data)
-            elif action in ("add", "remove"):
-                change = forms.ChangeForm(request.POST)
-                if not change.is_valid():
-                    raise ValidationError("请填写日期和理由。")
-                service = services.add_to_list if action == "add" else services.remove_from_list
-                service(actor=actor, screening=screening, **change.cleaned_data)
-            else:
-                raise Http404("未知操作")
-            messages.success(request, "已办理。")
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        return redirect("screening:organisation", pk=screening.pk)
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().select_related("round__negative_list", "region")
 
-    def result(self, actor: Any, screening: Screening, request: HttpRequest) -> None:
-        form = forms.ResultForm(request.POST, negative_list=screening.round.negative_list)
-        if not form.is_valid():
-            raise ValidationError(
-                [
-                    f"{form.fields[f].label}：{'；'.join(str(m) for m in e)}"
-                    for f, e in form.errors.items()
-                ]
-            )
-        data = form.cleaned_data
-        items = NegativeListItem.objects.filter(pk__in=data["items"])
-        archive = None
-        if data["checked_by"] or data["findings"]:
-            if not data["checked_on"]:
-                raise ValidationError("请填写档案核查日期。")
-            archive = services.ArchiveRecord(
-                data["checked_by"], data["checked_on"], data["findings"]
-            )
-        services.record_result(
-            actor=actor,
-            screening=screening,
-            proposal=data["proposal"],
-            hits=[(item, data["note"]) for item in items],
-            archive=archive,
-        )
+    def form_kwargs(self, name: str, record: Any) -> dict[str, Any]:
+        return {"negative_list": record.round.negative_list} if name == "result" else {}
+
+    def label(self, record: Any) -> str:
+        return str(record.region.name)
 
 
 class WorkQueueView(ScopedListView):

@@ -5,15 +5,16 @@ from typing import Any, ClassVar
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
-from django.views.generic import FormView, View
+from django.views.generic import FormView
 
 from baolei.core.exports import Column
 from baolei.core.history import history_rows
 from baolei.core.importing import keep_errors
-from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
+from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
+from baolei.core.views_base import ScopedDetailView, ScopedListView, acting_user
 from baolei.ledger.models import Acceptance, LedgerItem
 from baolei.ledger.queries import with_warning
 from baolei.regions.queries import scope_root
@@ -147,7 +148,7 @@ class ProblemDetailView(ScopedDetailView):
         return context
 
 
-class ProblemCreateView(FormView):
+class ProblemCreateView(ServiceFormMixin, FormView):
     scope_exempt = "表单只列出 visible_to(user) 中的单位，create_problem 再次核对范围"
     template_name = "supervision/problem_form.html"
     form_class = forms.ProblemForm
@@ -155,49 +156,45 @@ class ProblemCreateView(FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return super().get_form_kwargs() | {"user": self.request.user}
 
-    def form_valid(self, form: forms.ProblemForm) -> HttpResponse:
+    def perform(self, form: forms.ProblemForm) -> HttpResponse:
         data = dict(form.cleaned_data)
         person = data.pop("responsible_person")
         data["units"] = [(agency, person) for agency in data["units"]]
         data["measures"] = [m.strip() for m in data["measures"].splitlines() if m.strip()]
         actor = acting_user(self.request)
         region = scope_root(actor)
-        try:
-            if region is None:
-                raise ValidationError("您的账户尚未分配单位。")
-            problem = services.create_problem(actor=actor, region=region, **data)
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-            return self.form_invalid(form)
+        if region is None:
+            raise ValidationError("您的账户尚未分配单位。")
+        problem = services.create_problem(actor=actor, region=region, **data)
         messages.success(
             self.request, f"已登记问题 {problem.number}，生成台账事项 {problem.items.count()} 条。"
         )
         return redirect("supervision:problem", pk=problem.pk)
 
 
-class ProblemReopenView(ScopedViewMixin, View):
-    model = Problem
-    http_method_names = ["post"]
+def reopen(
+    *, actor: Any, problem: Problem, responsible_person: str, units: Any, **data: Any
+) -> Any:
+    """反弹: the problem goes back into rectification with the units named."""
+    return services.reopen_problem(
+        actor=actor, problem=problem, units=[(a, responsible_person) for a in units], **data
+    )
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        problem = get_object_or_404(self.get_queryset(), pk=pk)
-        form = forms.ReopenForm(request.POST, user=request.user)
-        if not form.is_valid():
-            messages.error(request, "请完整填写反弹日期、情况、责任单位、责任人和整改时限。")
-            return redirect("supervision:problem", pk=pk)
-        data = dict(form.cleaned_data)
-        person = data.pop("responsible_person")
-        try:
-            services.reopen_problem(
-                actor=acting_user(request),
-                problem=problem,
-                units=[(a, person) for a in data.pop("units")],
-                **data,
-            )
-            messages.success(request, "已登记反弹，问题重新进入整改。")
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        return redirect("supervision:problem", pk=pk)
+
+class ProblemReopenView(ActionView):
+    model = Problem
+    record_name = "problem"
+    record_url = "supervision:problem"
+    default_action = "reopen"
+    actions: ClassVar[dict[str, Operation]] = {
+        "reopen": Operation(reopen, forms.ReopenForm, "已登记反弹，问题重新进入整改"),
+    }
+
+    def form_kwargs(self, name: str, record: Any) -> dict[str, Any]:
+        return {"user": self.request.user}
+
+    def label(self, record: Any) -> str:
+        return str(record.number)
 
 
 class ProblemImportView(FormView):
@@ -219,7 +216,7 @@ class ProblemImportView(FormView):
         return redirect("supervision:problems")
 
 
-class PlanCreateView(FormView):
+class PlanCreateView(ServiceFormMixin, FormView):
     scope_exempt = "表单只列出 visible_to(user) 中的区划，create_plan 再次核对范围"
     template_name = "supervision/form.html"
     form_class = forms.PlanForm
@@ -228,44 +225,24 @@ class PlanCreateView(FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return super().get_form_kwargs() | {"user": self.request.user}
 
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            plan = services.create_plan(actor=acting_user(self.request), **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-            return self.form_invalid(form)
+    def perform(self, form: Any) -> HttpResponse:
+        plan = services.create_plan(actor=acting_user(self.request), **form.cleaned_data)
+        messages.success(self.request, f"已制定督导方案“{plan}”。")
         return redirect("supervision:plan", pk=plan.pk)
 
 
-PLAN_ACTIONS: dict[str, tuple[Any, Any]] = {
-    "assign": (forms.AssignmentForm, services.assign_leader),
-    "team": (forms.TeamForm, services.create_team),
-    "round": (forms.RoundForm, services.create_round),
-    "lagging": (forms.LaggingForm, services.designate_lagging),
-}
-
-
-class PlanActionView(ScopedViewMixin, View):
+class PlanActionView(ActionView):
     """POST-only additions to a plan; each calls one service."""
 
     model = SupervisionPlan
-    http_method_names = ["post"]
+    record_name = "plan"
+    record_url = "supervision:plan"
+    actions: ClassVar[dict[str, Operation]] = {
+        "assign": Operation(services.assign_leader, forms.AssignmentForm, "已明确包联领导"),
+        "team": Operation(services.create_team, forms.TeamForm, "已组建督导组"),
+        "round": Operation(services.create_round, forms.RoundForm, "已安排督导轮次"),
+        "lagging": Operation(services.designate_lagging, forms.LaggingForm, "已确定后进地区"),
+    }
 
-    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
-        plan = get_object_or_404(self.get_queryset(), pk=pk)
-        if action not in PLAN_ACTIONS:
-            messages.error(request, "未知操作。")
-            return redirect("supervision:plan", pk=pk)
-        form_class, service = PLAN_ACTIONS[action]
-        form = form_class(request.POST, plan=plan)
-        if not form.is_valid():
-            for name, errors in form.errors.items():
-                label = form.fields[name].label if name in form.fields else ""
-                messages.error(request, f"{label}：{'；'.join(str(e) for e in errors)}")
-            return redirect("supervision:plan", pk=pk)
-        try:
-            service(actor=acting_user(request), plan=plan, **form.cleaned_data)
-            messages.success(request, "已保存。")
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        return redirect("supervision:plan", pk=pk)
+    def form_kwargs(self, name: str, record: Any) -> dict[str, Any]:
+        return {"plan": record}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -10,8 +10,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from baolei.accounts.models import User
 from baolei.cadres.models import Reason
-from baolei.core.api import ScopedReadOnlyViewSet, ScopedViewSetMixin, call
+from baolei.core.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from baolei.regions.models import Region
 from baolei.vetting import filters, services
 from baolei.vetting.models import Candidate, Decision, DecisionRecord, Source, VettingRun
@@ -123,7 +124,7 @@ class RunViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyM
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = RunRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        run = call(services.start_run, actor=request.user, **form.validated_data)
+        run = services.start_run(actor=cast(User, request.user), **form.validated_data)
         return Response(RunSerializer(run).data, status=status.HTTP_201_CREATED)
 
 
@@ -149,9 +150,8 @@ class CandidateViewSet(ScopedReadOnlyViewSet):
         candidate = self.get_object()
         form = DecisionSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        decided = call(
-            services.decide_candidate,
-            actor=request.user,
+        decided = services.decide_candidate(
+            actor=cast(User, request.user),
             candidate=candidate,
             **form.validated_data,
         )
@@ -168,9 +168,8 @@ class CandidateViewSet(ScopedReadOnlyViewSet):
         form = BulkDecisionSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        count = call(
-            services.decide_candidates,
-            actor=request.user,
+        count = services.decide_candidates(
+            actor=cast(User, request.user),
             candidates=self.get_queryset().filter(pk__in=data["ids"]),
             decision=data["decision"],
             note=data["note"],

@@ -5,19 +5,18 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from baolei.cadres.models import Appointment
 from baolei.cadres.queries import in_office
 from baolei.core.exports import Column
 from baolei.core.importing import keep_errors
-from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
+from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
+from baolei.core.views_base import ScopedDetailView, ScopedListView, acting_user
 from baolei.vetting import filters, forms, importing, queries, services
 from baolei.vetting.models import Candidate, DecisionRecord, VettingRun
 
@@ -51,7 +50,7 @@ class RunListView(ScopedListView):
 CANDIDATES_SHOWN = 200
 
 
-class RunCreateView(FormView):
+class RunCreateView(ServiceFormMixin, FormView):
     scope_exempt = "表单只列出 visible_to(user) 中的区划，start_run 再次核对范围"
     template_name = "vetting/run_form.html"
     form_class = forms.RunForm
@@ -59,12 +58,8 @@ class RunCreateView(FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return super().get_form_kwargs() | {"user": self.request.user}
 
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            run = services.start_run(actor=acting_user(self.request), **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, getattr(exc, "messages", None) or str(exc))
-            return self.form_invalid(form)
+    def perform(self, form: Any) -> HttpResponse:
+        run = services.start_run(actor=acting_user(self.request), **form.cleaned_data)
         messages.success(self.request, "比对已在后台开始，本页会自动显示进度和结果。")
         return redirect("vetting:run", pk=run.pk)
 
@@ -103,21 +98,18 @@ class RunDetailView(ScopedDetailView):
         return context
 
 
-class RunRerunView(ScopedViewMixin, View):
+class RunRerunView(ActionView):
     """重新运行: a failed run queued again with the same parameters."""
 
     model = VettingRun
-    http_method_names = ["post"]
+    record_name = "run"
+    default_action = "rerun"
+    actions: ClassVar[dict[str, Operation]] = {
+        "rerun": Operation(services.rerun, done="已重新开始比对，本页会自动显示进度和结果"),
+    }
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        run = get_object_or_404(self.get_queryset(), pk=pk)
-        try:
-            new = services.rerun(actor=acting_user(request), run=run)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, service_messages(exc))
-            return redirect("vetting:run", pk=pk)
-        messages.success(request, "已重新开始比对，本页会自动显示进度和结果。")
-        return redirect("vetting:run", pk=new.pk)
+    def back_to(self, record: Any, result: Any) -> str:
+        return reverse("vetting:run", args=[(result or record).pk])
 
 
 CANDIDATE_COLUMNS = [
@@ -166,38 +158,39 @@ class CandidateListView(ScopedListView):
         return context | {"bulk_form": form}
 
 
-class CandidateBulkDecideView(ScopedViewMixin, View):
+class CandidateBulkDecideView(ActionView):
     """批量研判: the candidates come through visible_to and the queue's own filter."""
 
     model = Candidate
-    http_method_names = ["post"]
+    default_action = "decide"
+    actions: ClassVar[dict[str, Operation]] = {
+        "decide": Operation(services.decide_candidates, forms.BulkDecisionForm, "已记录研判结论"),
+    }
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = forms.BulkDecisionForm(request.POST)
-        query = request.POST.get("query", "")
-        back = f"{reverse('vetting:candidates')}?{query}"
-        if not form.is_valid():
-            messages.error(request, "；".join(str(m) for ms in form.errors.values() for m in ms))
-            return redirect(back)
-        data = form.cleaned_data
+    def get_record(self) -> Any:
+        return None
+
+    def arguments(self, name: str, record: Any, data: dict[str, Any]) -> dict[str, Any]:
         rows = filters.CandidateFilter(
-            QueryDict(data["query"]), queryset=self.get_queryset(), request=request
+            QueryDict(data["query"]), queryset=self.get_queryset(), request=self.request
         ).qs
         if data["target"] == "selected":
             rows = rows.filter(pk__in=data["ids"])
-        try:
-            count = services.decide_candidates(
-                actor=acting_user(request),
-                candidates=rows,
-                decision=data["decision"],
-                note=data["note"],
-                change=data["change"],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, service_messages(exc))
-        else:
-            messages.success(request, f"已记录 {count} 条疑似命中的研判结论。")
-        return redirect(back)
+        return {
+            "candidates": rows,
+            "decision": data["decision"],
+            "note": data["note"],
+            "change": data["change"],
+        }
+
+    def respond(
+        self, name: str, record: Any, errors: list[str], done: str, result: Any
+    ) -> HttpResponse:
+        done = f"已记录 {result} 条疑似命中的研判结论。" if result is not None else done
+        return super().respond(name, record, errors, done, result)
+
+    def back_to(self, record: Any, result: Any) -> str:
+        return f"{reverse('vetting:candidates')}?{self.request.POST.get('query', '')}"
 
 
 class CandidateDetailView(ScopedDetailView):
@@ -219,50 +212,26 @@ class CandidateDetailView(ScopedDetailView):
         }
 
 
-def service_messages(exc: Exception) -> str:
-    return "；".join(getattr(exc, "messages", None) or [str(exc)])
-
-
-class CandidateDecideView(ScopedViewMixin, View):
+class CandidateDecideView(ActionView):
     model = Candidate
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        candidate = get_object_or_404(self.get_queryset(), pk=pk)
-        form = forms.DecisionForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "请选择研判结论。")
-            return redirect("vetting:candidate", pk=pk)
-        try:
-            services.decide_candidate(
-                actor=acting_user(request), candidate=candidate, **form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, service_messages(exc))
-        else:
-            messages.success(request, "研判结论已记录。")
-        return redirect("vetting:candidate", pk=pk)
+    record_name = "candidate"
+    record_url = "vetting:candidate"
+    default_action = "decide"
+    actions: ClassVar[dict[str, Operation]] = {
+        "decide": Operation(services.decide_candidate, forms.DecisionForm, "研判结论已记录"),
+    }
 
 
-class CandidateFollowUpView(ScopedViewMixin, View):
+class CandidateFollowUpView(ActionView):
     """A hit confirmed earlier: open its clue or propose the cadre's adjustment now."""
 
     model = Candidate
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        candidate = get_object_or_404(self.get_queryset(), pk=pk)
-        form = forms.FollowUpForm(request.POST)
-        form.is_valid()
-        try:
-            services.follow_up_hit(
-                actor=acting_user(request), candidate=candidate, **form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, service_messages(exc))
-        else:
-            messages.success(request, "已办理。")
-        return redirect("vetting:candidate", pk=pk)
+    record_name = "candidate"
+    record_url = "vetting:candidate"
+    default_action = "follow_up"
+    actions: ClassVar[dict[str, Operation]] = {
+        "follow_up": Operation(services.follow_up_hit, forms.FollowUpForm, "已办理"),
+    }
 
 
 class DecisionListView(ScopedListView):

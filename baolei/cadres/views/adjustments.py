@@ -5,24 +5,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, ClassVar
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.views.generic import View
 
 from baolei.cadres import forms, queries, services
 from baolei.cadres.filters import AdjustmentFilter
 from baolei.cadres.models import (
     Adjustment,
 )
-from baolei.cadres.views.common import county_of, errors_of, failure
+from baolei.cadres.views.common import county_of
 from baolei.core import params
 from baolei.core.exports import Column
 from baolei.core.history import history_rows
-from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
+from baolei.core.outcomes import ActionView, Operation
+from baolei.core.views_base import ScopedDetailView, ScopedListView
 from baolei.people.models import Person
 from baolei.people.queries import find_by_id_number
 
@@ -100,37 +97,29 @@ class AdjustmentView(ScopedDetailView):
         }
 
 
-class AdjustmentActionView(ScopedViewMixin, View):
+def execute(*, actor: Any, adjustment: Adjustment, on: date, successor_id_number: str) -> Any:
+    """执行调整, with the successor named by the ID number of a person on record."""
+    return services.execute_adjustment(
+        actor=actor,
+        adjustment=adjustment,
+        on=on,
+        successor=successor(actor, successor_id_number),
+    )
+
+
+class AdjustmentActionView(ActionView):
     """审批 (decide) and 执行 (execute) an adjustment; each calls one service."""
 
     model = Adjustment
-    http_method_names = ["post"]
+    record_name = "adjustment"
+    record_url = "cadres:adjustment"
+    actions: ClassVar[dict[str, Operation]] = {
+        "decide": Operation(services.decide_adjustment, forms.DecideForm, "已审批"),
+        "execute": Operation(execute, forms.ExecuteForm, "已执行调整"),
+    }
 
-    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
-        adjustment = get_object_or_404(self.get_queryset(), pk=pk)
-        actor = acting_user(request)
-        try:
-            if action == "decide":
-                form = forms.DecideForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(errors_of(form))
-                services.decide_adjustment(actor=actor, adjustment=adjustment, **form.cleaned_data)
-            elif action == "execute":
-                execute = forms.ExecuteForm(request.POST)
-                if not execute.is_valid():
-                    raise ValidationError(errors_of(execute))
-                services.execute_adjustment(
-                    actor=actor,
-                    adjustment=adjustment,
-                    on=execute.cleaned_data["on"],
-                    successor=successor(actor, execute.cleaned_data["successor_id_number"]),
-                )
-            else:
-                raise Http404("未知操作")
-            messages.success(request, "已办理。")
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, failure(exc))
-        return redirect("cadres:adjustment", pk=adjustment.pk)
+    def label(self, record: Any) -> str:
+        return str(record.appointment.person.name)
 
 
 def successor(actor: Any, number: str) -> Person | None:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.views.generic import FormView, View
+from django.views.generic import FormView
 
 from baolei.cadres import forms, queries, services
 from baolei.cadres.models import (
@@ -18,10 +17,10 @@ from baolei.cadres.models import (
     Evaluation,
     EvaluationCampaign,
 )
-from baolei.cadres.views.common import errors_of, failure
 from baolei.core import params
 from baolei.core.history import history_rows
-from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
+from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
+from baolei.core.views_base import ScopedDetailView, ScopedListView, acting_user
 
 
 class CampaignListView(ScopedListView):
@@ -36,7 +35,7 @@ class CampaignListView(ScopedListView):
         )
 
 
-class CampaignCreateView(FormView):
+class CampaignCreateView(ServiceFormMixin, FormView):
     scope_exempt = "表单只列出 visible_to(user) 中的区划，服务再次核对范围"
     template_name = "cadres/form.html"
     form_class = forms.CampaignForm
@@ -45,12 +44,9 @@ class CampaignCreateView(FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return super().get_form_kwargs() | {"user": self.request.user}
 
-    def form_valid(self, form: forms.CampaignForm) -> HttpResponse:
-        try:
-            campaign = services.open_campaign(actor=acting_user(self.request), **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, failure(exc))
-            return self.form_invalid(form)
+    def perform(self, form: forms.CampaignForm) -> HttpResponse:
+        campaign = services.open_campaign(actor=acting_user(self.request), **form.cleaned_data)
+        messages.success(self.request, f"已启动履职研判“{campaign}”。")
         return redirect("cadres:campaign", pk=campaign.pk)
 
 
@@ -99,24 +95,24 @@ class SecretaryChoicesView(ScopedDetailView):
         return context
 
 
-class EvaluateView(ScopedViewMixin, View):
-    model = EvaluationCampaign
-    http_method_names = ["post"]
+def evaluate(*, actor: Any, campaign: EvaluationCampaign, appointment: int, **data: Any) -> Any:
+    """研判 of one secretary the actor may see, within the campaign."""
+    found = get_object_or_404(Appointment.objects.visible_to(actor), pk=appointment)
+    return services.record_evaluation(actor=actor, campaign=campaign, appointment=found, **data)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        campaign = get_object_or_404(self.get_queryset(), pk=pk)
-        actor = acting_user(request)
-        form = forms.EvaluationForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ValidationError(errors_of(form))
-            data = dict(form.cleaned_data)
-            data["appointment"] = get_object_or_404(
-                Appointment.objects.visible_to(actor), pk=data["appointment"]
-            )
-            evaluation = services.record_evaluation(actor=actor, campaign=campaign, **data)
-            note = "，已提出调整建议" if evaluation.needs_adjustment else ""
-            messages.success(request, f"已登记研判结果{note}。")
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, failure(exc))
-        return redirect("cadres:campaign", pk=campaign.pk)
+
+class EvaluateView(ActionView):
+    model = EvaluationCampaign
+    record_name = "campaign"
+    record_url = "cadres:campaign"
+    default_action = "evaluate"
+    actions: ClassVar[dict[str, Operation]] = {
+        "evaluate": Operation(evaluate, forms.EvaluationForm, "已登记研判结果"),
+    }
+
+    def respond(
+        self, name: str, record: Any, errors: list[str], done: str, result: Any
+    ) -> HttpResponse:
+        if result is not None and result.needs_adjustment:
+            done = "已登记研判结果，已提出调整建议。"
+        return super().respond(name, record, errors, done, result)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import FormView, TemplateView
 
 from baolei.cadres import forms, queries, services
 from baolei.cadres.filters import AppointmentFilter
@@ -22,11 +23,12 @@ from baolei.cadres.models import (
     Enrolment,
     Evaluation,
 )
-from baolei.cadres.views.common import county_of, errors_of, failure
+from baolei.cadres.views.common import county_of
 from baolei.core.exports import Column
 from baolei.core.history import history_rows
 from baolei.core.importing import keep_errors
-from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
+from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
+from baolei.core.views_base import ScopedDetailView, ScopedListView, acting_user
 from baolei.people import idnumber
 from baolei.people.models import Person
 from baolei.people.services import create_person
@@ -91,7 +93,7 @@ class RosterImportView(TemplateView):
         return redirect("cadres:list")
 
 
-class AppointView(FormView):
+class AppointView(ServiceFormMixin, FormView):
     scope_exempt = "表单只列出 visible_to(user) 中的村(社区)，服务再次核对范围"
     template_name = "cadres/form.html"
     form_class = forms.AppointForm
@@ -100,37 +102,33 @@ class AppointView(FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return super().get_form_kwargs() | {"user": self.request.user}
 
-    def form_valid(self, form: forms.AppointForm) -> HttpResponse:
+    def perform(self, form: forms.AppointForm) -> HttpResponse:
         data = form.cleaned_data
         actor = acting_user(self.request)
         try:
             number = idnumber.validate(data["id_number"])
-            person, problem = existing_person(number, actor)
-            if problem:
-                raise ValidationError({"id_number": problem})
-            person = person or create_person(
-                actor=actor,
-                name=data["name"],
-                region=data["region"],
-                id_number=number,
-                education=data["education"],
-                party_member=data["party_member"],
-            )
-            services.appoint(
-                actor=actor,
-                person=person,
-                region=data["region"],
-                post=data["post"],
-                started_on=data["started_on"],
-                term_starts_on=data["term_starts_on"],
-                term_ends_on=data["term_ends_on"],
-            )
         except idnumber.IdNumberError as exc:
-            form.add_error("id_number", exc.message)
-            return self.form_invalid(form)
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, failure(exc))
-            return self.form_invalid(form)
+            raise ValidationError({"id_number": exc.message}) from None
+        person, problem = existing_person(number, actor)
+        if problem:
+            raise ValidationError({"id_number": problem})
+        person = person or create_person(
+            actor=actor,
+            name=data["name"],
+            region=data["region"],
+            id_number=number,
+            education=data["education"],
+            party_member=data["party_member"],
+        )
+        services.appoint(
+            actor=actor,
+            person=person,
+            region=data["region"],
+            post=data["post"],
+            started_on=data["started_on"],
+            term_starts_on=data["term_starts_on"],
+            term_ends_on=data["term_ends_on"],
+        )
         messages.success(self.request, f"已登记{person.name}的任职。")
         return redirect("cadres:cadre", pk=person.pk)
 
@@ -185,23 +183,19 @@ class VillageTeamView(ScopedDetailView):
         return context
 
 
-class ProposeView(ScopedViewMixin, View):
+class ProposeView(ActionView):
     """提出调整 for one appointment."""
 
     model = Appointment
-    http_method_names = ["post"]
+    record_name = "appointment"
+    default_action = "propose"
+    actions: ClassVar[dict[str, Operation]] = {
+        "propose": Operation(
+            services.propose_adjustment, forms.ProposeForm, "已提出调整建议，待组织部审批"
+        ),
+    }
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        appointment = get_object_or_404(self.get_queryset(), pk=pk)
-        form = forms.ProposeForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ValidationError(errors_of(form))
-            adjustment = services.propose_adjustment(
-                actor=acting_user(request), appointment=appointment, **form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, failure(exc))
-            return redirect("cadres:cadre", pk=appointment.person_id)
-        messages.success(request, "已提出调整建议，待组织部审批。")
-        return redirect("cadres:adjustment", pk=adjustment.pk)
+    def back_to(self, record: Any, result: Any) -> str:
+        if result is None:
+            return reverse("cadres:cadre", args=[record.person_id])
+        return reverse("cadres:adjustment", args=[result.pk])

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, ClassVar
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import View
 
 from baolei.cadres import forms, queries, services
 from baolei.cadres.filters import EnrolmentFilter
@@ -20,10 +19,11 @@ from baolei.cadres.models import (
     TrainingBase,
     TrainingSession,
 )
-from baolei.cadres.views.common import county_of, errors_of, failure
+from baolei.cadres.views.common import county_of
 from baolei.core.exports import Column
 from baolei.core.history import history_rows
-from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
+from baolei.core.outcomes import ActionView, Operation
+from baolei.core.views_base import ScopedDetailView, ScopedListView
 from baolei.people.models import Person
 
 ENROLMENT_COLUMNS = [
@@ -61,47 +61,43 @@ class EducationView(ScopedListView):
         }
 
 
-class EnrolView(View):
+def enrol(*, actor: Any, person: int, **data: Any) -> Any:
+    """学历提升 of a person the actor may see."""
+    found = get_object_or_404(Person.objects.visible_to(actor), pk=person)
+    return services.enrol(actor=actor, person=found, **data)
+
+
+class EnrolView(ActionView):
     scope_exempt = "只接收表单，人员经 visible_to(user) 取得，服务再次核对范围"
-    http_method_names = ["post"]
+    default_action = "enrol"
+    actions: ClassVar[dict[str, Operation]] = {
+        "enrol": Operation(enrol, forms.EnrolForm, "已登记学历提升"),
+    }
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        actor = acting_user(request)
-        form = forms.EnrolForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ValidationError(errors_of(form))
-            data = dict(form.cleaned_data)
-            data["person"] = get_object_or_404(Person.objects.visible_to(actor), pk=data["person"])
-            services.enrol(actor=actor, **data)
-            messages.success(request, "已登记学历提升。")
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, failure(exc))
-        return redirect("cadres:education")
+    def get_record(self) -> Any:
+        return None
+
+    def back_to(self, record: Any, result: Any) -> str:
+        return reverse("cadres:education")
 
 
-class EnrolmentActionView(ScopedViewMixin, View):
+class EnrolmentActionView(ActionView):
     model = Enrolment
-    http_method_names = ["post"]
+    record_name = "enrolment"
+    actions: ClassVar[dict[str, Operation]] = {
+        "graduate": Operation(
+            partial(services.finish_enrolment, graduated=True), forms.FinishForm, "已登记毕业"
+        ),
+        "withdraw": Operation(
+            partial(services.finish_enrolment, graduated=False), forms.FinishForm, "已登记退学"
+        ),
+    }
 
-    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
-        enrolment = get_object_or_404(self.get_queryset(), pk=pk)
-        if action not in ("graduate", "withdraw"):
-            raise Http404("未知操作")
-        form = forms.FinishForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ValidationError(errors_of(form))
-            services.finish_enrolment(
-                actor=acting_user(request),
-                enrolment=enrolment,
-                on=form.cleaned_data["on"],
-                graduated=action == "graduate",
-            )
-            messages.success(request, "已办理。")
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, failure(exc))
-        return redirect("cadres:education")
+    def label(self, record: Any) -> str:
+        return str(record.person.name)
+
+    def back_to(self, record: Any, result: Any) -> str:
+        return reverse("cadres:education")
 
 
 class BaseListView(ScopedListView):
@@ -141,20 +137,21 @@ class BaseListView(ScopedListView):
         }
 
 
-class BaseCreateView(View):
+class BaseCreateView(ActionView):
     scope_exempt = "只接收表单，区划经 visible_to(user) 取得，服务再次核对范围"
-    http_method_names = ["post"]
+    default_action = "open"
+    actions: ClassVar[dict[str, Operation]] = {
+        "open": Operation(services.open_base, forms.BaseForm, "已设立实训基地"),
+    }
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = forms.BaseForm(request.POST, user=request.user)
-        try:
-            if not form.is_valid():
-                raise ValidationError(errors_of(form))
-            base = services.open_base(actor=acting_user(request), **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, failure(exc))
-            return redirect("cadres:bases")
-        return redirect("cadres:base", pk=base.pk)
+    def get_record(self) -> Any:
+        return None
+
+    def form_kwargs(self, name: str, record: Any) -> dict[str, Any]:
+        return {"user": self.request.user}
+
+    def back_to(self, record: Any, result: Any) -> str:
+        return reverse("cadres:base", args=[result.pk]) if result else reverse("cadres:bases")
 
 
 class BaseView(ScopedDetailView):
@@ -177,23 +174,19 @@ class BaseView(ScopedDetailView):
         }
 
 
-class SessionCreateView(ScopedViewMixin, View):
+class SessionCreateView(ActionView):
     model = TrainingBase
-    http_method_names = ["post"]
+    record_name = "base"
+    record_url = "cadres:base"
+    default_action = "schedule"
+    actions: ClassVar[dict[str, Operation]] = {
+        "schedule": Operation(services.schedule_session, forms.SessionForm, "已安排培训班次"),
+    }
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        base = get_object_or_404(self.get_queryset(), pk=pk)
-        form = forms.SessionForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ValidationError(errors_of(form))
-            session = services.schedule_session(
-                actor=acting_user(request), base=base, **form.cleaned_data
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, failure(exc))
-            return redirect("cadres:base", pk=base.pk)
-        return redirect("cadres:session", pk=session.pk)
+    def back_to(self, record: Any, result: Any) -> str:
+        if result is None:
+            return super().back_to(record, result)
+        return reverse("cadres:session", args=[result.pk])
 
 
 class SessionView(ScopedDetailView):
@@ -217,27 +210,26 @@ class SessionView(ScopedDetailView):
         }
 
 
-class AttendView(ScopedViewMixin, View):
-    model = TrainingSession
-    http_method_names = ["post"]
+def attend(*, actor: Any, session: TrainingSession, person: int, completed: bool) -> Any:
+    """参训 of a person the actor may see."""
+    found = get_object_or_404(Person.objects.visible_to(actor), pk=person)
+    return services.record_attendance(
+        actor=actor, session=session, person=found, completed=completed
+    )
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        session = get_object_or_404(self.get_queryset(), pk=pk)
-        actor = acting_user(request)
-        form = forms.AttendForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ValidationError(errors_of(form))
-            person = get_object_or_404(
-                Person.objects.visible_to(actor), pk=form.cleaned_data["person"]
-            )
-            services.record_attendance(
-                actor=actor,
-                session=session,
-                person=person,
-                completed=form.cleaned_data["completed"],
-            )
-            messages.success(request, f"已登记{person.name}参训。")
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, failure(exc))
-        return redirect("cadres:session", pk=session.pk)
+
+class AttendView(ActionView):
+    model = TrainingSession
+    record_name = "session"
+    record_url = "cadres:session"
+    default_action = "attend"
+    actions: ClassVar[dict[str, Operation]] = {
+        "attend": Operation(attend, forms.AttendForm, "已登记参训"),
+    }
+
+    def respond(
+        self, name: str, record: Any, errors: list[str], done: str, result: Any
+    ) -> HttpResponse:
+        if result is not None:
+            done = f"已登记{result.person.name}参训。"
+        return super().respond(name, record, errors, done, result)
