@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from baolei.accounts.models import Agency, Role, User
@@ -82,7 +82,17 @@ def check_scope(actor: User, region: Region, agency: Agency) -> None:
         raise ValidationError(errors)
 
 
+#: The PostgreSQL advisory lock under which ledger numbers are issued.
+KEY_LOCK = 0x5A4C4B59
+
+
 def next_key(today: date) -> str:
+    """The next TZ<year>-NNNNN, inside the creating transaction. Two creations at once
+    must not take the same number: on PostgreSQL the second waits on a transaction-level
+    advisory lock until the first commits (SQLite runs one write transaction at a time)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [KEY_LOCK])
     prefix = f"TZ{today:%Y}-"
     last = (
         LedgerItem.objects.filter(key__startswith=prefix)
