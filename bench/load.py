@@ -115,6 +115,8 @@ class Tally:
     imported: int = 0
     import_seconds: float | None = None
     import_note: str = ""
+    #: The first few refused requests of each status, with the start of the answer.
+    examples: dict[str, list[str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, sample: Sample) -> None:
@@ -191,6 +193,11 @@ class Client:
             Sample(kind, write, "lost session" if lost else response.status, elapsed, ok)
         )
         if not ok:
+            with self.tally.lock:
+                shown = self.tally.examples.setdefault(str(response.status), [])
+                if len(shown) < 3:
+                    text = data[:300].decode(errors="replace").replace("\n", " ")
+                    shown.append(f"{method} {path} → {location or text}")
             raise Refused(f"{kind} {method} {path}: {response.status} {location}")
         if b"csrfmiddlewaretoken" in data:
             match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', data)
@@ -498,6 +505,9 @@ def report(run: Run, counted: dict[str, Any], args: argparse.Namespace) -> int:
     else:
         print(f"  ledger import: FAILED {run.tally.import_note}")
     print(f"  errors: {sum(bad.values())}" + (f" ({dict(bad)})" if bad else ""))
+    for status, shown in run.tally.examples.items():
+        for line in shown:
+            print(f"    {status}: {line}")
     clues_present = set(counted["clues"])
     items_present = set(counted["items"])
     lost_clues = run.tally.clue_markers - clues_present
