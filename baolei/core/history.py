@@ -85,8 +85,7 @@ def shown(field: Any, value: Any, names: dict[tuple[Any, Any], str]) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, datetime):
-        moment = timezone.localtime(value) if timezone.is_aware(value) else value
-        return f"{moment:%Y-%m-%d %H:%M}"
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
     if isinstance(value, date):
         return f"{value.year}年{value.month}月{value.day}日"
     if isinstance(value, Decimal):

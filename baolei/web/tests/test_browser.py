@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -152,3 +153,100 @@ def test_clerk_logs_in_and_walks_the_main_pages(page: Any, world: Any, live_site
     page.goto(live_server.url + "/")
     page.click("text=退出")
     page.wait_for_url("**/accounts/login/")
+
+
+#: The widths a page must fit: a phone, a tablet, a desktop.
+PHONE, TABLET, DESKTOP = 390, 768, 1440
+
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const wide = [...document.querySelectorAll("body *")]
+    .filter((e) => e.getBoundingClientRect().right > width + 1 && !e.closest(".table-responsive, .offcanvas-lg"))
+    .slice(0, 5)
+    .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")} ${Math.round(e.getBoundingClientRect().right)}px`);
+  return {scroll: document.documentElement.scrollWidth, inner: width, wide};
+}"""
+
+
+def sign_in(page: Any, site: str, username: str) -> None:
+    page.goto(site + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(site + "/")
+
+
+@pytest.fixture
+def screens(tmp_path: Any) -> Any:
+    """Where the screenshots go: BAOLEI_SCREENSHOT_DIR when set, else the test's tmp folder."""
+    folder = os.environ.get("BAOLEI_SCREENSHOT_DIR") or str(tmp_path / "screens")
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+def test_main_pages_fit_a_phone_a_tablet_and_a_desktop(
+    page: Any, world: Any, live_site: Any, screens: str
+) -> None:
+    from baolei.clues import services as clue_services
+    from baolei.ledger.tests.builders import make_item
+
+    item = make_item(world, title="组织开展农村“村霸”和宗族恶势力问题专项排查整治并建立长效机制")
+    clue_services.register_clue(
+        actor=world.a_clerk,
+        received_on=date(2026, 3, 2),
+        source="hotline",
+        category="gang",
+        summary="有人在甲县一村强揽工程、欺压群众，群众反映强烈，要求依法严厉打击",
+        region=world.village_a,
+    )
+    errors: list[str] = []
+    page.on(
+        "console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None
+    )
+    page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+    site = live_site.url
+    sign_in(page, site, "a_clerk")
+    pages = {
+        "home": "/",
+        "dashboard": "/reports/",
+        "ledger": "/ledger/",
+        "clues": "/clues/",
+        "ledger-item": f"/ledger/{item.pk}/",
+    }
+    for width in (PHONE, TABLET, DESKTOP):
+        page.set_viewport_size({"width": width, "height": 900})
+        for name, path in pages.items():
+            page.goto(site + path)
+            if name == "dashboard":
+                page.wait_for_selector('[data-chart][data-rendered="true"]')
+            page.screenshot(path=os.path.join(screens, f"{name}-{width}.png"), full_page=True)
+            fit = page.evaluate(OVERFLOW)
+            assert fit["scroll"] <= fit["inner"], (
+                f"{path} at {width}px is wider than the screen: {fit}"
+            )
+            nav = page.locator("nav.sidenav")
+            assert nav.is_visible() == (width >= 992), f"{path} at {width}px: side navigation"
+
+    # On a phone the menu button opens the navigation as a panel over the page.
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    page.goto(site + "/ledger/")
+    page.click("button.nav-toggle")
+    page.wait_for_selector("#sidenav.show")
+    page.click("nav.sidenav >> text=线索")
+    page.wait_for_url("**/clues/")
+
+    # On a desktop the dashboard keeps its side navigation at full width, each item on one line.
+    page.set_viewport_size({"width": DESKTOP, "height": 900})
+    page.goto(site + "/reports/")
+    box = page.locator("nav.sidenav").bounding_box()
+    assert box is not None and box["width"] == 190, box
+    link = page.locator("nav.sidenav .nav-link", has_text="驾驶舱").first
+    line = page.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)", link.element_handle())
+    assert link.evaluate("e => e.clientHeight") < 2 * line
+
+    # The site icon is named by every page and answers at /favicon.ico too.
+    icon = page.get_attribute("link[rel=icon]", "href")
+    assert page.request.get(site + icon).status == 200
+    answer = page.request.get(site + "/favicon.ico")
+    assert answer.status == 200 and "svg" in answer.headers["content-type"]
+    assert errors == [], f"console errors: {errors}"
