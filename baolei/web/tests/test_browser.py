@@ -227,6 +227,17 @@ def test_main_pages_fit_a_phone_a_tablet_and_a_desktop(
             nav = page.locator("nav.sidenav")
             assert nav.is_visible() == (width >= 992), f"{path} at {width}px: side navigation"
 
+    # Every page of the navigation fits a phone's width.
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    links = page.eval_on_selector_all("nav.sidenav .nav-link", "links => links.map(a => a.href)")
+    too_wide = []
+    for url in links:
+        page.goto(url)
+        fit = page.evaluate(OVERFLOW)
+        if fit["scroll"] > fit["inner"]:
+            too_wide.append(f"{url}: {fit}")
+    assert len(links) > 10 and too_wide == [], "\n".join(too_wide)
+
     # On a phone the menu button opens the navigation as a panel over the page.
     page.set_viewport_size({"width": PHONE, "height": 800})
     page.goto(site + "/ledger/")
