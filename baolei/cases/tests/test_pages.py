@@ -61,7 +61,10 @@ def test_create_page_and_actions(world: Any, clerks: Any, client: Any) -> None:
         assert denied.status_code == 403  # a judgment is the court's to record
         client.post(f"/cases/{case.pk}/stage/", {"stage": "transferred", "on": "2026-02-01"})
         page = client.get(f"/cases/{case.pk}/").content.decode()
-        assert "120000.50" in page and "日期不能早于上一阶段“立案侦查”的日期（2026-03-01）" in page
+        assert (
+            'title="120,000.50 元">12.00 万元' in page
+            and "日期不能早于上一阶段“立案侦查”的日期（2026-03-01）" in page
+        )
 
 
 def test_list_and_export_budget(
