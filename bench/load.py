@@ -294,6 +294,7 @@ class Run:
         self.api_prefix = f"LA{self.tag}-"
         self.counter = 0
         self.counter_lock = threading.Lock()
+        self.load = (0.0, 0.0)
 
     def next_number(self) -> int:
         with self.counter_lock:
@@ -493,6 +494,10 @@ def report(run: Run, counted: dict[str, Any], args: argparse.Namespace) -> int:
     print(f"  requests {len(samples):,} ({', '.join(f'{k} {n}' for k, n in kinds.most_common())})")
     print(f"  throughput {rate:.1f} req/s")
     print(
+        f"  machine load average (1 min) {run.load[0]:.1f} before, {run.load[1]:.1f} after, "
+        f"{os.cpu_count()} CPUs"
+    )
+    print(
         f"  latency, all: p50 {percentile(ms, 50):.0f} ms, p95 {percentile(ms, 95):.0f} ms, "
         f"p99 {percentile(ms, 99):.0f} ms"
     )
@@ -599,7 +604,9 @@ def main() -> int:
             flush=True,
         )
         run = Run(args, port, facts)
+        load_before = os.getloadavg()[0]
         run.go()
+        run.load = (load_before, os.getloadavg()[0])
         stop_server(server)
         server = None
         counted = json.loads(
