@@ -30,6 +30,7 @@ from baolei.clues.models import (
     Referral,
     Transition,
 )
+from baolei.core import policy
 from baolei.ledger.calendar import work_calendar
 from baolei.ledger.workdays import CalendarMissing
 from baolei.people import crypto
@@ -178,6 +179,7 @@ def move(clue: Clue, to: str, actor: User, on: date, note: str = "") -> None:
 def assign(*, actor: User, clue: Clue, handler: User, on: date) -> Clue:
     """交办: the handling agency names its handler."""
     require_clerk(actor, clue)
+    policy.require(actor, "clues.assign", clue)
     clue = Clue.objects.select_for_update().get(pk=clue.pk)
     if handler.agency_id != clue.handling_agency_id:
         raise ValidationError({"handler": "承办人须为承办单位的人员。"})
@@ -190,6 +192,7 @@ def assign(*, actor: User, clue: Clue, handler: User, on: date) -> Clue:
 @transaction.atomic
 def start_verification(*, actor: User, clue: Clue, on: date) -> Clue:
     require_clerk(actor, clue)
+    policy.require(actor, "clues.verify", clue)
     clue = Clue.objects.select_for_update().get(pk=clue.pk)
     move(clue, ClueStatus.VERIFYING, actor, on)
     clue.save()
@@ -202,6 +205,7 @@ def conclude(
 ) -> Clue:
     """办结 with a conclusion; a conclusion may link the case the clue opened."""
     require_clerk(actor, clue)
+    policy.require(actor, "clues.conclude", clue)
     clue = Clue.objects.select_for_update().get(pk=clue.pk)
     move(clue, ClueStatus.CONCLUDED, actor, on, note)
     clue.conclusion, clue.concluded_on = conclusion, on
@@ -218,6 +222,7 @@ def promote_to_case(
 ) -> Case:
     """A substantiated clue becomes a case in one step, and the clue is concluded with it."""
     require_clerk(actor, clue)
+    policy.require(actor, "clues.promote", clue)
     clue = Clue.objects.select_for_update().get(pk=clue.pk)
     if clue.status != ClueStatus.VERIFYING:
         raise ValidationError("只有核查中的线索可以立案。")
@@ -247,6 +252,7 @@ def merge(*, actor: User, duplicate: Clue, into: Clue, on: date, reason: str) ->
     """并案: the duplicate keeps its number and history and points to the earlier clue."""
     require_clerk(actor, duplicate)
     require_clerk(actor, into)
+    policy.require(actor, "clues.merge", duplicate)
     if duplicate.pk == into.pk or into.merged_into_id is not None:
         raise ValidationError("不能并入自身或已被并入其他线索的线索。")
     if duplicate.status not in OPEN:
@@ -276,6 +282,7 @@ def supervise(
 ) -> ClueSupervision:
     """督办 by the campaign office, with its own deadline."""
     require_clerk(actor, clue)
+    policy.require(actor, "clues.supervise", clue)
     if actor.agency_kind != AgencyKind.CAMPAIGN_OFFICE:
         raise PermissionDenied("只有扫黑办可以督办线索。")
     supervision = ClueSupervision(
@@ -306,6 +313,7 @@ def refer(*, actor: User, clue: Clue, to_agency: Agency, on: date, reason: str) 
     """双向移送: the receiver must be another agency, able to handle the category and inside the
     sender's scope; acknowledgement and feedback are due in working days."""
     sender = require_clerk(actor, clue)
+    policy.require(actor, "clues.refer", clue)
     clue = Clue.objects.select_for_update().get(pk=clue.pk)
     if clue.status not in OPEN:
         raise ValidationError("已办结或已并案的线索不能移送。")
@@ -347,6 +355,7 @@ def require_receiver(actor: User, referral: Referral) -> None:
 def acknowledge(*, actor: User, referral: Referral, on: date) -> Referral:
     """签收: the clue passes to the receiving agency."""
     require_receiver(actor, referral)
+    policy.require(actor, "clues.acknowledge", referral)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.acknowledged_on is not None:
         raise ValidationError("该移送已签收。")
@@ -366,6 +375,7 @@ def acknowledge(*, actor: User, referral: Referral, on: date) -> Referral:
 def give_feedback(*, actor: User, referral: Referral, on: date, feedback: str) -> Referral:
     """反馈: what was done and the result, to the sender."""
     require_receiver(actor, referral)
+    policy.require(actor, "clues.feedback", referral)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.acknowledged_on is None:
         raise ValidationError("请先签收，再反馈。")

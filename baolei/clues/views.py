@@ -16,7 +16,7 @@ from django.views.generic import FormView, TemplateView
 from baolei.clues import forms, queries, services
 from baolei.clues.importing import import_clues
 from baolei.clues.models import Category, Clue, ClueStatus, Referral, Source
-from baolei.core import params
+from baolei.core import params, policy
 from baolei.core.exports import Column
 from baolei.core.filters import FilterSet
 from baolei.core.history import history_rows
@@ -120,13 +120,18 @@ class ClueDetailView(ScopedDetailView):
             is_handler=user.pk == clue.handler_id,
             history_rows=history_rows(clue),
             forms={
-                "assign": forms.AssignForm(clue=clue, initial={"on": today}),
-                "verify": forms.DateForm(initial={"on": today}),
-                "conclude": forms.ConcludeForm(initial={"on": today}),
-                "refer": forms.ReferForm(clue=clue, initial={"on": today}),
-                "supervise": forms.SuperviseForm(initial={"on": today}),
-                "merge": forms.MergeForm(initial={"on": today}),
-                "promote": forms.PromoteForm(initial={"on": today}),
+                name: form
+                for name, form in {
+                    "assign": forms.AssignForm(clue=clue, initial={"on": today}),
+                    "verify": forms.DateForm(initial={"on": today}),
+                    "conclude": forms.ConcludeForm(initial={"on": today}),
+                    "refer": forms.ReferForm(clue=clue, initial={"on": today}),
+                    "supervise": forms.SuperviseForm(initial={"on": today}),
+                    "merge": forms.MergeForm(initial={"on": today}),
+                    "promote": forms.PromoteForm(initial={"on": today}),
+                }.items()
+                if ClueActionView.offered(name, clue)
+                and policy.allows(user, ClueActionView.actions[name].permission, clue)
             },
             feedback_form=forms.FeedbackForm(initial={"on": today}),
         )
@@ -168,13 +173,21 @@ class ClueActionView(ActionView):
     record_name = "clue"
     record_url = "clues:detail"
     actions: ClassVar[dict[str, Operation]] = {
-        "assign": Operation(services.assign, forms.AssignForm, "已交办"),
-        "verify": Operation(services.start_verification, forms.DateForm, "已开始核查"),
-        "conclude": Operation(services.conclude, forms.ConcludeForm, "已办结"),
-        "refer": Operation(services.refer, forms.ReferForm, "已移送"),
-        "supervise": Operation(services.supervise, forms.SuperviseForm, "已挂牌督办"),
-        "merge": Operation(merge, forms.MergeForm, "已并案"),
-        "promote": Operation(services.promote_to_case, forms.PromoteForm, "已转为案件"),
+        "assign": Operation(services.assign, forms.AssignForm, "已交办", permission="clues.assign"),
+        "verify": Operation(
+            services.start_verification, forms.DateForm, "已开始核查", permission="clues.verify"
+        ),
+        "conclude": Operation(
+            services.conclude, forms.ConcludeForm, "已办结", permission="clues.conclude"
+        ),
+        "refer": Operation(services.refer, forms.ReferForm, "已移送", permission="clues.refer"),
+        "supervise": Operation(
+            services.supervise, forms.SuperviseForm, "已挂牌督办", permission="clues.supervise"
+        ),
+        "merge": Operation(merge, forms.MergeForm, "已并案", permission="clues.merge"),
+        "promote": Operation(
+            services.promote_to_case, forms.PromoteForm, "已转为案件", permission="clues.promote"
+        ),
     }
 
     def form_kwargs(self, name: str, record: Any) -> dict[str, Any]:
@@ -182,6 +195,10 @@ class ClueActionView(ActionView):
 
     def label(self, record: Any) -> str:
         return str(record.number)
+
+    @classmethod
+    def offered(cls, name: str, record: Any) -> bool:
+        return bool(record.is_open)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.action_name() != "reveal":
@@ -228,8 +245,11 @@ class ReferralActionView(ActionView):
             ),
             forms.FeedbackForm,
             "已签收",
+            permission="clues.acknowledge",
         ),
-        "feedback": Operation(services.give_feedback, forms.FeedbackForm, "已反馈"),
+        "feedback": Operation(
+            services.give_feedback, forms.FeedbackForm, "已反馈", permission="clues.feedback"
+        ),
     }
 
     def label(self, record: Any) -> str:

@@ -37,6 +37,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from baolei.core import policy
 from baolei.core.views_base import ScopedViewMixin, acting_user
 
 #: The refusal when a service gives no reason of its own.
@@ -104,6 +105,8 @@ class Operation:
     run: Callable[..., Any]
     form: Callable[..., forms.BaseForm] = NoFields
     done: str = "已办理"
+    #: The rule of ``baolei.core.policy`` asked before the form is read ("ledger.cancel").
+    permission: str = ""
 
 
 class ActionView(ScopedViewMixin, View):
@@ -129,6 +132,12 @@ class ActionView(ScopedViewMixin, View):
     def get_record(self) -> Any:
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
+    @classmethod
+    def offered(cls, name: str, record: Any) -> bool:
+        """Whether the record's page offers the action in the record's present state
+        (a closed item offers no 延期); who may use it is the policy's to say."""
+        return True
+
     def label(self, record: Any) -> str:
         """How the success message names the record (its number)."""
         return ""
@@ -147,6 +156,8 @@ class ActionView(ScopedViewMixin, View):
         action = self.actions.get(name)
         if action is None:
             raise Http404("未知操作")
+        if action.permission:
+            policy.require(acting_user(request), action.permission, record)
         form = action.form(request.POST, request.FILES, **self.form_kwargs(name, record))
         result: Any = None
         if form.is_valid():

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from baolei.accounts.models import Agency, Role, User
+from baolei.core import policy
 from baolei.core.outcomes import StaleVersion
 from baolei.ledger.calendar import work_calendar
 from baolei.ledger.evidence import sniff
@@ -60,6 +61,7 @@ def require_editor(actor: User, item: LedgerItem | None = None) -> None:
         raise PermissionDenied("只有录入员或审核员可以修改台账。")
     if item is not None:
         require_visible(actor, item)
+        policy.require(actor, "ledger.edit", item)
 
 
 def compute_deadline(start: date, days: int, kind: DayKind) -> date:
@@ -207,8 +209,7 @@ def add_progress(
 ) -> ProgressEntry:
     """A progress report moves a not-started item into progress; a correction references the entry it corrects."""
     current = lock(require_visible(actor, item), None)
-    if not (actor.has_role(*EDITORS) or current.responsible_user_id == actor.pk):
-        raise PermissionDenied("只有录入员、审核员或责任人可以报送进展。")
+    policy.require(actor, "ledger.progress", current)
     if current.status not in OPEN_STATUSES:
         raise ValidationError("该事项已办结或撤销，不能再报送进展。")
     if on > timezone.localdate():
@@ -231,8 +232,7 @@ def review_long_term(*, actor: User, item: LedgerItem, on: date, text: str) -> P
     """长期坚持: a long-term item is checked again periodically; each check is a progress
     entry and sets the next review date."""
     current = lock(require_visible(actor, item), None)
-    if not actor.has_role(*EDITORS):
-        raise PermissionDenied("只有录入员或审核员可以登记复查。")
+    policy.require(actor, "ledger.review", current)
     if current.status != Status.DONE_LONG_TERM:
         raise ValidationError("只有“已完成·长期坚持”的事项需要定期复查。")
     if not text.strip():
@@ -249,8 +249,7 @@ def review_long_term(*, actor: User, item: LedgerItem, on: date, text: str) -> P
 def attach_evidence(*, actor: User, item: LedgerItem, upload: UploadedFile) -> Evidence:
     """佐证材料: office documents, PDF and images only, judged by content, within the size limit."""
     require_visible(actor, item)
-    if not (actor.has_role(*EDITORS) or item.responsible_user_id == actor.pk):
-        raise PermissionDenied("只有录入员、审核员或责任人可以上传佐证材料。")
+    policy.require(actor, "ledger.evidence", item)
     limit = settings.EVIDENCE_MAX_MB * 1024 * 1024
     if upload.size is None or upload.size > limit:
         raise ValidationError({"file": f"文件过大：上限为 {settings.EVIDENCE_MAX_MB} MB。"})
@@ -279,11 +278,10 @@ def accept_item(
 ) -> Acceptance:
     """验收 by a reviewer of an agency other than the owner; accepted → done, returned → in progress."""
     current = lock(require_visible(actor, item), None)
-    if not actor.has_role(Role.REVIEWER):
-        raise PermissionDenied("只有审核员可以验收。")
+    policy.require(actor, "ledger.accept", current)
     reviewer_agency = actor.agency
-    if reviewer_agency is None or reviewer_agency.pk == current.owner_agency_id:
-        raise PermissionDenied("责任单位不能验收本单位的整改事项，须由其他单位的审核员验收。")
+    if reviewer_agency is None:  # the policy admits only users of an agency
+        raise PermissionDenied("您的账户尚未分配单位。")
     if current.status not in OPEN_STATUSES:
         raise ValidationError("该事项已办结或撤销，不能验收。")
     if result == AcceptanceResult.RETURNED and not notes.strip():
@@ -309,10 +307,9 @@ def accept_item(
     return acceptance
 
 
-def require_manager(actor: User, item: LedgerItem) -> None:
+def require_manager(actor: User, item: LedgerItem, action: str) -> None:
     require_visible(actor, item)
-    if not actor.has_role(Role.REVIEWER, Role.LEADER):
-        raise PermissionDenied("只有审核员或领导可以调整时限或撤销事项。")
+    policy.require(actor, f"ledger.{action}", item)
 
 
 @transaction.atomic
@@ -320,7 +317,7 @@ def extend_deadline(
     *, actor: User, item: LedgerItem, new_deadline: date, reason: str
 ) -> DeadlineChange:
     """延期: a later deadline with a reason, kept as a dated change."""
-    require_manager(actor, item)
+    require_manager(actor, item, "extend")
     current = lock(item, None)
     if not reason.strip():
         raise ValidationError({"reason": "请说明延期理由。"})
@@ -344,7 +341,7 @@ def extend_deadline(
 @transaction.atomic
 def suspend_item(*, actor: User, item: LedgerItem, on: date, reason: str) -> LedgerItem:
     """中止计时: the clock stops on ``on``; no warning while suspended."""
-    require_manager(actor, item)
+    require_manager(actor, item, "suspend")
     current = lock(item, None)
     if current.suspended_on is not None:
         raise ValidationError("该事项已中止计时。")
@@ -362,7 +359,7 @@ def resume_item(
     *, actor: User, item: LedgerItem, on: date, reason: str = "恢复计时"
 ) -> DeadlineChange:
     """恢复计时: the deadline moves by the length of the suspension."""
-    require_manager(actor, item)
+    require_manager(actor, item, "resume")
     current = lock(item, None)
     if current.suspended_on is None:
         raise ValidationError("该事项未中止计时。")
@@ -387,7 +384,7 @@ def resume_item(
 
 @transaction.atomic
 def cancel_item(*, actor: User, item: LedgerItem, reason: str) -> LedgerItem:
-    require_manager(actor, item)
+    require_manager(actor, item, "cancel")
     current = lock(item, None)
     if current.status in DONE_STATUSES:
         raise ValidationError("已完成的事项不能撤销。")

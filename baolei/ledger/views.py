@@ -170,13 +170,30 @@ class LedgerActionView(ActionView):
     record_name = "item"
     record_url = "ledger:detail"
     actions: ClassVar[dict[str, Operation]] = {
-        "progress": Operation(services.add_progress, forms.ProgressForm, "已报送进展"),
-        "evidence": Operation(services.attach_evidence, forms.EvidenceForm, "已上传佐证材料"),
-        "accept": Operation(services.accept_item, forms.AcceptanceForm, "已记录验收结论"),
-        "extend": Operation(services.extend_deadline, forms.ExtendForm, "已延长时限"),
-        "suspend": Operation(services.suspend_item, forms.SuspendForm, "已暂停计时"),
-        "resume": Operation(services.resume_item, forms.SuspendForm, "已恢复计时"),
-        "cancel": Operation(services.cancel_item, forms.CancelForm, "已撤销事项"),
+        "progress": Operation(
+            services.add_progress, forms.ProgressForm, "已报送进展", permission="ledger.progress"
+        ),
+        "evidence": Operation(
+            services.attach_evidence,
+            forms.EvidenceForm,
+            "已上传佐证材料",
+            permission="ledger.evidence",
+        ),
+        "accept": Operation(
+            services.accept_item, forms.AcceptanceForm, "已记录验收结论", permission="ledger.accept"
+        ),
+        "extend": Operation(
+            services.extend_deadline, forms.ExtendForm, "已延长时限", permission="ledger.extend"
+        ),
+        "suspend": Operation(
+            services.suspend_item, forms.SuspendForm, "已暂停计时", permission="ledger.suspend"
+        ),
+        "resume": Operation(
+            services.resume_item, forms.SuspendForm, "已恢复计时", permission="ledger.resume"
+        ),
+        "cancel": Operation(
+            services.cancel_item, forms.CancelForm, "已撤销事项", permission="ledger.cancel"
+        ),
     }
 
     def arguments(self, name: str, record: Any, data: dict[str, Any]) -> dict[str, Any]:
@@ -207,6 +224,14 @@ class LedgerActionView(ActionView):
 
     def label(self, record: Any) -> str:
         return str(record.key)
+
+    @classmethod
+    def offered(cls, name: str, record: Any) -> bool:
+        if name == "resume":
+            return bool(record.is_open and record.suspended_on)
+        if name == "suspend":
+            return bool(record.is_open and not record.suspended_on)
+        return bool(record.is_open)
 
 
 class SlipView(LedgerDetailView):

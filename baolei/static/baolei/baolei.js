@@ -13,6 +13,12 @@
   document.addEventListener("DOMContentLoaded", function () { drawProgress(document); });
   document.addEventListener("htmx:load", function (event) { drawProgress(event.target); });
 
+  // Destructive and bulk actions ask first: <form data-confirm="确定撤销……？">.
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+
   // Ledger progress: 更正 fills the "corrects" field and moves to the text box.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-correct]");

@@ -1,0 +1,254 @@
+"""The action policy, proved as a matrix: every action of the record pages that state
+their rules in ``<app>/policy.py`` (the ledger, clues and referrals), posted by every
+persona against a record of its own agency, of another agency and of another county.
+
+The outcome must equal what the policy says: a record the persona cannot see is 404,
+an action the policy refuses is 403 with the rule's Chinese reason, an allowed action
+reaches its form (a redirect back with the form's or the service's messages). Then
+each record page, rendered as each persona, shows exactly the action forms the policy
+allows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from django.urls import resolve, reverse
+
+from baolei.accounts.models import Agency, AgencyKind, Role
+from baolei.clues import services as clue_services
+from baolei.clues.models import Clue, Referral
+from baolei.clues.views import ClueActionView, ReferralActionView
+from baolei.conftest import build_world, built_once, make_user
+from baolei.core import policy
+from baolei.core.outcomes import ActionView
+from baolei.ledger.calendar import seed_from_package
+from baolei.ledger.models import LedgerItem
+from baolei.ledger.views import LedgerActionView
+
+#: The record pages whose every action is in the policy; the routes that serve them.
+COVERED: dict[type[ActionView], str] = {
+    LedgerActionView: "ledger:action",
+    ClueActionView: "clues:action",
+    ReferralActionView: "clues:referral_action",
+}
+
+
+@pytest.fixture(scope="module")
+def cast(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[Any]:
+    """The fixed cast plus an agency of each kind in county A, and records of three
+    owners: the county office, the county police and county B."""
+    with built_once(django_db_blocker, tmp_path_factory):
+        w = build_world()
+        seed_from_package()  # referral deadlines count working days
+        a = w.agencies
+        a["a_discipline"] = Agency.objects.create(
+            name="甲县纪委监委", kind=AgencyKind.DISCIPLINE, region=w.county_a
+        )
+        u = w.users
+        u["a_leader"] = make_user("a_leader", a["a_office"], Role.LEADER)
+        u["a_police_clerk"] = make_user("a_police_clerk", a["a_police"], Role.CLERK)
+        u["a_police_reviewer"] = make_user("a_police_reviewer", a["a_police"], Role.REVIEWER)
+        u["a_police_leader"] = make_user("a_police_leader", a["a_police"], Role.LEADER)
+        u["a_discipline_clerk"] = make_user("a_discipline_clerk", a["a_discipline"], Role.CLERK)
+        u["city_reviewer"] = make_user("city_reviewer", a["city_office"], Role.REVIEWER)
+        w.items = {
+            "own": item(w, "TZ-甲-0001", a["a_office"]),
+            "other_agency": item(w, "TZ-甲-0002", a["a_police"]),
+            "other_county": w.outsider_rows[LedgerItem],
+        }
+        w.items["other_agency"].responsible_user = u["a_police_clerk"]
+        w.items["other_agency"].save()
+        own = clue_services.register_clue(
+            actor=u["a_clerk"],
+            received_on=date(2026, 11, 2),
+            source="hotline",
+            category="gang",
+            summary="甲县办理的线索",
+            region=w.village_a,
+        )
+        handed = clue_services.register_clue(
+            actor=u["a_police_clerk"],
+            received_on=date(2026, 11, 3),
+            source="hotline",
+            category="umbrella",
+            summary="公安移送纪委的保护伞线索",
+            region=w.village_a,
+        )
+        referral = clue_services.refer(
+            actor=u["a_police_clerk"],
+            clue=handed,
+            to_agency=a["a_discipline"],
+            on=date(2026, 11, 4),
+            reason="涉嫌充当保护伞",
+        )
+        clue_services.acknowledge(
+            actor=u["a_discipline_clerk"], referral=referral, on=date(2026, 11, 5)
+        )
+        w.clues = {"own": own, "handed_over": handed, "other_county": w.outsider_rows[Clue]}
+        pending = clue_services.refer(
+            actor=u["a_clerk"],
+            clue=own,
+            to_agency=a["a_police"],
+            on=date(2026, 11, 6),
+            reason="涉黑线索移交公安",
+        )
+        w.referrals = {
+            "signed": referral,
+            "pending": pending,
+            "other_county": w.outsider_rows[Referral],
+        }
+        yield w
+
+
+def item(w: Any, key: str, owner: Agency) -> LedgerItem:
+    return LedgerItem.objects.create(
+        key=key,
+        title=f"{owner.name}整改事项",
+        region=w.village_a,
+        owner_agency=owner,
+        responsible_person="李某",
+        deadline=date(2026, 12, 31),
+    )
+
+
+PERSONAS = [
+    "city_leader",
+    "city_reviewer",
+    "a_clerk",
+    "a_reviewer",
+    "a_leader",
+    "a_police_clerk",
+    "a_police_reviewer",
+    "a_police_leader",
+    "a_discipline_clerk",
+    "police_clerk",
+    "discipline_clerk",
+    "b_clerk",
+    "sysadmin",
+    "secadmin",
+    "auditadmin",
+]
+
+
+def records_of(cast: Any, view: type[ActionView]) -> dict[str, Any]:
+    """The records as they stand now (a signed referral changed its clue's holder)."""
+    rows = {LedgerActionView: cast.items, ClueActionView: cast.clues}.get(view, cast.referrals)
+    return {which: type(row).objects.get(pk=row.pk) for which, row in rows.items()}
+
+
+CASES = [
+    (view, name, persona, which)
+    for view in COVERED
+    for name in view.actions
+    for persona in PERSONAS
+    for which in ("own", "other_agency", "other_county", "handed_over", "signed", "pending")
+    if which
+    in {LedgerActionView: ("own", "other_agency", "other_county")}.get(
+        view,
+        ("own", "handed_over", "other_county")
+        if view is ClueActionView
+        else ("signed", "pending", "other_county"),
+    )
+]
+
+
+def test_every_covered_action_is_in_the_policy() -> None:
+    for view in COVERED:
+        for name, operation in view.actions.items():
+            assert operation.permission, f"{view.__name__}.{name} asks no rule"
+            assert policy.known(operation.permission), operation.permission
+    assert len(CASES) >= 400
+
+
+@pytest.mark.parametrize(
+    ("view", "name", "persona", "which"),
+    CASES,
+    ids=[f"{v.__name__}-{n}-{p}-{w}" for v, n, p, w in CASES],
+)
+def test_the_outcome_is_what_the_policy_says(
+    cast: Any, db: Any, client: Any, view: type[ActionView], name: str, persona: str, which: str
+) -> None:
+    user = cast.users[persona]
+    record = records_of(cast, view)[which]
+    client.force_login(user)
+    response = client.post(reverse(COVERED[view], args=[record.pk, name]), {})
+    visible = view.model._default_manager.visible_to(user).filter(pk=record.pk).exists()
+    operation = view.actions[name]
+    if not visible:
+        assert response.status_code == 404
+    elif not policy.allows(user, operation.permission, record):
+        assert response.status_code == 403
+        assert policy.reason(user, operation.permission, record) in response.content.decode()
+    else:
+        assert response.status_code == 302, response.content.decode()[:300]
+
+
+def test_the_cases_the_policy_was_written_for(cast: Any) -> None:
+    """Another agency's reviewer accepts an item but does not run it; once a referral
+    is signed, the referring agency no longer handles the clue."""
+    mine, theirs = cast.items["own"], cast.items["other_agency"]
+    police_reviewer = cast.users["a_police_reviewer"]
+    assert policy.allows(police_reviewer, "ledger.accept", mine)
+    for action in ("progress", "cancel", "extend", "edit"):
+        assert not policy.allows(police_reviewer, f"ledger.{action}", mine)
+    assert policy.reason(police_reviewer, "ledger.cancel", mine) == (
+        "该事项由甲县扫黑办负责，本单位只能验收，不能撤销事项。"
+    )
+    assert not policy.allows(police_reviewer, "ledger.accept", theirs)
+    assert policy.allows(cast.users["a_reviewer"], "ledger.cancel", theirs)  # coordinates
+    assert policy.allows(cast.users["a_police_clerk"], "ledger.progress", theirs)
+    handed = records_of(cast, ClueActionView)["handed_over"]
+    assert not policy.allows(cast.users["a_police_clerk"], "clues.assign", handed)
+    assert policy.allows(cast.users["a_discipline_clerk"], "clues.assign", handed)
+    assert policy.reason(cast.users["a_police_clerk"], "clues.assign", handed) == (
+        "该线索由甲县纪委监委承办，本单位只能跟踪移送情况，不能交办。"
+    )
+
+
+def action_forms(html: str) -> set[tuple[str, str]]:
+    """(route, action) of every POST form on a page that goes to a covered view."""
+    found = set()
+    for url in re.findall(r'<form[^>]*method="post"[^>]*action="([^"]+)"', html):
+        match = resolve(url)
+        if match.url_name and f"{match.namespace}:{match.url_name}" in COVERED.values():
+            found.add((f"{match.namespace}:{match.url_name}", match.kwargs["action"]))
+    return found
+
+
+PAGES = [
+    ("ledger:detail", LedgerActionView, which, persona)
+    for which in ("own", "other_agency")
+    for persona in PERSONAS
+] + [
+    ("clues:detail", ClueActionView, which, persona)
+    for which in ("own", "handed_over")
+    for persona in PERSONAS
+]
+
+
+@pytest.mark.parametrize(
+    ("page", "view", "which", "persona"), PAGES, ids=[f"{p}-{w}-{u}" for p, _, w, u in PAGES]
+)
+def test_a_record_page_shows_exactly_the_allowed_actions(
+    cast: Any, db: Any, client: Any, page: str, view: type[ActionView], which: str, persona: str
+) -> None:
+    user = cast.users[persona]
+    record = records_of(cast, view)[which]
+    client.force_login(user)
+    response = client.get(reverse(page, args=[record.pk]))
+    if response.status_code != 200:
+        assert response.status_code in (403, 404)
+        return
+    shown = action_forms(response.content.decode())
+    route = COVERED[view]
+    allowed = {
+        (route, name)
+        for name, operation in view.actions.items()
+        if policy.allows(user, operation.permission, record) and view.offered(name, record)
+    }
+    assert shown == allowed
