@@ -295,6 +295,7 @@ class Run:
         self.counter = 0
         self.counter_lock = threading.Lock()
         self.load = (0.0, 0.0)
+        self.elapsed, self.in_window = 0.0, 0
 
     def next_number(self) -> int:
         with self.counter_lock:
@@ -458,10 +459,12 @@ class Run:
         while time.perf_counter() < deadline:
             time.sleep(0.2)
         self.stop.set()
+        self.elapsed = time.perf_counter() - started
+        with self.tally.lock:
+            self.in_window = len(self.tally.samples)
         # The import, if still running, is waited for: its rows are counted afterwards.
         for thread in threads:
             thread.join(timeout=WORKER_TIMEOUT + 60)
-        self.elapsed = time.perf_counter() - started
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -486,7 +489,7 @@ def report(run: Run, counted: dict[str, Any], args: argparse.Namespace) -> int:
     ms = [s.seconds * 1000 for s in samples]
     writes = [s.seconds * 1000 for s in samples if s.write and s.kind != "ledger import"]
     bad = Counter(str(s.status) for s in samples if not s.ok)
-    rate = len(samples) / run.elapsed
+    rate = run.in_window / run.elapsed  # answers received while the clients ran
     kinds = Counter(s.kind for s in samples)
     print(
         f"\nload test: {args.db}, {args.clients} clients, {run.elapsed:.1f} s, gunicorn {WORKERS} workers"
