@@ -555,7 +555,9 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
-    # SIGTERM ends the run as Ctrl-C does, through the clean-up below.
+    # Ctrl-C and SIGTERM end the run through the clean-up below (also when started in
+    # the background, where a shell has SIGINT ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     workdir = Path(tempfile.mkdtemp(prefix="baolei-load-"))
     database = f"baolei_load_{os.getpid()}"
