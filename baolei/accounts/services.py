@@ -13,6 +13,7 @@ from baolei.accounts import two_factor
 from baolei.accounts.models import ADMIN_ROLES, Agency, Role, RoleAssignment, User
 from baolei.audit.models import Action
 from baolei.audit.services import record_event
+from baolei.core import policy
 from baolei.regions.models import Region
 
 
@@ -59,8 +60,7 @@ def grant_role(
 ) -> RoleAssignment:
     """三员分立: only the security administrator grants roles, and no user may hold
     two of the system, security and audit administrator roles."""
-    require_role(actor, Role.SECURITY_ADMIN, "授予角色")
-    require_in_scope(actor, user)
+    policy.require(actor, "accounts.grant", user)
     held = set(user.role_assignments.values_list("role", flat=True))
     if role in held:
         raise ValidationError(f"{user} 已拥有“{role.label}”角色。")
@@ -82,8 +82,7 @@ def grant_role(
 @transaction.atomic
 def revoke_role(*, actor: User, user: User, role: Role, request: HttpRequest | None = None) -> None:
     """Only the security administrator revokes roles; it cannot revoke its own."""
-    require_role(actor, Role.SECURITY_ADMIN, "撤销角色")
-    require_in_scope(actor, user)
+    policy.require(actor, "accounts.revoke", user)
     if user.pk == actor.pk and role == Role.SECURITY_ADMIN:
         raise ValidationError("不能撤销自己的安全管理员角色。")
     deleted, _ = RoleAssignment.objects.filter(user=user, role=role).delete()
@@ -102,8 +101,7 @@ def revoke_role(*, actor: User, user: User, role: Role, request: HttpRequest | N
 @transaction.atomic
 def end_sessions(*, actor: User, user: User, request: HttpRequest | None = None) -> None:
     """The security administrator can sign a user out everywhere at once."""
-    require_role(actor, Role.SECURITY_ADMIN, "强制用户下线")
-    require_in_scope(actor, user)
+    policy.require(actor, "accounts.end_sessions", user)
     _bump_epoch(user)
     record_event(Action.SESSIONS_ENDED, actor=actor, request=request, target=user.username)
 
@@ -113,11 +111,9 @@ def set_active(
     *, actor: User, user: User, active: bool, request: HttpRequest | None = None
 ) -> None:
     """Deactivating a user also ends all of their sessions."""
-    if not (actor.has_role(Role.SYSTEM_ADMIN) or actor.has_role(Role.SECURITY_ADMIN)):
-        raise PermissionDenied("只有系统管理员或安全管理员可以停用或启用用户。")
-    require_in_scope(actor, user)
     if user.pk == actor.pk:
         raise ValidationError("不能停用自己的账户。")
+    policy.require(actor, "accounts.set_active", user)
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:
@@ -198,8 +194,7 @@ def verify_second_factor(*, user: User, token: str) -> str | None:
 def reset_two_factor(*, actor: User, user: User, request: HttpRequest | None = None) -> None:
     """A lost authenticator is reset by the security administrator only: the user's
     sessions end, and the next sign-in enrols a new authenticator."""
-    require_role(actor, Role.SECURITY_ADMIN, "重置两步验证")
-    require_in_scope(actor, user)
+    policy.require(actor, "accounts.reset_two_factor", user)
     removed, _ = TOTPDevice.objects.filter(user=user).delete()
     removed += StaticDevice.objects.filter(user=user).delete()[0]
     if not removed:

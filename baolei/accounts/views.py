@@ -157,14 +157,30 @@ class UserActionView(RoleRequiredMixin, ActionView):
     record_name = "user"
     record_url = "accounts:user"
     actions: ClassVar[dict[str, Operation]] = {
-        "grant": Operation(partial(set_role, grant=True), RoleForm, "已授予角色"),
-        "revoke": Operation(partial(set_role, grant=False), RoleForm, "已撤销角色"),
-        "reset-two-factor": Operation(
-            services.reset_two_factor, done="已重置两步验证，其下次登录时须重新绑定验证器"
+        "grant": Operation(
+            partial(set_role, grant=True), RoleForm, "已授予角色", permission="accounts.grant"
         ),
-        "end-sessions": Operation(services.end_sessions, done="所有会话已结束"),
-        "deactivate": Operation(partial(services.set_active, active=False), done="已停用"),
-        "activate": Operation(partial(services.set_active, active=True), done="已启用"),
+        "revoke": Operation(
+            partial(set_role, grant=False), RoleForm, "已撤销角色", permission="accounts.revoke"
+        ),
+        "reset-two-factor": Operation(
+            services.reset_two_factor,
+            done="已重置两步验证，其下次登录时须重新绑定验证器",
+            permission="accounts.reset_two_factor",
+        ),
+        "end-sessions": Operation(
+            services.end_sessions, done="所有会话已结束", permission="accounts.end_sessions"
+        ),
+        "deactivate": Operation(
+            partial(services.set_active, active=False),
+            done="已停用",
+            permission="accounts.set_active",
+        ),
+        "activate": Operation(
+            partial(services.set_active, active=True),
+            done="已启用",
+            permission="accounts.set_active",
+        ),
     }
 
     def arguments(self, name: str, record: Any, data: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from baolei.accounts.models import Role, User
 from baolei.audit.models import Action
 from baolei.audit.services import record_event
+from baolei.core import policy
 from baolei.people import crypto, idnumber, phone
 from baolei.people.models import ID_COLUMN, PHONE_COLUMN, Person, Sex, id_number_key
 from baolei.regions.models import Region
@@ -44,7 +45,7 @@ REVEALABLE = {
 
 def can_unmask(user: Any) -> bool:
     """Full ID and phone numbers are for leaders and reviewers only; everyone else sees masks."""
-    return bool(getattr(user, "is_active", False)) and user.has_role(*UNMASKERS)
+    return policy.allows(user, "people.reveal")
 
 
 def require_visible(actor: User, person: Person) -> None:
@@ -53,8 +54,7 @@ def require_visible(actor: User, person: Person) -> None:
 
 
 def require_editor(actor: User, person: Person | None = None) -> None:
-    if not actor.is_active or not actor.has_role(*EDITORS):
-        raise PermissionDenied("只有录入员或审核员可以登记或修改人员信息。")
+    policy.require(actor, "people.edit")
     if person is not None:
         require_visible(actor, person)
 

@@ -155,11 +155,16 @@ class RevealNumberView(ActionView):
     record_name = "person"
     default_action = "reveal"
     actions: ClassVar[dict[str, Operation]] = {
-        "reveal": Operation(services.reveal_number, forms.RevealForm, ""),
+        "reveal": Operation(
+            services.reveal_number, forms.RevealForm, "", permission="people.reveal"
+        ),
     }
 
     def arguments(self, name: str, record: Any, data: dict[str, Any]) -> dict[str, Any]:
         return data | {"request": self.request}
+
+    def refusal_detail(self, name: str, record: Any) -> dict[str, Any]:
+        return {"person": record.pk, "field": self.request.POST.get("field", "")}
 
     def respond(
         self, name: str, record: Any, errors: list[str], done: str, result: Any

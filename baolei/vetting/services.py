@@ -23,6 +23,7 @@ from baolei.cases.models import Suspect
 from baolei.clues import services as clue_services
 from baolei.clues.models import Category, Clue
 from baolei.clues.models import Source as ClueSource
+from baolei.core import policy
 from baolei.people import crypto
 from baolei.people.models import ID_COLUMN, Person
 from baolei.regions.models import Region
@@ -160,6 +161,7 @@ def check_run_request(
     actor: User, region: Region, sources: Sequence[str], threshold: float
 ) -> None:
     require_role(actor, Role.CLERK, Role.REVIEWER)
+    policy.require(actor, "vetting.start", region)
     require_region(actor, region)
     if not sources or any(s not in Source.values for s in sources):
         raise ValidationError({"sources": "请至少选择一个比对来源。"})
@@ -279,6 +281,7 @@ def beat(run_id: int) -> None:
 
 def rerun(*, actor: User, run: VettingRun) -> VettingRun:
     """重新运行: a failed run queued again with the same region, sources and threshold."""
+    policy.require(actor, "vetting.rerun", run)
     if run.status != RunStatus.FAILED:
         raise ValidationError("只有失败的比对批次可以重新运行。")
     return start_run(actor=actor, region=run.region, sources=run.sources, threshold=run.threshold)
@@ -395,6 +398,7 @@ def decide_candidate(
 def lock_candidate(actor: User, candidate: Candidate) -> Candidate:
     """Only a reviewer decides, and only on a candidate in the reviewer's scope."""
     require_role(actor, Role.REVIEWER)
+    policy.require(actor, "vetting.decide", candidate)
     rows = Candidate.objects.visible_to(actor).select_for_update(of=("self",))
     try:
         return rows.select_related("appointment__person", "appointment__region").get(
@@ -417,6 +421,7 @@ def decide_candidates(
     each decision is recorded and audited on its own, and the whole set is refused when
     any of it was decided already and this is not an explicit change."""
     require_role(actor, Role.REVIEWER)
+    policy.require(actor, "vetting.decide")
     rows = list(
         Candidate.objects.visible_to(actor)
         .filter(pk__in=candidates.values("pk"))

@@ -105,7 +105,11 @@ class RunRerunView(ActionView):
     record_name = "run"
     default_action = "rerun"
     actions: ClassVar[dict[str, Operation]] = {
-        "rerun": Operation(services.rerun, done="已重新开始比对，本页会自动显示进度和结果"),
+        "rerun": Operation(
+            services.rerun,
+            done="已重新开始比对，本页会自动显示进度和结果",
+            permission="vetting.rerun",
+        ),
     }
 
     def back_to(self, record: Any, result: Any) -> str:
@@ -164,7 +168,12 @@ class CandidateBulkDecideView(ActionView):
     model = Candidate
     default_action = "decide"
     actions: ClassVar[dict[str, Operation]] = {
-        "decide": Operation(services.decide_candidates, forms.BulkDecisionForm, "已记录研判结论"),
+        "decide": Operation(
+            services.decide_candidates,
+            forms.BulkDecisionForm,
+            "已记录研判结论",
+            permission="vetting.decide",
+        ),
     }
 
     def get_record(self) -> Any:
@@ -218,7 +227,12 @@ class CandidateDecideView(ActionView):
     record_url = "vetting:candidate"
     default_action = "decide"
     actions: ClassVar[dict[str, Operation]] = {
-        "decide": Operation(services.decide_candidate, forms.DecisionForm, "研判结论已记录"),
+        "decide": Operation(
+            services.decide_candidate,
+            forms.DecisionForm,
+            "研判结论已记录",
+            permission="vetting.decide",
+        ),
     }
 
 
@@ -230,7 +244,9 @@ class CandidateFollowUpView(ActionView):
     record_url = "vetting:candidate"
     default_action = "follow_up"
     actions: ClassVar[dict[str, Operation]] = {
-        "follow_up": Operation(services.follow_up_hit, forms.FollowUpForm, "已办理"),
+        "follow_up": Operation(
+            services.follow_up_hit, forms.FollowUpForm, "已办理", permission="vetting.follow_up"
+        ),
     }
 
 

@@ -1,0 +1,65 @@
+"""Who may act on a user account (三员分立).
+
+The security administrator (安全管理员) grants and revokes roles, ends a user's
+sessions and resets a lost authenticator; the system administrator (系统管理员) or the
+security administrator deactivates and reactivates an account — each only for users
+inside the region of their own agency, and nobody for their own account's activity.
+No domain role (clerk, reviewer, leader) administers accounts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from baolei.accounts.models import Role, User
+from baolei.core.policy import rule
+
+
+@rules.predicate
+def is_security_admin(user: Any) -> bool:
+    return bool(user.has_role(Role.SECURITY_ADMIN))
+
+
+@rules.predicate
+def is_user_admin(user: Any) -> bool:
+    return bool(user.has_role(Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN))
+
+
+@rules.predicate
+def in_scope(user: Any, subject: Any) -> bool:
+    return subject is not None and User.objects.visible_to(user).filter(pk=subject.pk).exists()
+
+
+@rules.predicate
+def is_self(user: Any, subject: Any) -> bool:
+    return subject is not None and subject.pk == user.pk
+
+
+def outside(what: str, who: str) -> Any:
+    def why(user: Any, subject: Any) -> str:
+        if subject is not None and not in_scope(user, subject):
+            return "该用户不在您的管理范围内。"
+        return f"只有{who}可以{what}。"
+
+    return why
+
+
+rule("accounts.grant", is_security_admin & in_scope, outside("授予角色", "安全管理员"))
+rule("accounts.revoke", is_security_admin & in_scope, outside("撤销角色", "安全管理员"))
+rule("accounts.end_sessions", is_security_admin & in_scope, outside("强制用户下线", "安全管理员"))
+rule(
+    "accounts.reset_two_factor",
+    is_security_admin & in_scope,
+    outside("重置两步验证", "安全管理员"),
+)
+rule(
+    "accounts.set_active",
+    is_user_admin & in_scope & ~is_self,
+    lambda user, subject: (
+        "不能停用或启用自己的账户。"
+        if subject is not None and is_self(user, subject)
+        else outside("停用或启用用户", "系统管理员或安全管理员")(user, subject)
+    ),
+)
