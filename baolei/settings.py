@@ -236,7 +236,10 @@ REST_FRAMEWORK = {
         "baolei.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "baolei.core.api_policy.PolicyPermission",
+    ],
     # JSON only: DRF's browsable pages carry inline styles the Content-Security-Policy
     # refuses; the interactive documentation is Swagger UI at /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

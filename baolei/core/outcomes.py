@@ -38,14 +38,11 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from baolei.core import policy, security_log
+from baolei.core.errors import StaleVersion
 from baolei.core.views_base import ScopedViewMixin, acting_user
 
 #: The refusal when a service gives no reason of its own.
 DEFAULT_REFUSAL = "您的单位或角色无权办理此事项。"
-
-
-class StaleVersion(ValidationError):
-    """The record was changed by someone else since the user read it."""
 
 
 def messages_of(exc: ValidationError | PermissionDenied) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 import django_filters
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -137,6 +137,18 @@ EVIDENCE_UPLOAD = inline_serializer(
 
 class LedgerItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     """台账事项：按可见范围过滤；``?warning=red`` 为逾期事项。修改须带 version，过期版本返回 409。"""
+
+    policy_actions: ClassVar[dict[str, str]] = {
+        "update": "ledger.edit",
+        "partial_update": "ledger.edit",
+        "progress": "ledger.progress",
+        "evidence": "ledger.evidence",
+        "acceptance": "ledger.accept",
+        "extend": "ledger.extend",
+        "suspend": "ledger.suspend",
+        "resume": "ledger.resume",
+        "cancel": "ledger.cancel",
+    }
 
     queryset = LedgerItem.objects.select_related("region", "owner_agency")
     serializer_class = ItemSerializer

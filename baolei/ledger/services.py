@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from baolei.accounts.models import Agency, Role, User
 from baolei.core import policy
-from baolei.core.outcomes import StaleVersion
+from baolei.core.errors import StaleVersion
 from baolei.ledger.calendar import work_calendar
 from baolei.ledger.evidence import sniff
 from baolei.ledger.models import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -130,6 +130,8 @@ class RunViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyM
 
 class CandidateViewSet(ScopedReadOnlyViewSet):
     """疑似命中（研判队列）；``decide`` 研判一条，``bulk_decide`` 批量研判，``decisions`` 列出研判记录。"""
+
+    policy_actions: ClassVar[dict[str, str]] = {"decide": "vetting.decide"}
 
     queryset = Candidate.objects.select_related("appointment__person", "appointment__region")
     serializer_class = CandidateSerializer

@@ -29,12 +29,14 @@ from baolei.clues.views import ClueActionView, ReferralActionView
 from baolei.conftest import build_world, built_once, make_user
 from baolei.core import policy
 from baolei.core.outcomes import ActionView
+from baolei.ledger.api import LedgerItemViewSet
 from baolei.ledger.calendar import seed_from_package
 from baolei.ledger.models import LedgerItem
 from baolei.ledger.views import LedgerActionView
 from baolei.people.models import Person
 from baolei.people.services import create_person
 from baolei.people.views import RevealNumberView
+from baolei.vetting.api import CandidateViewSet
 from baolei.vetting.models import Candidate, VettingRun
 from baolei.vetting.views import CandidateDecideView, CandidateFollowUpView, RunRerunView
 
@@ -326,3 +328,64 @@ def test_a_record_page_shows_exactly_the_allowed_actions(
         if policy.allows(user, operation.permission, record) and view.offered(name, record)
     }
     assert shown == allowed
+
+
+#: The API's writes on one record: (route, method, viewset, action) — each asks the rule
+#: its viewset names in ``policy_actions`` before it reads the body.
+API_WRITES = [
+    ("api:ledger-item-detail", "patch", LedgerItemViewSet, "partial_update"),
+    *[
+        (f"api:ledger-item-{name}", "post", LedgerItemViewSet, name)
+        for name in ("progress", "evidence", "acceptance", "extend", "suspend", "resume", "cancel")
+    ],
+    ("api:vetting-candidate-decide", "post", CandidateViewSet, "decide"),
+]
+API_CASES = [
+    (route, method, viewset, name, persona, which)
+    for route, method, viewset, name in API_WRITES
+    for persona in PERSONAS
+    for which in (
+        ("own", "other_agency", "other_county")
+        if viewset is LedgerItemViewSet
+        else ("own", "other_county")
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("route", "method", "viewset", "name", "persona", "which"),
+    API_CASES,
+    ids=[f"{r}-{p}-{w}" for r, _, _, _, p, w in API_CASES],
+)
+def test_the_api_answers_as_the_policy_says(
+    cast: Any,
+    db: Any,
+    client: Any,
+    route: str,
+    method: str,
+    viewset: Any,
+    name: str,
+    persona: str,
+    which: str,
+) -> None:
+    user = cast.users[persona]
+    rows = cast.items if viewset is LedgerItemViewSet else cast.candidates
+    record = type(rows[which]).objects.get(pk=rows[which].pk)
+    client.force_login(user)
+    response = getattr(client, method)(
+        reverse(route, args=[record.pk]), {}, content_type="application/json"
+    )
+    rule = viewset.policy_actions[name]
+    visible = type(record).objects.visible_to(user).filter(pk=record.pk).exists()
+    if not visible:
+        assert response.status_code == 404
+    elif not policy.allows(user, rule, record):
+        assert response.status_code == 403
+        assert response.json() == {"detail": policy.reason(user, rule, record)}
+    else:
+        assert response.status_code in (200, 201, 400), response.content[:300]
+
+
+def test_every_api_write_on_a_record_names_its_rule() -> None:
+    for _, _, viewset, name in API_WRITES:
+        assert policy.known(viewset.policy_actions[name])
