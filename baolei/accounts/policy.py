@@ -63,3 +63,16 @@ rule(
         else outside("停用或启用用户", "系统管理员或安全管理员")(user, subject)
     ),
 )
+
+
+@rules.predicate
+def is_system_admin(user: Any) -> bool:
+    return bool(user.has_role(Role.SYSTEM_ADMIN))
+
+
+rule("accounts.create_user", is_system_admin, "只有系统管理员可以创建用户。")
+rule(
+    "accounts.agency_two_factor",
+    is_security_admin,
+    "只有安全管理员可以设置单位的两步验证要求。",
+)

@@ -32,6 +32,7 @@ USER_ADMINS = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
 
 
 class LoginView(auth_views.LoginView):
+    policy_exempt = "登录：尚无用户可问"
     scope_exempt = "登录页面在登录之前显示，不读取任何业务记录"
     template_name = "accounts/login.html"
     authentication_form = LoginForm
@@ -45,10 +46,12 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
+    policy_exempt = "退出登录：只结束本人的会话"
     scope_exempt = "退出登录不读取任何业务记录"
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    policy_exempt = "修改本人的密码"
     scope_exempt = "只修改当前用户自己的密码"
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("web:home")
@@ -201,6 +204,7 @@ class UserActionView(RoleRequiredMixin, ActionView):
 class UserCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     scope_exempt = "新建表单只列出 Agency.objects.visible_to(user) 中的单位"
     required_roles = (Role.SYSTEM_ADMIN,)
+    permission = "accounts.create_user"
     template_name = "accounts/user_form.html"
     form_class = UserCreateForm
 

@@ -41,6 +41,8 @@ def with_states(rows: Any) -> list[ApiToken]:
 class MyTokensView(ServiceFormMixin, FormView):
     """接口令牌: the signed-in user's own tokens; a new key is shown once, on this page."""
 
+    policy_exempt = "只签发、列出本人的令牌"
+
     scope_exempt = "只列出、签发当前用户本人的令牌"
     template_name = "accounts/tokens.html"
     form_class = TokenForm
@@ -97,6 +99,8 @@ class RevokeForm(forms.Form):
 
 class TokenRevokeView(ActionView):
     """Revoke one token: the owner's own, or (security administrator) one in scope."""
+
+    policy_exempt = "只吊销本人的令牌，或安全管理员吊销范围内的令牌（在 arguments 中按此查找）"
 
     model = ApiToken
     default_action = "revoke"

@@ -28,7 +28,12 @@ from django.views.generic import View
 
 from baolei.accounts import services, two_factor
 from baolei.accounts.models import Agency, Role, User
-from baolei.core.views_base import RoleRequiredMixin, ScopedViewMixin, acting_user
+from baolei.core.views_base import (
+    PolicyRequiredMixin,
+    RoleRequiredMixin,
+    ScopedViewMixin,
+    acting_user,
+)
 
 PENDING = "baolei_second_step"
 PENDING_SECONDS = 300
@@ -89,6 +94,7 @@ def finish_sign_in(request: HttpRequest, user: User, factor: str) -> str:
 
 @method_decorator(login_not_required, name="dispatch")
 class SecondStepView(View):
+    policy_exempt = "登录第二步：只验证正在登录的用户本人"
     scope_exempt = "登录第二步，只读取正在登录的用户本人的验证器"
     template_name = "accounts/two_factor_verify.html"
 
@@ -132,6 +138,8 @@ class SecondStepView(View):
 @method_decorator(login_not_required, name="dispatch")
 class EnrolView(View):
     """Binding an authenticator: at sign-in for whoever must and has not, or by choice."""
+
+    policy_exempt = "为本人绑定验证器"
 
     scope_exempt = "只为正在登录或已登录的用户本人绑定验证器"
     service_errors_exempt = "登录中绑定验证器：动态码错误须计入登录失败次数（锁定策略）"
@@ -193,6 +201,8 @@ class EnrolView(View):
 class TwoFactorView(View):
     """The signed-in user's own two-factor status and recovery codes."""
 
+    policy_exempt = "本人的两步验证与恢复码"
+
     scope_exempt = "只显示和修改当前用户本人的两步验证"
     http_method_names = ["get", "post"]
 
@@ -215,12 +225,13 @@ class TwoFactorView(View):
         )
 
 
-class AgencyTwoFactorView(RoleRequiredMixin, ScopedViewMixin, View):
+class AgencyTwoFactorView(RoleRequiredMixin, PolicyRequiredMixin, ScopedViewMixin, View):
     """The security administrator requires (or stops requiring) two-factor sign-in
     of every user of one agency."""
 
     model = Agency
     required_roles = (Role.SECURITY_ADMIN,)
+    permission = "accounts.agency_two_factor"
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         agency = get_object_or_404(self.get_queryset(), pk=pk)

@@ -77,3 +77,8 @@ for action, doing in (("acknowledge", "签收"), ("feedback", "反馈")):
         is_editor & receives,
         f"只有接收单位的录入员或审核员可以{doing}。",
     )
+rule(
+    "clues.register",
+    is_editor,
+    "只有政法机关、纪委监委、扫黑办等单位的录入员或审核员可以登记或导入线索。",
+)

@@ -22,7 +22,12 @@ from baolei.core.filters import FilterSet
 from baolei.core.history import history_rows
 from baolei.core.importing import keep_errors
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
-from baolei.core.views_base import ScopedDetailView, ScopedListView, acting_user
+from baolei.core.views_base import (
+    PolicyRequiredMixin,
+    ScopedDetailView,
+    ScopedListView,
+    acting_user,
+)
 from baolei.regions.queries import within_region
 
 
@@ -140,6 +145,7 @@ class ClueDetailView(ScopedDetailView):
 
 class ClueCreateView(ServiceFormMixin, FormView):
     scope_exempt = "表单只列出 visible_to(user) 中的区划与人员，register_clue 再次核对范围"
+    permission = "clues.register"
     template_name = "clues/clue_form.html"
     form_class = forms.ClueForm
 
@@ -284,8 +290,9 @@ class StatisticsView(TemplateView):
         return context
 
 
-class ClueImportView(TemplateView):
+class ClueImportView(PolicyRequiredMixin, TemplateView):
     scope_exempt = "导入只接受 visible_to(user) 中的区划与单位"
+    permission = "clues.register"
     template_name = "clues/import.html"
 
     def post(self, request: HttpRequest) -> HttpResponse:

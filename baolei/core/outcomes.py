@@ -39,7 +39,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from baolei.core import policy, security_log
 from baolei.core.errors import StaleVersion
-from baolei.core.views_base import ScopedViewMixin, acting_user
+from baolei.core.views_base import PolicyRequiredMixin, ScopedViewMixin, acting_user
 
 #: The refusal when a service gives no reason of its own.
 DEFAULT_REFUSAL = "您的单位或角色无权办理此事项。"
@@ -73,9 +73,10 @@ def add_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(None, messages_of(exc))
 
 
-class ServiceFormMixin:
-    """A create or edit page: ``perform(form)`` calls the service and returns the
-    response; a ``ValidationError`` shows the form again with the service's messages."""
+class ServiceFormMixin(PolicyRequiredMixin):
+    """A create or edit page: ``permission`` names the policy's rule (asked before the
+    form is shown), ``perform(form)`` calls the service and returns the response; a
+    ``ValidationError`` shows the form again with the service's messages."""
 
     def form_valid(self, form: Any) -> HttpResponse:
         try:

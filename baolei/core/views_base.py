@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.views.generic import DetailView, ListView
 
-from baolei.core import params, security_log
+from baolei.core import params, policy, security_log
 from baolei.core.exports import EXPORTERS, Column
 
 if TYPE_CHECKING:
@@ -48,6 +48,27 @@ class RoleRequiredMixin:
                 security_log.ACCESS_DENIED, request=request, success=False, target=request.path
             )
             raise PermissionDenied("您的角色无权访问此页面。")
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class PolicyRequiredMixin:
+    """A page for an action on no record yet (a create form, an import): 403 with the
+    rule's Chinese reason unless the action policy allows ``permission``, before the
+    form is shown or read; the refusal is in the security log."""
+
+    permission: ClassVar[str] = ""
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if self.permission and not policy.allows(request.user, self.permission):
+            security_log.record(
+                security_log.ACCESS_DENIED,
+                request=request,
+                success=False,
+                target=request.path,
+                detail={"action": self.permission},
+            )
+            raise PermissionDenied(policy.reason(request.user, self.permission))
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 

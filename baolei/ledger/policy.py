@@ -103,3 +103,4 @@ for action, doing in (
         is_manager & runs,
         not_running(doing, "责任单位或扫黑办的审核员、领导"),
     )
+rule("ledger.create", is_editor, "只有录入员或审核员可以登记或导入台账事项。")

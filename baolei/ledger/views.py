@@ -12,11 +12,18 @@ from django.views.generic import FormView, TemplateView, View
 
 from baolei.audit.models import Action
 from baolei.audit.services import record_event
+from baolei.core import policy
 from baolei.core.exports import Column
 from baolei.core.history import history_rows
 from baolei.core.importing import keep_errors
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
-from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
+from baolei.core.views_base import (
+    PolicyRequiredMixin,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedViewMixin,
+    acting_user,
+)
 from baolei.ledger import forms, queries, services
 from baolei.ledger.filters import LedgerFilter
 from baolei.ledger.importing import import_ledger
@@ -128,6 +135,7 @@ class LedgerCreateView(ServiceFormMixin, FormView):
     scope_exempt = "表单只列出 visible_to(user) 中的区划和单位，写入由 services 再次核对范围"
     template_name = "ledger/item_form.html"
     form_class = forms.CreateItemForm
+    permission = "ledger.create"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return super().get_form_kwargs() | {"user": self.request.user}
@@ -142,9 +150,12 @@ class LedgerCreateView(ServiceFormMixin, FormView):
 class LedgerEditView(ScopedViewMixin, LedgerCreateView):
     model = LedgerItem
     form_class = forms.EditItemForm  # type: ignore[assignment]
+    permission = ""
+    record_permission = "ledger.edit"  # asked of the item in dispatch
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.item = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        policy.require(acting_user(request), self.record_permission, self.item)
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:
@@ -267,8 +278,9 @@ class EvidenceDownloadView(ScopedViewMixin, View):
         return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
 
 
-class ImportView(TemplateView):
+class ImportView(PolicyRequiredMixin, TemplateView):
     scope_exempt = "导入只接受 visible_to(user) 中的区划与单位，写入经 services 核对"
+    permission = "ledger.create"
     template_name = "ledger/import.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

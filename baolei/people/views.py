@@ -111,6 +111,7 @@ class PersonDetailView(ScopedDetailView):
 class PersonCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     scope_exempt = "表单只列出 visible_to(user) 中的村（社区），写入由 services 再次核对范围"
     required_roles = services.EDITORS
+    permission = "people.edit"
     template_name = "people/person_form.html"
     form_class = forms.PersonForm
 

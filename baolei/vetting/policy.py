@@ -27,3 +27,4 @@ rule("vetting.start", is_editor, "只有录入员或审核员可以发起背景�
 rule("vetting.rerun", is_editor, "只有录入员或审核员可以重新运行比对。")
 rule("vetting.decide", is_reviewer, "只有审核员可以研判疑似命中。")
 rule("vetting.follow_up", is_reviewer, "只有审核员可以对确认命中生成线索或提出调整建议。")
+rule("vetting.import_list", is_editor, "只有录入员或审核员可以导入外部名单。")

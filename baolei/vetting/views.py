@@ -16,7 +16,12 @@ from baolei.cadres.queries import in_office
 from baolei.core.exports import Column
 from baolei.core.importing import keep_errors
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
-from baolei.core.views_base import ScopedDetailView, ScopedListView, acting_user
+from baolei.core.views_base import (
+    PolicyRequiredMixin,
+    ScopedDetailView,
+    ScopedListView,
+    acting_user,
+)
 from baolei.vetting import filters, forms, importing, queries, services
 from baolei.vetting.models import Candidate, DecisionRecord, VettingRun
 
@@ -52,6 +57,7 @@ CANDIDATES_SHOWN = 200
 
 class RunCreateView(ServiceFormMixin, FormView):
     scope_exempt = "表单只列出 visible_to(user) 中的区划，start_run 再次核对范围"
+    permission = "vetting.start"
     template_name = "vetting/run_form.html"
     form_class = forms.RunForm
 
@@ -323,8 +329,9 @@ class CoverageView(TemplateView):
         return super().get_context_data(**kwargs) | {"rows": rows}
 
 
-class ListImportView(FormView):
+class ListImportView(PolicyRequiredMixin, FormView):
     scope_exempt = "导入的名单归属于本单位区划，不读取其他记录"
+    permission = "vetting.import_list"
     template_name = "vetting/list_import.html"
     form_class = forms.ListImportForm
 

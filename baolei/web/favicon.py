@@ -13,6 +13,7 @@ from django.views.generic import RedirectView
 
 @method_decorator(login_not_required, name="dispatch")
 class FaviconView(RedirectView):
+    policy_exempt = "站点图标，不办理任何事项"
     scope_exempt = "网站图标（静态文件），不含任何记录"
     permanent = False
 
