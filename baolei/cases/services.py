@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from baolei.accounts.models import Agency, AgencyKind, Role, User
+from baolei.accounts.models import Agency, AgencyKind, User
 from baolei.cases.models import (
     CHARACTERISED,
     STAGE_ORDER,
@@ -27,39 +27,21 @@ from baolei.cases.models import (
     Suspect,
     SuspectEvent,
 )
+from baolei.cases.policy import stage_rule
+from baolei.core import policy
 from baolei.ledger import services as ledger
 from baolei.ledger.models import LedgerItem
 from baolei.people.models import Person
 from baolei.regions.models import Region
 
-#: Which agency records which stage (the campaign office may record any, as coordinator).
-STAGE_AGENCIES = {
-    Stage.FILED: AgencyKind.POLICE,
-    Stage.ARREST_APPROVED: AgencyKind.PROCURATORATE,
-    Stage.TRANSFERRED: AgencyKind.POLICE,
-    Stage.PROSECUTED: AgencyKind.PROCURATORATE,
-    Stage.FIRST_INSTANCE: AgencyKind.COURT,
-    Stage.SECOND_INSTANCE: AgencyKind.COURT,
-}
-CASE_AGENCIES = (
-    AgencyKind.POLICE,
-    AgencyKind.PROCURATORATE,
-    AgencyKind.COURT,
-    AgencyKind.CAMPAIGN_OFFICE,
-)
 
-
-def require_case_clerk(actor: User, case: Case | None = None) -> Agency:
-    agency = actor.agency
-    if (
-        not actor.has_role(Role.CLERK, Role.REVIEWER)
-        or agency is None
-        or agency.kind not in CASE_AGENCIES
-    ):
-        raise PermissionDenied("只有公安、检察、法院或扫黑办的录入员、审核员可以登记案件信息。")
-    if case is not None and not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
+def require_case_clerk(actor: User, action: str, case: Case) -> Agency:
+    """The case is in the actor's scope and the policy lets the actor do ``action``."""
+    if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
         raise PermissionDenied("该案件不在您的管理范围内。")
-    return agency
+    policy.require(actor, f"cases.{action}", case)
+    assert actor.agency is not None  # noqa: S101 - the policy asks for an agency
+    return actor.agency
 
 
 def not_future(on: date, field: str = "on") -> None:
@@ -81,7 +63,7 @@ def open_case(
     umbrella_refs: Sequence[str] = (),
 ) -> Case:
     """A case is opened by a police agency in scope, and its first event is 立案侦查."""
-    require_case_clerk(actor)
+    policy.require(actor, "cases.open")
     if lead_agency.kind != AgencyKind.POLICE:
         raise ValidationError({"lead_agency": "主办单位须为公安机关。"})
     if not Region.objects.visible_to(actor).filter(pk=region.pk).exists():
@@ -123,13 +105,10 @@ def record_stage(
 ) -> StageEvent:
     """Stages follow 立案侦查 → 批准逮捕 → 移送审查起诉 → 提起公诉 → 一审 → 二审, each dated no
     earlier than the last; only a remand (发回重审) lets a new first instance follow."""
-    agency = require_case_clerk(actor, case)
     if stage not in STAGE_ORDER:
         raise ValidationError({"stage": "未知的阶段。"})
-    if agency.kind not in (STAGE_AGENCIES[Stage(stage)], AgencyKind.CAMPAIGN_OFFICE):
-        raise PermissionDenied(
-            f"“{Stage(stage).label}”应由{AgencyKind(STAGE_AGENCIES[Stage(stage)]).label}登记。"
-        )
+    agency = require_case_clerk(actor, "stage", case)
+    policy.require(actor, stage_rule(stage), case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     last = case.events.order_by("-on", "-recorded_at").first()
     assert last is not None  # noqa: S101 - every case starts with its filing event
@@ -184,7 +163,7 @@ def record_stage(
 
 @transaction.atomic
 def add_suspect(*, actor: User, case: Case, person: Person, role: str) -> Suspect:
-    require_case_clerk(actor, case)
+    require_case_clerk(actor, "suspect", case)
     if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
         raise PermissionDenied("该人员不在您的管理范围内。")
     suspect = Suspect(case=case, person=person, role=role)
@@ -197,7 +176,7 @@ def add_suspect(*, actor: User, case: Case, person: Person, role: str) -> Suspec
 def record_suspect_status(
     *, actor: User, suspect: Suspect, status: str, on: date, sentence: str = ""
 ) -> SuspectEvent:
-    require_case_clerk(actor, suspect.case)
+    require_case_clerk(actor, "status", suspect.case)
     not_future(on)
     last = suspect.events.order_by("-on").first()
     if last is not None and on < last.on:
@@ -213,7 +192,7 @@ def record_suspect_status(
 def record_asset(
     *, actor: User, case: Case, kind: str, measure: str, description: str, value: Decimal, on: date
 ) -> Asset:
-    require_case_clerk(actor, case)
+    require_case_clerk(actor, "asset", case)
     not_future(on)
     if on < case.opened_on:
         raise ValidationError({"on": "采取措施日期不能早于立案日期。"})
@@ -234,7 +213,7 @@ def record_asset(
 @transaction.atomic
 def dispose_asset(*, actor: User, asset: Asset, disposition: str, on: date) -> Asset:
     """Confiscated, returned or released: the asset is no longer held from that date."""
-    require_case_clerk(actor, asset.case)
+    require_case_clerk(actor, "dispose", asset.case)
     if asset.disposition:
         raise ValidationError("该财产已处置。")
     not_future(on)
@@ -259,7 +238,7 @@ def record_consultation(
     conclusion: str,
 ) -> Consultation:
     """会商: the points in dispute and the conclusion, among at least two agencies."""
-    require_case_clerk(actor, case)
+    require_case_clerk(actor, "consultation", case)
     not_future(on)
     if len(agencies) < 2:
         raise ValidationError({"agencies": "会商至少需要两个单位参加。"})
@@ -304,9 +283,7 @@ def add_follow_up(
 def record_intervention(
     *, actor: User, case: Case, prosecutor: str, on: date, guidance: str
 ) -> EarlyIntervention:
-    agency = require_case_clerk(actor, case)
-    if agency.kind not in (AgencyKind.PROCURATORATE, AgencyKind.CAMPAIGN_OFFICE):
-        raise PermissionDenied("提前介入由检察机关登记。")
+    require_case_clerk(actor, "intervention", case)
     not_future(on)
     return EarlyIntervention.objects.create(
         case=case, prosecutor=prosecutor, on=on, guidance=guidance, recorded_by=actor
@@ -317,7 +294,7 @@ def record_intervention(
 def record_supervision(
     *, actor: User, case: Case, bodies: str, on: date, deadline: date
 ) -> JointSupervision:
-    require_case_clerk(actor, case)
+    require_case_clerk(actor, "supervision", case)
     supervision = JointSupervision(
         case=case, bodies=bodies, on=on, deadline=deadline, recorded_by=actor
     )
@@ -330,7 +307,7 @@ def record_supervision(
 def conclude_supervision(
     *, actor: User, supervision: JointSupervision, result: str, on: date
 ) -> JointSupervision:
-    require_case_clerk(actor, supervision.case)
+    require_case_clerk(actor, "supervision", supervision.case)
     if on < supervision.on or not result.strip():
         raise ValidationError("请填写督办结果，结果日期不能早于督办日期。")
     supervision.result, supervision.result_on = result.strip(), on

@@ -13,8 +13,9 @@ from django.views.generic import FormView, TemplateView
 
 from baolei.cases import forms, queries, services
 from baolei.cases.models import Case, CaseKind, Characterisation, Stage
+from baolei.cases.policy import stage_rule
 from baolei.clues.models import Clue
-from baolei.core import params
+from baolei.core import params, policy
 from baolei.core.exports import Column
 from baolei.core.filters import FilterSet
 from baolei.core.history import history_rows
@@ -129,6 +130,12 @@ class CaseDetailView(ScopedDetailView):
             status_form=forms.SuspectStatusForm(initial={"on": today}),
             dispose_form=forms.DisposeForm(initial={"on": today}),
         )
+        stage_field = context["forms"]["stage"].fields["stage"]
+        stage_field.choices = [  # only the stages this user's agency records
+            (value, label)
+            for value, label in Stage.choices
+            if policy.allows(user, stage_rule(value), case)
+        ]
         return context
 
 
@@ -165,19 +172,52 @@ class CaseActionView(ActionView):
     record_name = "case"
     record_url = "cases:detail"
     actions: ClassVar[dict[str, Operation]] = {
-        "stage": Operation(services.record_stage, forms.StageForm, "已登记诉讼环节"),
-        "suspect": Operation(services.add_suspect, forms.SuspectForm, "已登记犯罪嫌疑人"),
-        "status": Operation(suspect_status, forms.SuspectStatusForm, "已登记强制措施或处理结果"),
-        "asset": Operation(services.record_asset, forms.AssetForm, "已登记涉案财产"),
-        "dispose": Operation(dispose, forms.DisposeForm, "已登记财产处置"),
+        "stage": Operation(
+            services.record_stage, forms.StageForm, "已登记诉讼环节", permission="cases.stage"
+        ),
+        "suspect": Operation(
+            services.add_suspect, forms.SuspectForm, "已登记犯罪嫌疑人", permission="cases.suspect"
+        ),
+        "status": Operation(
+            suspect_status,
+            forms.SuspectStatusForm,
+            "已登记强制措施或处理结果",
+            permission="cases.status",
+        ),
+        "asset": Operation(
+            services.record_asset, forms.AssetForm, "已登记涉案财产", permission="cases.asset"
+        ),
+        "dispose": Operation(
+            dispose, forms.DisposeForm, "已登记财产处置", permission="cases.dispose"
+        ),
         "consultation": Operation(
-            services.record_consultation, forms.ConsultationForm, "已登记会商"
+            services.record_consultation,
+            forms.ConsultationForm,
+            "已登记会商",
+            permission="cases.consultation",
         ),
         "intervention": Operation(
-            services.record_intervention, forms.InterventionForm, "已登记提前介入"
+            services.record_intervention,
+            forms.InterventionForm,
+            "已登记提前介入",
+            permission="cases.intervention",
         ),
-        "supervision": Operation(services.record_supervision, forms.SupervisionForm, "已登记督办"),
+        "supervision": Operation(
+            services.record_supervision,
+            forms.SupervisionForm,
+            "已登记督办",
+            permission="cases.supervision",
+        ),
     }
+
+    @classmethod
+    def offered(cls, name: str, record: Any) -> bool:
+        """A suspect's status needs a suspect, a disposal an asset still held."""
+        if name == "status":
+            return bool(record.suspects.exists())
+        if name == "dispose":
+            return bool(record.assets.filter(disposition="").exists())
+        return True
 
     def form_kwargs(self, name: str, record: Any) -> dict[str, Any]:
         return {"user": self.request.user} if name in ("suspect", "consultation") else {}
