@@ -14,6 +14,7 @@ from django.utils import timezone
 from baolei.accounts.models import Agency, AgencyKind, Role, User
 from baolei.audit.models import Action
 from baolei.audit.services import record_event
+from baolei.core import policy
 from baolei.ledger import services as ledger
 from baolei.regions.models import VILLAGE_LEVELS, Region
 from baolei.screening import defaults
@@ -33,8 +34,6 @@ from baolei.screening.models import (
     ScreeningRound,
     Standing,
 )
-
-ORGANISERS = (AgencyKind.CAMPAIGN_OFFICE, AgencyKind.ORGANISATION)
 
 
 def require(condition: bool, message: str) -> None:
@@ -77,10 +76,7 @@ def revise_list(
 ) -> NegativeList:
     """A list already used by a round is never changed: the revision becomes a new version,
     and results keep the version they were assessed against."""
-    require(
-        actor.has_role(Role.REVIEWER) and actor.agency_kind in ORGANISERS,
-        "只有扫黑办或组织部的审核员可以修订负面清单。",
-    )
+    policy.require(actor, "screening.revise_list")
     codes = [i["code"] for i in items]
     if len(set(codes)) != len(codes) or not items:
         raise ValidationError("清单条目序号不能重复，且至少要有一条。")
@@ -120,10 +116,7 @@ def open_round(
     plan_days: int = 180,
 ) -> ScreeningRound:
     """The base is every village and community organisation in scope, snapshotted now."""
-    require(
-        actor.has_role(Role.CLERK, Role.REVIEWER) and actor.agency_kind in ORGANISERS,
-        "只有扫黑办或组织部可以组织排查。",
-    )
+    policy.require(actor, "screening.open")
     require(
         Region.objects.visible_to(actor).filter(pk=region.pk).exists(),
         "排查范围不在您的管理范围内。",
@@ -175,9 +168,11 @@ def record_result(
     on: date | None = None,
 ) -> Screening:
     """A proposal to flag needs at least one item hit; items come from the round's list version."""
-    require(actor.has_role(Role.CLERK, Role.REVIEWER), "只有录入员或审核员可以登记排查结果。")
     require_visible(actor, screening)
-    screening = Screening.objects.select_for_update().select_related("round").get(pk=screening.pk)
+    screening = (
+        Screening.objects.select_for_update().select_related("round", "region").get(pk=screening.pk)
+    )
+    policy.require(actor, "screening.result", screening)
     require_open(screening.round)
     if screening.standing in (Standing.CONFIRMED, Standing.REMOVED):
         raise ValidationError("该组织已确定，如需调整请办理动态增列或移出。")
@@ -234,13 +229,9 @@ def review(
         Screening.objects.select_for_update().select_related("round", "region").get(pk=screening.pk)
     )
     round_ = screening.round
-    require(actor.has_role(Role.REVIEWER), "只有审核员可以参加联审。")
+    policy.require(actor, "screening.review", screening)
     agency = actor.agency
-    require(
-        agency is not None and agency.kind in round_.required_reviewers,
-        f"本轮联审部门为：{'、'.join(round_.reviewer_labels)}，您的单位不在其中。",
-    )
-    assert agency is not None  # noqa: S101 - checked just above
+    assert agency is not None  # noqa: S101 - the policy asks for an agency of a named kind
     require_open(round_)
     if screening.standing != Standing.PROPOSED:
         raise ValidationError(f"该组织当前为“{screening.get_standing_display()}”，不在待联审状态。")
@@ -310,18 +301,15 @@ def confirm(screening: Screening, actor: User, on: date, kind: ListChangeKind, r
     log_change(screening, kind, on, actor, reason)
 
 
-def require_manager(actor: User, screening: Screening) -> None:
+def require_manager(actor: User, action: str, screening: Screening) -> None:
     require_visible(actor, screening)
-    require(
-        actor.has_role(Role.REVIEWER, Role.LEADER) and actor.agency_kind in ORGANISERS,
-        "只有扫黑办或组织部的审核员、领导可以调整名单。",
-    )
+    policy.require(actor, f"screening.{action}", screening)
 
 
 @transaction.atomic
 def add_to_list(*, actor: User, screening: Screening, on: date, reason: str) -> Screening:
     """动态增列: put an organisation on the confirmed list during the campaign, with a reason."""
-    require_manager(actor, screening)
+    require_manager(actor, "add", screening)
     screening = (
         Screening.objects.select_for_update().select_related("round", "region").get(pk=screening.pk)
     )
@@ -336,7 +324,7 @@ def add_to_list(*, actor: User, screening: Screening, on: date, reason: str) -> 
 @transaction.atomic
 def remove_from_list(*, actor: User, screening: Screening, on: date, reason: str) -> Screening:
     """动态移出: take an organisation off the list, with a reason; its open plan is cancelled."""
-    require_manager(actor, screening)
+    require_manager(actor, "remove", screening)
     screening = (
         Screening.objects.select_for_update(of=("self",))
         .select_related("plan")
@@ -368,13 +356,10 @@ def close_round(
     """按10%以上比例动态排查: a round cannot close below its minimum ratio, unless a leader
     records a written justification, which is security-logged."""
     require(
-        actor.has_role(Role.REVIEWER, Role.LEADER) and actor.agency_kind in ORGANISERS,
-        "只有扫黑办或组织部的审核员、领导可以结束排查。",
-    )
-    require(
         ScreeningRound.objects.visible_to(actor).filter(pk=round_.pk).exists(),
         "该轮次不在您的管理范围内。",
     )
+    policy.require(actor, "screening.close", round_)
     round_ = ScreeningRound.objects.select_for_update().get(pk=round_.pk)
     require_open(round_)
     base = round_.screenings.count()

@@ -25,6 +25,7 @@ from baolei.screening.models import (
     JointReview,
     NegativeList,
     NegativeListItem,
+    RoundStatus,
     Screening,
     ScreeningRound,
     Standing,
@@ -90,8 +91,17 @@ class RoundCloseView(ActionView):
     record_url = "screening:round"
     default_action = "close"
     actions: ClassVar[dict[str, Operation]] = {
-        "close": Operation(services.close_round, forms.CloseForm, "本轮排查已结束"),
+        "close": Operation(
+            services.close_round, forms.CloseForm, "本轮排查已结束", permission="screening.close"
+        ),
     }
+
+    @classmethod
+    def offered(cls, name: str, record: Any) -> bool:
+        return bool(record.status == RoundStatus.OPEN)
+
+    def label(self, record: Any) -> str:
+        return str(record.name)
 
 
 class ResultImportView(ScopedViewMixin, TemplateView):
@@ -218,8 +228,6 @@ class ScreeningDetailView(ScopedDetailView):
             result_form=forms.ResultForm(negative_list=screening.round.negative_list),
             review_form=forms.ReviewForm(),
             change_form=forms.ChangeForm(initial={"on": timezone.localdate()}),
-            can_review=user.has_role("reviewer")
-            and user.agency_kind in screening.round.required_reviewers,
             history_rows=history_rows(screening),
         )
         return context
@@ -259,11 +267,35 @@ class ScreeningActionView(ActionView):
     record_name = "screening"
     record_url = "screening:organisation"
     actions: ClassVar[dict[str, Operation]] = {
-        "result": Operation(record_result, forms.ResultForm, "已记录研判结果"),
-        "review": Operation(services.review, forms.ReviewForm, "已记录联审意见"),
-        "add": Operation(services.add_to_list, forms.ChangeForm, "已列入整顿名单"),
-        "remove": Operation(services.remove_from_list, forms.ChangeForm, "已移出整顿名单"),
+        "result": Operation(
+            record_result, forms.ResultForm, "已记录研判结果", permission="screening.result"
+        ),
+        "review": Operation(
+            services.review, forms.ReviewForm, "已记录联审意见", permission="screening.review"
+        ),
+        "add": Operation(
+            services.add_to_list, forms.ChangeForm, "已列入整顿名单", permission="screening.add"
+        ),
+        "remove": Operation(
+            services.remove_from_list,
+            forms.ChangeForm,
+            "已移出整顿名单",
+            permission="screening.remove",
+        ),
     }
+
+    @classmethod
+    def offered(cls, name: str, record: Any) -> bool:
+        """Results while the round is open and the organisation undecided, review while it
+        is proposed; an organisation on the list may be taken off, any other added."""
+        is_open = record.round.status == RoundStatus.OPEN
+        if name == "result":
+            return is_open and record.standing not in (Standing.CONFIRMED, Standing.REMOVED)
+        if name == "review":
+            return is_open and record.standing == Standing.PROPOSED
+        if name == "remove":
+            return bool(record.standing == Standing.CONFIRMED)
+        return bool(record.standing != Standing.CONFIRMED)
 
     def get_queryset(self) -> QuerySet[Any]:
         return super().get_queryset().select_related("round__negative_list", "region")
