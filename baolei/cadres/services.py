@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 
-from baolei.accounts.models import AgencyKind, Role, User
+from baolei.accounts.models import User
 from baolei.cadres import queries
 from baolei.cadres.models import (
     COMMUNITY_POSTS,
@@ -27,11 +27,9 @@ from baolei.cadres.models import (
     TrainingBase,
     TrainingSession,
 )
+from baolei.core import policy
 from baolei.people.models import Person
 from baolei.regions.models import Level, Region
-
-#: Who keeps the roster: the campaign office, the organisation department, township Party committees.
-KEEPERS = (AgencyKind.CAMPAIGN_OFFICE, AgencyKind.ORGANISATION, AgencyKind.TOWNSHIP_PARTY)
 
 
 def require(condition: bool, message: str) -> None:
@@ -40,12 +38,8 @@ def require(condition: bool, message: str) -> None:
 
 
 def require_keeper(actor: User) -> None:
-    require(
-        actor.is_active
-        and actor.has_role(Role.CLERK, Role.REVIEWER)
-        and actor.agency_kind in KEEPERS,
-        "只有扫黑办、组织部或乡镇党委的录入员、审核员可以办理村干部队伍事项。",
-    )
+    """The actor keeps the roster (the policy's ``cadres.appoint``)."""
+    policy.require(actor, "cadres.appoint")
 
 
 def require_visible(actor: User, model: type[models.Model], pk: Any, message: str) -> None:
@@ -118,7 +112,7 @@ def appoint(
 def open_campaign(
     *, actor: User, name: str, region: Region, period_starts_on: date, period_ends_on: date
 ) -> EvaluationCampaign:
-    require_keeper(actor)
+    policy.require(actor, "cadres.open_campaign")
     require_visible(actor, Region, region.pk, "研判范围不在您的管理范围内。")
     campaign = EvaluationCampaign(
         name=name,
@@ -144,8 +138,8 @@ def record_evaluation(
 ) -> Evaluation:
     """履职研判 covers village Party secretaries in the campaign's region; a secretary rated
     不称职 or found incompetent gets an adjustment proposal (动态调整不胜任、不合格)."""
-    require_keeper(actor)
     require_visible(actor, Appointment, appointment.pk, "该任职不在您的管理范围内。")
+    policy.require(actor, "cadres.evaluate", campaign)
     if appointment.post not in SECRETARY_POSTS:
         raise ValidationError({"appointment": "履职研判的对象是村(社区)党组织书记。"})
     if not campaign_secretaries_include(campaign, actor, appointment):
@@ -191,8 +185,8 @@ def propose_adjustment(
     evaluation: Evaluation | None = None,
 ) -> Adjustment:
     """Only a cadre in office can be proposed for adjustment, once at a time."""
-    require_keeper(actor)
     require_visible(actor, Appointment, appointment.pk, "该任职不在您的管理范围内。")
+    policy.require(actor, "cadres.propose", appointment)
     if not queries.in_office(Appointment.objects.filter(pk=appointment.pk), on).exists():
         raise ValidationError({"appointment": "该人员在提出日期不在任，不能提出调整。"})
     if appointment.adjustments.exclude(decision=Decision.REJECTED).exists():
@@ -213,13 +207,8 @@ def decide_adjustment(
     *, actor: User, adjustment: Adjustment, decision: str, on: date, note: str = ""
 ) -> Adjustment:
     """调整须经组织部门审批: only a reviewer of an organisation department decides."""
-    require(
-        actor.is_active
-        and actor.has_role(Role.REVIEWER)
-        and actor.agency_kind == AgencyKind.ORGANISATION,
-        "只有组织部的审核员可以审批村干部调整。",
-    )
     require_visible(actor, Adjustment, adjustment.pk, "该调整不在您的管理范围内。")
+    policy.require(actor, "cadres.decide", adjustment)
     adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
     if adjustment.status != AdjustmentStatus.PROPOSED:
         raise ValidationError(f"该调整{adjustment.status_label}，不能再审批。")
@@ -238,8 +227,8 @@ def execute_adjustment(
 ) -> Adjustment:
     """The roster changes only when an approved adjustment is executed: the cadre leaves
     the post on that date, and the successor (if named) takes it; otherwise it is vacant."""
-    require_keeper(actor)
     require_visible(actor, Adjustment, adjustment.pk, "该调整不在您的管理范围内。")
+    policy.require(actor, "cadres.execute", adjustment)
     adjustment = (
         Adjustment.objects.select_for_update()
         .select_related("appointment__region")
@@ -277,7 +266,7 @@ def enrol(
     expected_on: date,
 ) -> Enrolment:
     """学历提升 is for cadres on the roster."""
-    require_keeper(actor)
+    policy.require(actor, "cadres.enrol")
     require_visible(actor, Person, person.pk, "该人员不在您的管理范围内。")
     if not Appointment.objects.filter(person=person).exists():
         raise ValidationError({"person": f"{person.name}不在村干部名册中。"})
@@ -297,8 +286,8 @@ def finish_enrolment(
     *, actor: User, enrolment: Enrolment, on: date, graduated: bool = True
 ) -> Enrolment:
     """A student either graduates or withdraws, once, on a date."""
-    require_keeper(actor)
     require_visible(actor, Enrolment, enrolment.pk, "该学员不在您的管理范围内。")
+    policy.require(actor, "cadres.finish", enrolment)
     if enrolment.graduated_on or enrolment.withdrawn_on:
         raise ValidationError(f"该学员已{enrolment.status_label}。")
     if graduated:
@@ -313,7 +302,7 @@ def open_base(
     *, actor: User, name: str, region: Region, level: str, opened_on: date
 ) -> TrainingBase:
     """A training base sits at a village or community (示范村)."""
-    require_keeper(actor)
+    policy.require(actor, "cadres.open_base")
     require_visible(actor, Region, region.pk, "所选村(社区)不在您的管理范围内。")
     if not region.is_village_level:
         raise ValidationError({"region": "实训基地应设在村或社区。"})
@@ -324,8 +313,8 @@ def open_base(
 def schedule_session(
     *, actor: User, base: TrainingBase, title: str, kind: str, starts_on: date, ends_on: date
 ) -> TrainingSession:
-    require_keeper(actor)
     require_visible(actor, TrainingBase, base.pk, "该实训基地不在您的管理范围内。")
+    policy.require(actor, "cadres.schedule", base)
     session = TrainingSession(
         base=base, title=title, kind=kind, starts_on=starts_on, ends_on=ends_on
     )
@@ -337,7 +326,8 @@ def record_attendance(
     *, actor: User, session: TrainingSession, person: Person, completed: bool = True
 ) -> Attendance:
     """Trainees are cadres on the roster, each once per session."""
-    require_keeper(actor)
+    require_visible(actor, TrainingSession, session.pk, "该培训班次不在您的管理范围内。")
+    policy.require(actor, "cadres.attend", session)
     require_visible(actor, Person, person.pk, "该人员不在您的管理范围内。")
     if not Appointment.objects.filter(person=person).exists():
         raise ValidationError({"person": f"{person.name}不在村干部名册中。"})

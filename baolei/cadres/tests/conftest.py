@@ -41,3 +41,13 @@ def org_reviewer(world: Any) -> Any:
 @pytest.fixture
 def secretary(world: Any) -> Appointment:
     return appoint(world, "王书记", 11)
+
+
+@pytest.fixture
+def evaluator(world: Any) -> Any:
+    """A clerk of county A's township Party committee: duty evaluations are the Party
+    organisation's to record, not the campaign office's."""
+    agency = Agency.objects.create(
+        name="甲县一镇党委", kind=AgencyKind.TOWNSHIP_PARTY, region=world.township_a
+    )
+    return make_user("township_clerk", agency, Role.CLERK)

@@ -1,4 +1,6 @@
-"""The 书记 choice of the evaluation form is never cut silently: it is whole, or says so and searches."""
+"""The 书记 choice of the evaluation form is never cut silently: it is whole, or says so and searches.
+
+The form is the township Party committee's (履职研判 is the Party organisation's)."""
 
 from __future__ import annotations
 
@@ -47,8 +49,8 @@ def options(page: str) -> list[str]:
     return [o.split(">")[1].split("<")[0] for o in select.split("<option")[1:]]
 
 
-def test_a_whole_list_says_so(world: Any, campaign: Any, client: Any) -> None:
-    client.force_login(world.a_clerk)
+def test_a_whole_list_says_so(campaign: Any, client: Any, evaluator: Any) -> None:
+    client.force_login(evaluator)
     page = client.get(f"/cadres/evaluations/{campaign.pk}/").content.decode()
     listed = options(page)
     assert sorted(o.split()[1] for o in listed) == sorted(NAMES)
@@ -56,10 +58,10 @@ def test_a_whole_list_says_so(world: Any, campaign: Any, client: Any) -> None:
 
 
 def test_a_long_list_says_how_many_it_leaves_out_and_searches(
-    world: Any, campaign: Any, client: Any, monkeypatch: Any
+    campaign: Any, client: Any, monkeypatch: Any, evaluator: Any
 ) -> None:
     monkeypatch.setattr(queries, "CHOICES_SHOWN", 2)
-    client.force_login(world.a_clerk)
+    client.force_login(evaluator)
     page = client.get(f"/cadres/evaluations/{campaign.pk}/").content.decode()
     assert len(options(page)) == 2
     assert "共 4 人，列出前 2 人，另有 2 人：请输入村名或姓名查找" in page
@@ -78,10 +80,10 @@ def test_a_long_list_says_how_many_it_leaves_out_and_searches(
 
 
 def test_every_field_of_the_evaluation_form_round_trips(
-    world: Any, campaign: Any, client: Any
+    campaign: Any, client: Any, evaluator: Any
 ) -> None:
-    client.force_login(world.a_clerk)
-    pending = queries.pending_secretaries(campaign, world.a_clerk).rows
+    client.force_login(evaluator)
+    pending = queries.pending_secretaries(campaign, evaluator).rows
     ratings = [v for v, _ in EvaluationForm().fields["rating"].choices]
     assert len(pending) >= len(ratings)
     for n, (appointment, rating) in enumerate(zip(pending, ratings, strict=False)):

@@ -173,12 +173,12 @@ def campaign(world: Any) -> Any:
     )
 
 
-def test_coverage_per_county(world: Any, campaign: Any, secretary: Any) -> None:
+def test_coverage_per_county(world: Any, campaign: Any, secretary: Any, evaluator: Any) -> None:
     second_village = make_region("510121100201", "甲县二村", Level.VILLAGE, world.township_a)
     other = appoint(world, "陈书记", 21, region=second_village)
     appoint(world, "冯委员", 23, post=Post.MEMBER)  # members are not evaluated
     services.record_evaluation(
-        actor=world.a_clerk,
+        actor=evaluator,
         campaign=campaign,
         appointment=secretary,
         rating=Rating.COMPETENT,
@@ -201,10 +201,10 @@ def test_coverage_per_county(world: Any, campaign: Any, secretary: Any) -> None:
 
 
 def test_incompetent_rating_proposes_an_adjustment(
-    world: Any, campaign: Any, secretary: Any
+    world: Any, campaign: Any, secretary: Any, evaluator: Any
 ) -> None:
     evaluation = services.record_evaluation(
-        actor=world.a_clerk,
+        actor=evaluator,
         campaign=campaign,
         appointment=secretary,
         rating=Rating.INCOMPETENT,
@@ -219,9 +219,11 @@ def test_incompetent_rating_proposes_an_adjustment(
     assert team_names(world, date(2026, 4, 2)) == ["王书记"]
 
 
-def test_flagged_incompetent_also_proposes(world: Any, campaign: Any, secretary: Any) -> None:
+def test_flagged_incompetent_also_proposes(
+    world: Any, campaign: Any, secretary: Any, evaluator: Any
+) -> None:
     services.record_evaluation(
-        actor=world.a_clerk,
+        actor=evaluator,
         campaign=campaign,
         appointment=secretary,
         rating=Rating.BASIC,
@@ -233,11 +235,11 @@ def test_flagged_incompetent_also_proposes(world: Any, campaign: Any, secretary:
     assert Adjustment.objects.filter(appointment=secretary).count() == 1
 
 
-def test_only_secretaries_are_evaluated(world: Any, campaign: Any) -> None:
+def test_only_secretaries_are_evaluated(world: Any, campaign: Any, evaluator: Any) -> None:
     member = appoint(world, "委员甲", 31, post=Post.MEMBER)
     with pytest.raises(ValidationError, match="党组织书记"):
         services.record_evaluation(
-            actor=world.a_clerk,
+            actor=evaluator,
             campaign=campaign,
             appointment=member,
             rating=Rating.COMPETENT,

@@ -11,9 +11,7 @@ from django.utils import timezone
 
 from baolei.cadres import forms, queries, services
 from baolei.cadres.filters import AdjustmentFilter
-from baolei.cadres.models import (
-    Adjustment,
-)
+from baolei.cadres.models import Adjustment, AdjustmentStatus
 from baolei.cadres.views.common import county_of
 from baolei.core import params
 from baolei.core.exports import Column
@@ -114,9 +112,17 @@ class AdjustmentActionView(ActionView):
     record_name = "adjustment"
     record_url = "cadres:adjustment"
     actions: ClassVar[dict[str, Operation]] = {
-        "decide": Operation(services.decide_adjustment, forms.DecideForm, "已审批"),
-        "execute": Operation(execute, forms.ExecuteForm, "已执行调整"),
+        "decide": Operation(
+            services.decide_adjustment, forms.DecideForm, "已审批", permission="cadres.decide"
+        ),
+        "execute": Operation(execute, forms.ExecuteForm, "已执行调整", permission="cadres.execute"),
     }
+
+    @classmethod
+    def offered(cls, name: str, record: Any) -> bool:
+        """A proposal is decided, an approved adjustment executed."""
+        wanted = AdjustmentStatus.PROPOSED if name == "decide" else AdjustmentStatus.APPROVED
+        return bool(record.status == wanted)
 
     def label(self, record: Any) -> str:
         return str(record.appointment.person.name)

@@ -107,7 +107,9 @@ class EvaluateView(ActionView):
     record_url = "cadres:campaign"
     default_action = "evaluate"
     actions: ClassVar[dict[str, Operation]] = {
-        "evaluate": Operation(evaluate, forms.EvaluationForm, "已登记研判结果"),
+        "evaluate": Operation(
+            evaluate, forms.EvaluationForm, "已登记研判结果", permission="cadres.evaluate"
+        ),
     }
 
     def respond(

@@ -191,9 +191,20 @@ class ProposeView(ActionView):
     default_action = "propose"
     actions: ClassVar[dict[str, Operation]] = {
         "propose": Operation(
-            services.propose_adjustment, forms.ProposeForm, "已提出调整建议，待组织部审批"
+            services.propose_adjustment,
+            forms.ProposeForm,
+            "已提出调整建议，待组织部审批",
+            permission="cadres.propose",
         ),
     }
+
+    @classmethod
+    def offered(cls, name: str, record: Any) -> bool:
+        """Only a cadre in office (or past the term, not yet replaced) is proposed."""
+        state = getattr(record, "state", None)
+        if state is None:
+            state = queries.with_state(Appointment.objects.filter(pk=record.pk)).get().state
+        return state in queries.IN_OFFICE
 
     def back_to(self, record: Any, result: Any) -> str:
         if result is None:

@@ -71,7 +71,7 @@ class EnrolView(ActionView):
     scope_exempt = "只接收表单，人员经 visible_to(user) 取得，服务再次核对范围"
     default_action = "enrol"
     actions: ClassVar[dict[str, Operation]] = {
-        "enrol": Operation(enrol, forms.EnrolForm, "已登记学历提升"),
+        "enrol": Operation(enrol, forms.EnrolForm, "已登记学历提升", permission="cadres.enrol"),
     }
 
     def get_record(self) -> Any:
@@ -86,12 +86,22 @@ class EnrolmentActionView(ActionView):
     record_name = "enrolment"
     actions: ClassVar[dict[str, Operation]] = {
         "graduate": Operation(
-            partial(services.finish_enrolment, graduated=True), forms.FinishForm, "已登记毕业"
+            partial(services.finish_enrolment, graduated=True),
+            forms.FinishForm,
+            "已登记毕业",
+            permission="cadres.finish",
         ),
         "withdraw": Operation(
-            partial(services.finish_enrolment, graduated=False), forms.FinishForm, "已登记退学"
+            partial(services.finish_enrolment, graduated=False),
+            forms.FinishForm,
+            "已登记退学",
+            permission="cadres.finish",
         ),
     }
+
+    @classmethod
+    def offered(cls, name: str, record: Any) -> bool:
+        return not (record.graduated_on or record.withdrawn_on)
 
     def label(self, record: Any) -> str:
         return str(record.person.name)
@@ -141,7 +151,9 @@ class BaseCreateView(ActionView):
     scope_exempt = "只接收表单，区划经 visible_to(user) 取得，服务再次核对范围"
     default_action = "open"
     actions: ClassVar[dict[str, Operation]] = {
-        "open": Operation(services.open_base, forms.BaseForm, "已设立实训基地"),
+        "open": Operation(
+            services.open_base, forms.BaseForm, "已设立实训基地", permission="cadres.open_base"
+        ),
     }
 
     def get_record(self) -> Any:
@@ -180,7 +192,12 @@ class SessionCreateView(ActionView):
     record_url = "cadres:base"
     default_action = "schedule"
     actions: ClassVar[dict[str, Operation]] = {
-        "schedule": Operation(services.schedule_session, forms.SessionForm, "已安排培训班次"),
+        "schedule": Operation(
+            services.schedule_session,
+            forms.SessionForm,
+            "已安排培训班次",
+            permission="cadres.schedule",
+        ),
     }
 
     def back_to(self, record: Any, result: Any) -> str:
@@ -224,7 +241,7 @@ class AttendView(ActionView):
     record_url = "cadres:session"
     default_action = "attend"
     actions: ClassVar[dict[str, Operation]] = {
-        "attend": Operation(attend, forms.AttendForm, "已登记参训"),
+        "attend": Operation(attend, forms.AttendForm, "已登记参训", permission="cadres.attend"),
     }
 
     def respond(
