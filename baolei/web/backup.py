@@ -62,11 +62,20 @@ def known_migrations() -> set[tuple[str, str]]:
 
 
 def _pg_env() -> tuple[list[str], dict[str, str]]:
+    """pg_dump's and pg_restore's connection, the one Django opens: without a host
+    both use libpq's default (the local socket), which may be trusted where
+    127.0.0.1 asks for a password; the SSL mode goes along."""
     s = connection.settings_dict
-    args = ["-h", s["HOST"] or "127.0.0.1", "-p", str(s["PORT"] or 5432), "-U", s["USER"]]
+    args = ["-h", s["HOST"]] if s["HOST"] else []
+    if s["PORT"]:
+        args += ["-p", str(s["PORT"])]
+    if s["USER"]:
+        args += ["-U", s["USER"]]
     env = dict(os.environ)
     if s.get("PASSWORD"):
         env["PGPASSWORD"] = s["PASSWORD"]
+    if (s.get("OPTIONS") or {}).get("sslmode"):
+        env["PGSSLMODE"] = s["OPTIONS"]["sslmode"]
     return args, env
 
 
