@@ -201,9 +201,8 @@ class UserActionView(RoleRequiredMixin, ActionView):
         return super().respond(name, record, errors, done, result)
 
 
-class UserCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
+class UserCreateView(ServiceFormMixin, FormView):
     scope_exempt = "新建表单只列出 Agency.objects.visible_to(user) 中的单位"
-    required_roles = (Role.SYSTEM_ADMIN,)
     permission = "accounts.create_user"
     template_name = "accounts/user_form.html"
     form_class = UserCreateForm

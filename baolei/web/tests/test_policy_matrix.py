@@ -389,3 +389,34 @@ def test_the_api_answers_as_the_policy_says(
 def test_every_api_write_on_a_record_names_its_rule() -> None:
     for _, _, viewset, name in API_WRITES:
         assert policy.known(viewset.policy_actions[name])
+
+
+#: (list page, create or import page it links to, the rule that page asks)
+CREATE_LINKS = [
+    ("ledger:list", "ledger:create", "ledger.create"),
+    ("ledger:list", "ledger:import", "ledger.create"),
+    ("clues:list", "clues:create", "clues.register"),
+    ("clues:list", "clues:import", "clues.register"),
+    ("vetting:runs", "vetting:create", "vetting.start"),
+    ("vetting:runs", "vetting:import", "vetting.import_list"),
+    ("accounts:users", "accounts:user_create", "accounts.create_user"),
+]
+LINK_CASES = [(*link, persona) for link in CREATE_LINKS for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(
+    ("page", "target", "rule", "persona"), LINK_CASES, ids=[f"{t}-{p}" for _, t, _, p in LINK_CASES]
+)
+def test_a_create_page_opens_exactly_for_whom_the_list_offers_it(
+    cast: Any, db: Any, client: Any, page: str, target: str, rule: str, persona: str
+) -> None:
+    user = cast.users[persona]
+    client.force_login(user)
+    allowed = policy.allows(user, rule)
+    listing = client.get(reverse(page))
+    if listing.status_code == 200:
+        assert (f'href="{reverse(target)}"' in listing.content.decode()) == allowed
+    opened = client.get(reverse(target))
+    assert opened.status_code == (200 if allowed else 403), persona
+    if not allowed:
+        assert policy.reason(user, rule) in opened.content.decode()
