@@ -61,11 +61,11 @@ def known_migrations() -> set[tuple[str, str]]:
     return set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
 
 
-def _pg_env() -> tuple[list[str], dict[str, str]]:
+def _pg_env(database: dict[str, Any] | None = None) -> tuple[list[str], dict[str, str]]:
     """pg_dump's and pg_restore's connection, the one Django opens: without a host
     both use libpq's default (the local socket), which may be trusted where
     127.0.0.1 asks for a password; the SSL mode goes along."""
-    s = connection.settings_dict
+    s = database or connection.settings_dict
     args = ["-h", s["HOST"]] if s["HOST"] else []
     if s["PORT"]:
         args += ["-p", str(s["PORT"])]

@@ -212,13 +212,12 @@ def test_a_backup_never_goes_into_a_used_directory(a_backup: Path) -> None:
         call_command("backup", str(a_backup))
 
 
-def test_the_postgres_tools_connect_as_django_does(monkeypatch: pytest.MonkeyPatch) -> None:
-    dsn = {"HOST": "", "PORT": "", "USER": "", "PASSWORD": "", "OPTIONS": {}}
-    monkeypatch.setattr(connection, "settings_dict", dsn)
-    args, env = backup._pg_env()
+def test_the_postgres_tools_connect_as_django_does() -> None:
+    dsn: dict[str, Any] = {"HOST": "", "PORT": "", "USER": "", "PASSWORD": "", "OPTIONS": {}}
+    args, env = backup._pg_env(dsn)
     assert args == []  # libpq's defaults, as psycopg uses them (the local socket)
     dsn |= {"HOST": "db.example", "PORT": "6432", "USER": "baolei", "PASSWORD": "pw"}
     dsn["OPTIONS"] = {"sslmode": "verify-full"}
-    args, env = backup._pg_env()
+    args, env = backup._pg_env(dsn)
     assert args == ["-h", "db.example", "-p", "6432", "-U", "baolei"]
     assert env["PGPASSWORD"] == "pw" and env["PGSSLMODE"] == "verify-full"
