@@ -140,6 +140,7 @@ class CaseDetailView(ScopedDetailView):
 
 
 class CaseCreateView(ServiceFormMixin, FormView):
+    permission = "cases.open"
     scope_exempt = "表单只列出 visible_to(user) 中的区划与公安机关，open_case 再次核对范围"
     template_name = "cases/case_form.html"
     form_class = forms.CaseForm

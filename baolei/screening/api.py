@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 import django_filters
 from drf_spectacular.utils import extend_schema
@@ -139,6 +139,7 @@ class ScreeningViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["region__code", "confirmed_on"]
     ordering = ["region__code"]
     search_fields = ["region__name", "region__code"]
+    policy_actions: ClassVar[dict[str, str]] = {"review": "screening.review"}
 
     @action(detail=True, methods=["post"], serializer_class=ReviewSerializer)
     def review(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:

@@ -58,6 +58,17 @@ def covers(user: Any, record: Any) -> bool:
 
 
 @rules.predicate
+def shares_region(user: Any, round_: Any) -> bool:
+    """A round of the user's region, of a region within it, or of one above it (a
+    county imports its own villages' results into the city's round)."""
+    agency = user.agency if user.agency_id else None
+    if agency is None or round_ is None:
+        return False
+    mine, theirs = agency.region, round_.region
+    return bool(theirs.code.startswith(mine.prefix) or mine.code.startswith(theirs.prefix))
+
+
+@rules.predicate
 def named_reviewer(user: Any, screening: Any) -> bool:
     """The user's agency kind is among the round's joint-review agencies."""
     return screening is not None and user.agency_kind in screening.round.required_reviewers
@@ -108,6 +119,11 @@ rule(
         "扫黑办、组织部或乡镇党委的录入员、审核员",
         editor & of_kind(*RECORDERS),
     ),
+)
+rule(
+    "screening.import_results",
+    editor & of_kind(*RECORDERS) & shares_region,
+    "只有扫黑办、组织部或乡镇党委的录入员、审核员可以导入排查结果。",
 )
 rule("screening.review", has(Role.REVIEWER) & named_reviewer & covers, not_reviewing)
 for action, doing in (("add", "动态增列"), ("remove", "移出整顿名单")):

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
+from baolei.core import policy
 from baolei.core.exports import Column
 from baolei.core.history import history_rows
 from baolei.core.importing import keep_errors
@@ -64,6 +65,7 @@ class RoundDetailView(ScopedDetailView):
 
 
 class RoundCreateView(ServiceFormMixin, FormView):
+    permission = "screening.open"
     scope_exempt = "表单只列出 visible_to(user) 中的区划，open_round 再次核对范围"
     template_name = "screening/round_form.html"
     form_class = forms.RoundForm
@@ -110,6 +112,7 @@ class ResultImportView(ScopedViewMixin, TemplateView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         self.round = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        policy.require(acting_user(request), "screening.import_results", self.round)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

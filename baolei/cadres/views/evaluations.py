@@ -36,6 +36,7 @@ class CampaignListView(ScopedListView):
 
 
 class CampaignCreateView(ServiceFormMixin, FormView):
+    permission = "cadres.open_campaign"
     scope_exempt = "表单只列出 visible_to(user) 中的区划，服务再次核对范围"
     template_name = "cadres/form.html"
     form_class = forms.CampaignForm

@@ -28,7 +28,12 @@ from baolei.core.exports import Column
 from baolei.core.history import history_rows
 from baolei.core.importing import keep_errors
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
-from baolei.core.views_base import ScopedDetailView, ScopedListView, acting_user
+from baolei.core.views_base import (
+    PolicyRequiredMixin,
+    ScopedDetailView,
+    ScopedListView,
+    acting_user,
+)
 from baolei.people import idnumber
 from baolei.people.models import Person
 from baolei.people.services import create_person
@@ -73,7 +78,8 @@ class RosterView(ScopedListView):
         return queries.with_state(rows).select_related("person", "region__parent__parent")
 
 
-class RosterImportView(TemplateView):
+class RosterImportView(PolicyRequiredMixin, TemplateView):
+    permission = "cadres.appoint"
     scope_exempt = "上传页面不列出记录；导入逐行核对 visible_to 范围，由服务再次核对"
     template_name = "cadres/import.html"
 
@@ -94,6 +100,7 @@ class RosterImportView(TemplateView):
 
 
 class AppointView(ServiceFormMixin, FormView):
+    permission = "cadres.appoint"
     scope_exempt = "表单只列出 visible_to(user) 中的村(社区)，服务再次核对范围"
     template_name = "cadres/form.html"
     form_class = forms.AppointForm

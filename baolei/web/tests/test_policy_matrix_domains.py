@@ -44,6 +44,7 @@ from baolei.people.idnumber import check_char
 from baolei.people.services import create_person
 from baolei.regions.models import Level
 from baolei.screening import services as screening_services
+from baolei.screening.api import ScreeningViewSet
 from baolei.screening.models import Screening, ScreeningRound, Standing
 from baolei.screening.views import RoundCloseView, ScreeningActionView
 from baolei.web.tests.test_policy_matrix import PERSONAS, cast
@@ -508,3 +509,97 @@ def test_the_cadre_cases(domains: Any, db: Any) -> None:
     for admin in ("sysadmin", "secadmin", "auditadmin"):
         assert not policy.allows(u[admin], "cadres.enrol")
         assert not policy.allows(u[admin], "cadres.execute", adjustments["other_township"])
+
+
+API_CASES = [(persona, which) for persona in EVERYONE for which in RECORDS[ScreeningActionView]]
+
+
+@pytest.mark.parametrize(("persona", "which"), API_CASES, ids=[f"{p}-{w}" for p, w in API_CASES])
+def test_the_api_review_answers_as_the_policy_says(
+    domains: Any, db: Any, client: Any, persona: str, which: str
+) -> None:
+    """联审 through the API asks the same rule before it reads the body."""
+    user = domains.users[persona]
+    record = records_of(domains, ScreeningActionView)[which]
+    client.force_login(user)
+    response = client.post(
+        reverse("api:screening-organisation-review", args=[record.pk]),
+        {},
+        content_type="application/json",
+    )
+    rule = ScreeningViewSet.policy_actions["review"]
+    if not Screening.objects.visible_to(user).filter(pk=record.pk).exists():
+        assert response.status_code == 404
+    elif not policy.allows(user, rule, record):
+        assert response.status_code == 403
+        assert response.json() == {"detail": policy.reason(user, rule, record)}
+    else:
+        assert response.status_code in (200, 400), response.content[:300]
+
+
+#: (list page, create or import page it links to, the rule that page asks)
+CREATE_LINKS = [
+    ("cases:list", "cases:create", "cases.open"),
+    ("screening:rounds", "screening:round_create", "screening.open"),
+    ("cadres:list", "cadres:appoint", "cadres.appoint"),
+    ("cadres:list", "cadres:import", "cadres.appoint"),
+    ("cadres:campaigns", "cadres:campaign_create", "cadres.open_campaign"),
+]
+LINK_CASES = [(*link, persona) for link in CREATE_LINKS for persona in EVERYONE]
+
+
+@pytest.mark.parametrize(
+    ("page", "target", "rule", "persona"), LINK_CASES, ids=[f"{t}-{p}" for _, t, _, p in LINK_CASES]
+)
+def test_a_create_page_opens_exactly_for_whom_the_list_offers_it(
+    domains: Any, db: Any, client: Any, page: str, target: str, rule: str, persona: str
+) -> None:
+    user = domains.users[persona]
+    client.force_login(user)
+    allowed = policy.allows(user, rule)
+    listing = client.get(reverse(page))
+    if listing.status_code == 200:
+        assert (f'href="{reverse(target)}"' in listing.content.decode()) == allowed
+    opened = client.get(reverse(target))
+    assert opened.status_code == (200 if allowed else 403), persona
+    if not allowed:
+        assert policy.reason(user, rule) in opened.content.decode()
+
+
+#: List pages that carry a form for an action on no record yet, or on each row.
+LIST_FORMS = [
+    ("cadres:education", EnrolView),
+    ("cadres:bases", BaseCreateView),
+    ("cadres:education", EnrolmentActionView),
+]
+LIST_CASES = [(*row, persona) for row in LIST_FORMS for persona in EVERYONE]
+
+
+@pytest.mark.parametrize(
+    ("page", "view", "persona"),
+    LIST_CASES,
+    ids=[f"{p}-{v.__name__}-{u}" for p, v, u in LIST_CASES],
+)
+def test_a_list_page_shows_exactly_the_allowed_forms(
+    domains: Any, db: Any, client: Any, page: str, view: type[ActionView], persona: str
+) -> None:
+    user = domains.users[persona]
+    client.force_login(user)
+    response = client.get(reverse(page))
+    route = COVERED[view]
+    html = response.content.decode()
+    if view is EnrolmentActionView:
+        # one pair of forms per enrolment in the user's scope that the user may finish
+        shown = set(re.findall(r'action="(/cadres/education/\d+/(?:graduate|withdraw)/)"', html))
+        rows = cd.Enrolment.objects.visible_to(user)
+        allowed = {
+            url_of(view, row, name)
+            for row in rows
+            for name, operation in view.actions.items()
+            if policy.allows(user, operation.permission, row) and view.offered(name, row)
+        }
+        assert shown == allowed
+        return
+    shown = {form for form in domain_forms(html) if form[0] == route}
+    name, operation = next(iter(view.actions.items()))
+    assert shown == ({(route, name)} if policy.allows(user, operation.permission) else set())
