@@ -19,6 +19,7 @@ from typing import Any
 import rules
 
 from baolei.accounts.models import AgencyKind, Role
+from baolei.core import policy
 from baolei.core.policy import rule
 
 ORGANISERS = (AgencyKind.CAMPAIGN_OFFICE, AgencyKind.ORGANISATION)
@@ -74,6 +75,14 @@ def named_reviewer(user: Any, screening: Any) -> bool:
     return screening is not None and user.agency_kind in screening.round.required_reviewers
 
 
+@rules.predicate
+def may_cancel_plan(user: Any, screening: Any) -> bool:
+    """Taking an organisation off the list cancels its open rectification plan, which
+    only those who run the plan's ledger item may do."""
+    plan = screening.plan if screening is not None and screening.plan_id else None
+    return plan is None or not plan.is_open or policy.allows(user, "ledger.cancel", plan)
+
+
 editor = has(Role.CLERK, Role.REVIEWER)
 manager = has(Role.REVIEWER, Role.LEADER)
 organiser = of_kind(*ORGANISERS)
@@ -126,12 +135,25 @@ rule(
     "只有扫黑办、组织部或乡镇党委的录入员、审核员可以导入排查结果。",
 )
 rule("screening.review", has(Role.REVIEWER) & named_reviewer & covers, not_reviewing)
-for action, doing in (("add", "动态增列"), ("remove", "移出整顿名单")):
-    rule(
-        f"screening.{action}",
-        manager & organiser & covers,
-        outside(doing, "扫黑办或组织部的审核员、领导", manager & organiser),
+rule(
+    "screening.add",
+    manager & organiser & covers,
+    outside("动态增列", "扫黑办或组织部的审核员、领导", manager & organiser),
+)
+
+
+def not_removing(user: Any, screening: Any) -> str:
+    if (manager & organiser & covers)(user, screening) and not may_cancel_plan(user, screening):
+        return (
+            f"移出名单将撤销其整顿台账，该台账由{screening.plan.owner_agency.name}负责，"
+            "本单位不能撤销，应由责任单位或扫黑办的审核员、领导移出。"
+        )
+    return outside("移出整顿名单", "扫黑办或组织部的审核员、领导", manager & organiser)(
+        user, screening
     )
+
+
+rule("screening.remove", manager & organiser & covers & may_cancel_plan, not_removing)
 rule(
     "screening.close",
     manager & organiser & covers,

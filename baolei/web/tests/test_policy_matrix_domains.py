@@ -179,7 +179,7 @@ def build_screening(w: Any, village2: Any) -> None:
         ends_on=date(2026, 12, 31),
     )
     proposed = county.screenings.get(region=w.village_a)
-    item = negative_list.items.order_by("code").first()
+    item = negative_list.items.order_by("code")[0]
     screening_services.record_result(
         actor=w.users["a_clerk"],
         screening=proposed,
@@ -187,9 +187,11 @@ def build_screening(w: Any, village2: Any) -> None:
         hits=[(item, "村霸把持村务")],
         on=date(2026, 4, 1),
     )
-    confirmed = county.screenings.get(region=village2)
-    Screening.objects.filter(pk=confirmed.pk).update(
-        standing=Standing.CONFIRMED, confirmed_on=date(2026, 5, 1)
+    confirmed = screening_services.add_to_list(  # its plan is the county office's
+        actor=w.users["a_reviewer"],
+        screening=county.screenings.get(region=village2),
+        on=date(2026, 5, 1),
+        reason="新发现村霸问题",
     )
     w.domain[ScreeningActionView] = {
         "own": proposed,
@@ -484,6 +486,22 @@ def test_the_screening_cases(domains: Any, db: Any) -> None:
         u["dm_township_clerk"], "screening.result", organisations["other_township"]
     )
     assert not policy.allows(u["a_police_clerk"], "screening.result", own)
+    # taking it off the list cancels the county office's plan: not the department's to do
+    listed = organisations["other_township"]
+    assert listed.standing == Standing.CONFIRMED and listed.plan is not None
+    assert policy.allows(u["a_reviewer"], "screening.remove", listed)
+    assert not policy.allows(u["dm_organisation_reviewer"], "screening.remove", listed)
+    assert policy.reason(u["dm_organisation_reviewer"], "screening.remove", listed) == (
+        "移出名单将撤销其整顿台账，该台账由甲县扫黑办负责，本单位不能撤销，"
+        "应由责任单位或扫黑办的审核员、领导移出。"
+    )
+    with pytest.raises(PermissionDenied, match="不能撤销"):
+        screening_services.remove_from_list(
+            actor=u["dm_organisation_reviewer"],
+            screening=listed,
+            on=date(2026, 11, 1),
+            reason="误报",
+        )
 
 
 def test_the_cadre_cases(domains: Any, db: Any) -> None:
