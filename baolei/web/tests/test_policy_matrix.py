@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -420,3 +421,10 @@ def test_a_create_page_opens_exactly_for_whom_the_list_offers_it(
     assert opened.status_code == (200 if allowed else 403), persona
     if not allowed:
         assert policy.reason(user, rule) in opened.content.decode()
+
+
+def test_readme_states_every_rule() -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Who may do what") :]
+    missing = [name for name in policy.names() if f"`{name}`" not in table]
+    assert not missing, f"README's policy table lacks {missing}"
