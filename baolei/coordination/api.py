@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -16,6 +17,7 @@ from baolei.coordination import queries
 from baolei.coordination.models import AssessmentScheme, Mechanism, Meeting, MeetingKind
 from baolei.core import params
 from baolei.core.api import PERIOD_PARAMETERS, ScopedReadOnlyViewSet, counts_schema
+from baolei.ledger.models import LedgerItem
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -31,13 +33,17 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 
 class MeetingViewSet(ScopedReadOnlyViewSet):
-    """会议；``counts?from=&to=`` 按类型统计期间内召开的会议。"""
+    """会议；``decisions`` 只列出调用者可见的决定事项；``counts?from=&to=`` 按类型统计期间内召开的会议。"""
 
-    queryset = Meeting.objects.select_related("region").prefetch_related("attendees", "decisions")
+    queryset = Meeting.objects.select_related("region").prefetch_related("attendees")
     serializer_class = MeetingSerializer
     filterset_fields = ["kind"]
     ordering_fields = ["held_on"]
     ordering = ["-held_on"]
+
+    def get_queryset(self) -> Any:
+        decisions = LedgerItem.objects.visible_to(self.request.user)
+        return super().get_queryset().prefetch_related(Prefetch("decisions", queryset=decisions))
 
     @extend_schema(
         parameters=PERIOD_PARAMETERS, responses=counts_schema("MeetingCounts", MeetingKind.values)
@@ -75,7 +81,8 @@ class SchemeSerializer(serializers.ModelSerializer):
 class CountyScoreSerializer(serializers.Serializer):
     """One county's assessment: rank, total and each indicator's score (schema only)."""
 
-    rank = serializers.IntegerField()
+    rank = serializers.IntegerField(help_text="在方案范围内全部县(区)中的名次")
+    of = serializers.IntegerField(help_text="参加排名的县(区)总数")
     county = serializers.CharField(help_text="县(区)区划代码")
     name = serializers.CharField()
     total = serializers.DecimalField(max_digits=8, decimal_places=2)
@@ -91,7 +98,7 @@ class CountyScoreSerializer(serializers.Serializer):
 
 
 class SchemeViewSet(ScopedReadOnlyViewSet):
-    """考核方案；``scores`` 给出各县(区)各项得分、计算过程与排名。"""
+    """考核方案；``scores`` 给出调用者可见的各县(区)各项得分、计算过程，以及在全部县(区)中的排名。"""
 
     queryset = AssessmentScheme.objects.all()
     serializer_class = SchemeSerializer
@@ -105,6 +112,7 @@ class SchemeViewSet(ScopedReadOnlyViewSet):
             [
                 {
                     "rank": r.rank,
+                    "of": r.of,
                     "county": r.county.code,
                     "name": r.county.name,
                     "total": str(r.total),

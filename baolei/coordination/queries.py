@@ -88,6 +88,8 @@ class CountyScore:
     county: Region
     scores: list[Score] = field(default_factory=list)
     rank: int = 0
+    #: how many counties were ranked: every county of the scheme's region
+    of: int = 0
 
     @property
     def total(self) -> Decimal:
@@ -196,9 +198,11 @@ def score_indicator(
 
 
 def assess(scheme: AssessmentScheme, user: Any, today: date | None = None) -> list[CountyScore]:
-    """Scores of every county-level unit in scope, ranked (1 = best)."""
+    """Every county-level unit of the scheme's region is scored and ranked (1 = best),
+    whatever the user's scope; the user is given the rows of the counties they see, each
+    with its rank among all (第7名/共8个)."""
     today = today or timezone.localdate()
-    counties = Region.objects.visible_to(user).subtree(scheme.region).filter(level=Level.COUNTY)
+    counties = Region.objects.subtree(scheme.region).filter(level=Level.COUNTY)
     indicators = list(scheme.indicators.all())
     results = [
         CountyScore(county, [score_indicator(i, county, scheme, today) for i in indicators])
@@ -206,5 +210,8 @@ def assess(scheme: AssessmentScheme, user: Any, today: date | None = None) -> li
     ]
     results.sort(key=lambda r: (-r.total, r.county.code))
     for rank, result in enumerate(results, start=1):
-        result.rank = rank
-    return results
+        result.rank, result.of = rank, len(results)
+    seen = set(
+        Region.objects.visible_to(user).filter(level=Level.COUNTY).values_list("pk", flat=True)
+    )
+    return [r for r in results if r.county.pk in seen]

@@ -5,7 +5,7 @@ from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -18,6 +18,7 @@ from baolei.core import params
 from baolei.core.exports import Column
 from baolei.core.history import history_rows
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
+from baolei.core.scoping import sees_whole
 from baolei.core.views_base import ScopedDetailView, ScopedListView, acting_user
 from baolei.ledger.models import LedgerItem
 from baolei.ledger.queries import with_warning
@@ -44,7 +45,10 @@ class MeetingListView(ScopedListView):
     ]
 
     def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
-        return rows.select_related("convener", "region").annotate(decision_count=Count("decisions"))
+        seen = Q(decisions__in=LedgerItem.objects.visible_to(self.request.user).values("pk"))
+        return rows.select_related("convener", "region").annotate(
+            decision_count=Count("decisions", filter=seen)
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -66,8 +70,13 @@ class MeetingDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        meeting = self.object
+        decisions = LedgerItem.objects.visible_to(self.request.user).filter(
+            pk__in=meeting.decisions.values("pk")
+        )
         context.update(
-            decisions=with_warning(self.object.decisions.select_related("owner_agency")),
+            partial=not sees_whole(self.request.user, meeting.region),
+            decisions=with_warning(decisions.select_related("owner_agency")),
             attendees=self.object.attendees.all(),
             decision_form=forms.DecisionForm(user=self.request.user),
             history_rows=history_rows(self.object),
@@ -150,6 +159,7 @@ class SchemeDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["results"] = queries.assess(self.object, self.request.user)
+        context["partial"] = not sees_whole(self.request.user, self.object.region)
         context["indicators"] = list(self.object.indicators.all())
         context["score_form"] = forms.ManualScoreForm(user=self.request.user)
         return context

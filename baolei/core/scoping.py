@@ -52,3 +52,10 @@ class CoveringQuerySet(ScopedQuerySet):
             Q(**{f"{field}__startswith": prefix}) | Q(**{f"{field}__in": ancestor_codes(prefix)})
         )
         return self.restrict_for(user, rows)
+
+
+def sees_whole(user: User | Any, region: Any) -> bool:
+    """Whether a record of ``region`` lies inside the user's scope. A covering record that
+    does not (a city record seen by a county) shows that user only the parts of its own."""
+    prefix = getattr(user, "scope_prefix", None)
+    return prefix is not None and region.code.startswith(prefix)

@@ -305,7 +305,8 @@ def supervision_figures(scope: Scope) -> list[Figure]:
         scope.count("rounds", "专项督导", rounds, "轮", plans_url),
     ]
     problems = scope.within(
-        supervision_queries.with_status(Problem.objects.visible_to(user), as_of), "region"
+        supervision_queries.with_status(Problem.objects.visible_to(user), as_of, user=user),
+        "region",
     ).filter(received_on__lte=as_of)
     kinds = sorted(set(problems.values_list("source", "scope")))
     for source, kind in kinds:

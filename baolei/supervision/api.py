@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from baolei.core import params
 from baolei.core.api import ScopedReadOnlyViewSet
 from baolei.core.filters import FilterSet
+from baolei.regions.models import Region
 from baolei.supervision import queries
 from baolei.supervision.models import (
     LaggingCounty,
@@ -69,13 +71,21 @@ class TeamSerializer(serializers.ModelSerializer):
         fields = ["id", "plan", "name", "leader", "deputy", "members", "counties"]
 
 
-class TeamViewSet(ScopedReadOnlyViewSet):
-    """督导组。"""
+def seen_counties(user: Any) -> Prefetch:
+    """A team or round lists only the counties the user sees among those it covers."""
+    return Prefetch("counties", queryset=Region.objects.visible_to(user))
 
-    queryset = Team.objects.prefetch_related("counties")
+
+class TeamViewSet(ScopedReadOnlyViewSet):
+    """督导组；``counties`` 只列出调用者可见的县(区)。"""
+
+    queryset = Team.objects.all()
     serializer_class = TeamSerializer
     filterset_fields = ["plan"]
     ordering = ["name"]
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().prefetch_related(seen_counties(self.request.user))
 
 
 class SupervisionRoundSerializer(serializers.ModelSerializer):
@@ -87,12 +97,22 @@ class SupervisionRoundSerializer(serializers.ModelSerializer):
 
 
 class RoundViewSet(ScopedReadOnlyViewSet):
-    """督导轮次。"""
+    """督导轮次；``teams`` 与 ``counties`` 只列出调用者可见的督导组和县(区)。"""
 
-    queryset = SupervisionRound.objects.prefetch_related("counties", "teams")
+    queryset = SupervisionRound.objects.all()
     serializer_class = SupervisionRoundSerializer
     filterset_fields = ["plan"]
     ordering = ["number"]
+
+    def get_queryset(self) -> Any:
+        user = self.request.user
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                seen_counties(user), Prefetch("teams", queryset=Team.objects.visible_to(user))
+            )
+        )
 
 
 class LaggingSerializer(serializers.ModelSerializer):
@@ -113,8 +133,12 @@ class LaggingViewSet(ScopedReadOnlyViewSet):
 
 class ProblemSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    status = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True, help_text="整改状态，按调用者可见的台账事项计算")
     items = serializers.SerializerMethodField()
+    partial = serializers.BooleanField(
+        read_only=True,
+        help_text="问题范围超出调用者的区划：items 与 status 只含调用者可见的事项",
+    )
 
     class Meta:
         model = Problem
@@ -131,6 +155,7 @@ class ProblemSerializer(serializers.ModelSerializer):
             "received_on",
             "status",
             "items",
+            "partial",
         ]
 
     def get_items(self, problem: Problem) -> list[int]:
@@ -165,7 +190,7 @@ class ProblemSummarySerializer(serializers.Serializer):
 class ProblemViewSet(ScopedReadOnlyViewSet):
     """问题清单；状态由其台账事项推导。``summary`` 按来源与类型统计。"""
 
-    queryset = Problem.objects.select_related("region").prefetch_related("items")
+    queryset = Problem.objects.select_related("region")
     serializer_class = ProblemSerializer
     filterset_class = ProblemFilter
     ordering_fields = ["number", "deadline"]
@@ -173,7 +198,8 @@ class ProblemViewSet(ScopedReadOnlyViewSet):
     search_fields = ["number", "description"]
 
     def get_queryset(self) -> Any:
-        return queries.with_status(super().get_queryset())
+        user = self.request.user
+        return queries.with_items(queries.with_status(super().get_queryset(), user=user), user)
 
     @extend_schema(
         parameters=[

@@ -21,8 +21,18 @@ class PlanQuerySet(CoveringQuerySet):
     region_field = "region"
 
 
-class PlanPartQuerySet(CoveringQuerySet):
+class PlanPartQuerySet(ScopedQuerySet):
+    """A team or round of a plan: visible inside the plan's region, and to the users of
+    each county it covers — not to a county it does not cover."""
+
     region_field = "plan__region"
+
+    def visible_to(self, user: Any) -> PlanPartQuerySet:
+        prefix = getattr(user, "scope_prefix", None)
+        if not getattr(user, "is_authenticated", False) or prefix is None:
+            return self.none()
+        covering = self.model.objects.filter(counties__code__startswith=prefix).values("pk")
+        return self.filter(Q(plan__region__code__startswith=prefix) | Q(pk__in=covering))
 
 
 class SupervisionPlan(models.Model):

@@ -5,19 +5,40 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When
 
-from baolei.ledger.models import DONE_STATUSES, AcceptanceResult, Status
+from baolei.ledger.models import DONE_STATUSES, AcceptanceResult, LedgerItem, Status
 from baolei.supervision.models import Problem, ProblemScope, ProblemSource, ProblemStatus
 
 
-def with_status(rows: QuerySet[Problem], as_of: date | None = None) -> QuerySet[Problem]:
+def visible_items(user: Any) -> QuerySet[LedgerItem]:
+    """The parts of a covering record a user is shown: the ledger items they may open."""
+    return LedgerItem.objects.visible_to(user)
+
+
+def with_items(rows: QuerySet[Problem], user: Any) -> QuerySet[Problem]:
+    """``problem.items.all()`` holds only the items the user sees (with their owners), and
+    ``partial`` says the problem reaches beyond the user's region (``sees_whole``), so that
+    what it shows is the user's part of it."""
+    items = visible_items(user).select_related("owner_agency")
+    inside = Q(region__code__startswith=getattr(user, "scope_prefix", None) or "-")
+    return rows.prefetch_related(Prefetch("items", queryset=items)).annotate(
+        partial=Case(When(inside, then=Value(False)), default=Value(True))
+    )
+
+
+def with_status(
+    rows: QuerySet[Problem], as_of: date | None = None, *, user: Any
+) -> QuerySet[Problem]:
     """A problem is done when all its live items are done, done-long-term when, in
     addition, at least one is to be kept up long-term; otherwise in progress. As of a
-    past day, an item counts as done only if it was accepted on or before that day."""
-    live = ~Q(items__status=Status.CANCELLED)
-    done = Q(items__status__in=DONE_STATUSES)
-    long_term = Q(items__status=Status.DONE_LONG_TERM)
+    past day, an item counts as done only if it was accepted on or before that day.
+    Only the items the user sees count: a county sees the status of its own part of a
+    city problem."""
+    seen = Q(items__in=visible_items(user).values("pk"))
+    live = seen & ~Q(items__status=Status.CANCELLED)
+    done = seen & Q(items__status__in=DONE_STATUSES)
+    long_term = seen & Q(items__status=Status.DONE_LONG_TERM)
     if as_of is not None:
         accepted = Q(
             items__acceptances__result=AcceptanceResult.ACCEPTED,
@@ -43,7 +64,7 @@ def with_status(rows: QuerySet[Problem], as_of: date | None = None) -> QuerySet[
 
 
 def visible_problems(user: Any) -> QuerySet[Problem]:
-    return with_status(Problem.objects.visible_to(user))
+    return with_status(Problem.objects.visible_to(user), user=user)
 
 
 def problem_summary(

@@ -14,9 +14,11 @@ from baolei.core.exports import Column
 from baolei.core.history import history_rows
 from baolei.core.importing import keep_errors
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
+from baolei.core.scoping import sees_whole
 from baolei.core.views_base import ScopedDetailView, ScopedListView, acting_user
-from baolei.ledger.models import Acceptance, LedgerItem
+from baolei.ledger.models import Acceptance
 from baolei.ledger.queries import with_warning
+from baolei.regions.models import Region
 from baolei.regions.queries import scope_root
 from baolei.supervision import forms, queries, services
 from baolei.supervision.filters import ProblemFilter
@@ -51,6 +53,8 @@ class PlanDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         plan = self.object
+        counties = Prefetch("counties", queryset=Region.objects.visible_to(user))
+        tasks = with_warning(queries.visible_items(user))
         context.update(
             forms={
                 "assign": forms.AssignmentForm(plan=plan),
@@ -58,17 +62,18 @@ class PlanDetailView(ScopedDetailView):
                 "round": forms.RoundForm(plan=plan),
                 "lagging": forms.LaggingForm(plan=plan, initial={"on": timezone.localdate()}),
             },
+            partial=not sees_whole(user, plan.region),
             assignments=LeaderAssignment.objects.visible_to(user)
             .filter(plan=plan)
             .select_related("county"),
-            teams=Team.objects.visible_to(user).filter(plan=plan).prefetch_related("counties"),
+            teams=Team.objects.visible_to(user).filter(plan=plan).prefetch_related(counties),
             rounds=SupervisionRound.objects.visible_to(user)
             .filter(plan=plan)
-            .prefetch_related("counties", "teams"),
+            .prefetch_related(counties, Prefetch("teams", queryset=Team.objects.visible_to(user))),
             lagging=LaggingCounty.objects.visible_to(user)
             .filter(plan=plan)
             .select_related("county")
-            .prefetch_related(Prefetch("tasks", queryset=with_warning(LedgerItem.objects.all()))),
+            .prefetch_related(Prefetch("tasks", queryset=tasks)),
             history_rows=history_rows(plan),
         )
         return context
@@ -82,6 +87,11 @@ def item_progress(problem: Problem) -> str:
     return "；".join(
         f"{i.owner_agency.name}：{i.get_status_display()}" for i in problem.items.all()
     )
+
+
+def status_label(problem: Problem) -> str:
+    label = ProblemStatus(problem.status).label  # type: ignore[attr-defined]
+    return f"{label}（按本单位可见事项）" if problem.partial else label  # type: ignore[attr-defined]
 
 
 class ProblemListView(ScopedListView):
@@ -105,20 +115,20 @@ class ProblemListView(ScopedListView):
         ),
         Column("责任单位", unit_names, 24),
         Column("整改时限", lambda p: p.deadline, 12),
-        Column("整改状态", lambda p: ProblemStatus(p.status).label, 16),
+        Column("整改状态", status_label, 16),
         Column("各单位进展", item_progress, 36),
     ]
 
     def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
-        return queries.with_status(rows).prefetch_related(
-            Prefetch("items", queryset=LedgerItem.objects.select_related("owner_agency"))
-        )
+        user = self.request.user
+        return queries.with_items(queries.with_status(rows, user=user), user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         rows = queries.problem_summary(self.request.user)
         context["summary"] = [row | {"sentence": queries.summary_sentence(row)} for row in rows]
         context["regression"] = queries.regression(self.request.user)
+        context["partial"] = any(p.partial for p in context["object_list"])
         return context
 
 
@@ -128,15 +138,16 @@ class ProblemDetailView(ScopedDetailView):
     context_object_name = "problem"
 
     def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
-        return queries.with_status(rows.select_related("region", "round"))
+        rows = rows.select_related("region", "round")
+        return queries.with_status(rows, user=self.request.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         problem = self.object
+        items = queries.visible_items(self.request.user).filter(problem=problem)
         context.update(
-            items=with_warning(
-                problem.items.select_related("owner_agency", "region")
-            ).prefetch_related(
+            partial=not sees_whole(self.request.user, problem.region),
+            items=with_warning(items.select_related("owner_agency", "region")).prefetch_related(
                 Prefetch("acceptances", queryset=Acceptance.objects.order_by("-on"))
             ),
             recurrences=problem.recurrences.select_related("recorded_by"),

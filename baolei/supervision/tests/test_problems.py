@@ -53,7 +53,9 @@ def common(world: Any, office: Any, number: str = "G01") -> Problem:
 
 
 def status_of(problem: Problem) -> str:
-    return queries.with_status(Problem.objects.filter(pk=problem.pk)).get().status  # type: ignore[attr-defined]
+    """The status as the city office that registered the problem sees it (every item)."""
+    rows = queries.with_status(Problem.objects.filter(pk=problem.pk), user=problem.created_by)
+    return rows.get().status  # type: ignore[attr-defined]
 
 
 def test_common_problem_creates_one_item_per_unit(world: Any, office: Any) -> None:
@@ -102,7 +104,9 @@ def test_status_as_of_a_day_counts_only_what_was_accepted_by_then(
     )
 
     def as_of(day: date) -> str:
-        rows = queries.with_status(Problem.objects.filter(pk=problem.pk), day)
+        rows = queries.with_status(
+            Problem.objects.filter(pk=problem.pk), day, user=problem.created_by
+        )
         return rows.get().status  # type: ignore[attr-defined]
 
     assert as_of(date(2026, 11, 1)) == ProblemStatus.IN_PROGRESS
