@@ -2,9 +2,14 @@
 
     .venv/bin/python bench/vetting.py --size small            # 10k cadres × 100k persons
     .venv/bin/python bench/vetting.py --size large --splink   # 100k × 1M, and Splink
+    .venv/bin/python bench/vetting.py --generator both        # synth and synth2 side by side
 
 Data come from ``bench/synth.py`` (fixed seed; about 2% of cadres truly present,
-a third of person records without ID; noise profiles "default" and "hard").
+a third of person records without ID; noise profiles "default" and "hard"), on
+which the engine's prior weights are fitted, and from ``bench/synth2.py``, an
+independently designed generator the engine is never fitted on (nicknames,
+compound surnames, legacy 15-digit numbers with typos, same-name same-birth-date
+decoys in the same county).
 Each run is a fresh subprocess that loads the generated arrays from a cache file,
 runs the engine phase by phase (wall time and peak RSS after each phase, from
 ``resource.getrusage``), times vetting single cadres against the indexed person
@@ -34,11 +39,17 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
+import synth2  # noqa: E402
 
 from matching import engine  # noqa: E402
 from matching.columns import encode  # noqa: E402
 
-SIZES = {"small": (10_000, 100_000), "large": (100_000, 1_000_000)}
+SIZES = {
+    "small": (10_000, 100_000),
+    "medium": (30_000, 300_000),
+    "large": (100_000, 1_000_000),
+}
+GENERATORS = {"synth": synth, "synth2": synth2}
 CACHE = Path(os.environ.get("BENCH_CACHE") or Path(tempfile.gettempdir()) / "baolei-bench")
 LATENCY_SAMPLES = 300
 
@@ -47,15 +58,16 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def cache_file(size: str, profile: str, seed: int) -> Path:
-    return CACHE / f"{size}-{profile}-{seed}.npz"
+def cache_file(size: str, profile: str, seed: int, generator: str = "synth") -> Path:
+    prefix = "" if generator == "synth" else f"{generator}-"
+    return CACHE / f"{prefix}{size}-{profile}-{seed}.npz"
 
 
-def ensure_data(size: str, profile: str, seed: int) -> Path:
-    path = cache_file(size, profile, seed)
+def ensure_data(size: str, profile: str, seed: int, generator: str = "synth") -> Path:
+    path = cache_file(size, profile, seed, generator)
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
-        data = synth.generate(seed, *SIZES[size], profile)
+        data = GENERATORS[generator].generate(seed, *SIZES[size], profile)
         tmp = path.with_suffix(".tmp.npz")
         np.savez(
             tmp,
@@ -334,10 +346,71 @@ def show(label: str, runs: list[dict[str, Any]]) -> None:
     print(f"    calibration: {cal}")
 
 
+def bench_one(args: argparse.Namespace, generator: str, profile: str) -> dict[str, Any]:
+    t = time.perf_counter()
+    path = ensure_data(args.size, profile, args.seed, generator)
+    print(
+        f"\ngenerator {generator!r}, noise profile {profile!r} "
+        f"(data: {path}, {time.perf_counter() - t:.1f} s)"
+    )
+    runs = [subprocess_run("engine", path, args.latency) for _ in range(args.repeat)]
+    show("engine", runs)
+    out: dict[str, Any] = {"engine": runs}
+    if not args.splink:
+        return out
+    try:
+        import splink  # noqa: F401, PLC0415
+    except ImportError:
+        print("  [splink] not installed: pip install -e '.[bench]' to compare")
+        return out
+    sruns = [subprocess_run("splink", path, 0) for _ in range(args.splink_repeat)]
+    show("splink", sruns)
+    out["splink"] = sruns
+    mine, theirs = median_times(runs)["total"], median_times(sruns)["total"]
+    mem_mine = max(max(r["memory_mib"].values()) for r in runs)
+    mem_theirs = max(max(r["memory_mib"].values()) for r in sruns)
+    q, sq = runs[0]["quality"], sruns[0]["quality"]
+    print(
+        f"  [ratio] Splink / engine: time {theirs / mine:.1f}×, peak memory "
+        f"{mem_theirs / mem_mine:.1f}×, candidate pairs "
+        f"{sq['candidates'] / max(q['candidates'], 1):.1f}×; best F1 "
+        f"{q['best_f1']:.3f} vs {sq['best_f1']:.3f}"
+    )
+    return out
+
+
+def summary(everything: dict[str, Any]) -> None:
+    """One line per generator and profile (and Splink's beside it when run)."""
+    print("\nside by side (engine; Splink in brackets when run):")
+    head = (
+        f"  {'data':<16} {'block rec':>10} {'best F1':>14} {'cadre rec@p98':>16} "
+        f"{'confirmed P/R':>14} {'review R':>9} {'time s':>14} {'p99 ms':>7}"
+    )
+    print(head)
+    for label, found in everything.items():
+        runs = found["engine"]
+        q = runs[0]["quality"]
+        sq = found["splink"][0]["quality"] if "splink" in found else None
+
+        def both(key: str, q: dict = q, sq: dict | None = sq) -> str:
+            return f"{q[key]:.3f}" + (f" [{sq[key]:.3f}]" if sq else "")
+
+        t = median_times(runs)["total"]
+        ts = f"{t:.2f}" + (f" [{median_times(found['splink'])['total']:.0f}]" if sq else "")
+        p99 = statistics.median(r["latency_ms"]["p99"] for r in runs)
+        c = q["confirmed"]
+        print(
+            f"  {label:<16} {both('blocking_recall'):>10} {both('best_f1'):>14} "
+            f"{both('cadre_recall_at_p98'):>16} {c['precision']:.3f}/{c['recall']:.3f}   "
+            f"{q['review']['recall']:>9.3f} {ts:>14} {p99:>7.1f}"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
     parser.add_argument("--profile", choices=[*synth.PROFILES, "both"], default="both")
+    parser.add_argument("--generator", choices=[*GENERATORS, "both"], default="both")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--latency", type=int, default=LATENCY_SAMPLES)
@@ -358,35 +431,14 @@ def main() -> int:
 
     n_left, n_right = SIZES[args.size]
     profiles = list(synth.PROFILES) if args.profile == "both" else [args.profile]
+    generators = list(GENERATORS) if args.generator == "both" else [args.generator]
     print(f"{n_left:,} cadres × {n_right:,} persons, seed {args.seed}, {os.cpu_count()} CPUs")
     everything: dict[str, Any] = {}
-    for profile in profiles:
-        t = time.perf_counter()
-        path = ensure_data(args.size, profile, args.seed)
-        print(f"\nnoise profile {profile!r} (data: {path}, {time.perf_counter() - t:.1f} s)")
-        runs = [subprocess_run("engine", path, args.latency) for _ in range(args.repeat)]
-        show("engine", runs)
-        everything[profile] = {"engine": runs}
-        if not args.splink:
-            continue
-        try:
-            import splink  # noqa: F401, PLC0415
-        except ImportError:
-            print("  [splink] not installed: pip install -e '.[bench]' to compare")
-            continue
-        sruns = [subprocess_run("splink", path, 0) for _ in range(args.splink_repeat)]
-        show("splink", sruns)
-        everything[profile]["splink"] = sruns
-        mine, theirs = median_times(runs)["total"], median_times(sruns)["total"]
-        mem_mine = max(max(r["memory_mib"].values()) for r in runs)
-        mem_theirs = max(max(r["memory_mib"].values()) for r in sruns)
-        q, sq = runs[0]["quality"], sruns[0]["quality"]
-        print(
-            f"  [ratio] Splink / engine: time {theirs / mine:.1f}×, peak memory "
-            f"{mem_theirs / mem_mine:.1f}×, candidate pairs "
-            f"{sq['candidates'] / max(q['candidates'], 1):.1f}×; best F1 "
-            f"{q['best_f1']:.3f} vs {sq['best_f1']:.3f}"
-        )
+    for generator in generators:
+        for profile in profiles:
+            label = profile if generator == "synth" else f"{generator}/{profile}"
+            everything[label] = bench_one(args, generator, profile)
+    summary(everything)
     if args.json:
         args.json.write_text(json.dumps(everything, indent=1))
     return 0
