@@ -77,7 +77,8 @@ class Columns:
     id_code: I64  # the 18 characters in base 11
     id_digits: npt.NDArray[np.int8]  # (n, 18)
     has_id: Bools
-    valid_id: Bools
+    valid_id: Bools  # 18 characters as written, with the right check character
+    weak_id: Bools  # a number without a check character of its own: 15-digit, or a wrong one
     name_hash: I64  # written form, normalised
     length: npt.NDArray[np.int8]
     syllables: I32  # (n, WIDTH) first reading of each character, -1 padding
@@ -116,7 +117,11 @@ def _codepoints(arr: np.ndarray) -> npt.NDArray[np.uint32]:
 
 def parse_ids(values: Sequence[str] | npt.NDArray[np.str_]) -> tuple[np.ndarray, Bools, Bools]:
     """(digits (n, 18) int8 with -1 where absent, has_id, valid) — ``ids.canonical``
-    and ``ids.is_valid`` over a whole column; odd shapes fall back to Python."""
+    and ``ids.is_valid`` over a whole column; odd shapes fall back to Python.
+
+    A 15-digit number gains its century and a computed check character, but is not
+    *valid* here: nobody wrote that check character, so it cannot tell a typo from
+    another person."""
     arr = _as_unicode(values, ID_LENGTH)
     n = len(arr)
     cps = _codepoints(arr)
@@ -133,15 +138,17 @@ def parse_ids(values: Sequence[str] | npt.NDArray[np.str_]) -> tuple[np.ndarray,
         first17 = np.concatenate([d15[:, :6], np.tile([1, 9], (len(rows), 1)), d15[:, 6:]], axis=1)
         digits[rows, :17] = first17
         digits[rows, 17] = CHECK_VALUES[(first17 @ ID_WEIGHTS) % 11]
+    legacy = is15.copy()
     odd = np.flatnonzero(~(is18 | is15) & (lengths > 0))
     for row in odd:
         number = ids.canonical(str(arr[row]))
         if number:
             digits[row] = [10 if c == "X" else int(c) for c in number]
+            legacy[row] = ids.is_legacy(str(arr[row]))
     has = digits[:, 0] >= 0
     body = digits[:, :17].astype(np.int32)
     computed = CHECK_VALUES[(body @ ID_WEIGHTS.astype(np.int32)) % 11]
-    valid = has & (digits[:, 17] == computed) & (body <= 9).all(axis=1)
+    valid = has & (digits[:, 17] == computed) & (body <= 9).all(axis=1) & ~legacy
     return digits, has, valid
 
 
@@ -301,6 +308,7 @@ def encode(
         id_digits=digits,
         has_id=has,
         valid_id=valid,
+        weak_id=has & ~valid,
         name_hash=name_hash,
         length=length,
         syllables=first,

@@ -35,6 +35,7 @@ Levels = npt.NDArray[np.int8]
 ID_EXACT = "id_exact"
 ID_ONE_EDIT = "id_one_edit"
 ID_CONFLICT = "id_conflict"
+ID_WEAK_CONFLICT = "id_weak_conflict"
 SAME_NAME = "same_name"
 HOMOPHONE_NAME = "homophone_name"
 NAME_SWAPPED = "name_swapped"
@@ -52,6 +53,7 @@ EVIDENCE_LABELS = {
     ID_EXACT: "身份证号码一致",
     ID_ONE_EDIT: "身份证号码仅差一位或相邻两位颠倒",
     ID_CONFLICT: "身份证号码不同",
+    ID_WEAK_CONFLICT: "身份证号码不同（一方为15位或校验位不符，仅作参考）",
     SAME_NAME: "姓名相同",
     HOMOPHONE_NAME: "姓名同音",
     NAME_SWAPPED: "名字两字颠倒",
@@ -74,7 +76,7 @@ LEVELS = {
     "region": ("missing", "village", "township", "other"),
 }
 EVIDENCE = {
-    "id": (None, ID_EXACT, ID_ONE_EDIT, ID_CONFLICT, ID_CONFLICT),
+    "id": (None, ID_EXACT, ID_ONE_EDIT, ID_CONFLICT, ID_WEAK_CONFLICT),
     "name": (
         None,
         SAME_NAME,
@@ -114,6 +116,10 @@ CHUNK = 1 << 20
 #: ID-typo blocking: each key blanks a window of four positions; windows overlap by
 #: one, so any single change or swap of two adjacent characters stays inside one.
 ID_WINDOWS = [(s, min(s + 4, 18)) for s in range(0, 16, 3)]
+#: The same with the check character blanked too, joining a number without a check
+#: character of its own (15-digit, or a wrong one) to any other: a typo in a 15-digit
+#: number changes its computed check character as well.
+WEAK_WINDOWS = [w for w in ID_WINDOWS if w[1] < 18]
 
 
 @dataclass(frozen=True)
@@ -176,13 +182,16 @@ def _with_birth(rows: I64, keys: I64, part: I64) -> tuple[I64, I64]:
 _POWERS = 11 ** np.arange(18, dtype=np.int64)
 
 
-def _id_window(cols: Columns, window: tuple[int, int]) -> tuple[I64, I64]:
-    """The ID's base-11 code with the window's characters blanked (set to 11)."""
+def _id_window(cols: Columns, window: tuple[int, int], *, check: bool = False) -> tuple[I64, I64]:
+    """The ID's base-11 code with the window's characters (and, with ``check``, the
+    check character) blanked."""
     lo, hi = window
     rows = np.flatnonzero(cols.has_id)
     code = cols.id_code[rows]
     digits = cols.id_digits[rows, lo:hi].astype(np.int64)
     code = code - (digits * _POWERS[lo:hi]).sum(axis=1)
+    if check:
+        code = code - cols.id_digits[rows, 17].astype(np.int64) * _POWERS[17]
     return rows, code
 
 
@@ -198,9 +207,10 @@ def _birth_parts(cols: Columns) -> dict[str, I64]:
 
 
 #: Name-based blocking rules: (name part, birth part).  "-" means no birth part and
-#: only pairs where one side's birth date is unknown; "V" is the village, not a date.  Name rules only propose pairs
-#: where at least one side has no ID: two IDs that differ by more than one edit are
-#: two people, whatever the names say.
+#: only pairs where one side's birth date is unknown; "V" is the village, not a date.
+#: Name rules only propose pairs where at least one side has no valid 18-digit ID:
+#: two valid IDs that differ by more than one edit are two people, whatever the names
+#: say, but a 15-digit number (or one with a wrong check character) is weak evidence.
 NAME_RULES = (
     ("sound", "Y"),
     ("sound", "MD"),
@@ -234,6 +244,9 @@ def blocking_keys(cols: Columns) -> Iterator[tuple[str, I64, I64]]:
     for window in ID_WINDOWS:
         rows, keys = _id_window(cols, window)
         yield f"id{window[0]}", rows, keys
+    for window in WEAK_WINDOWS:
+        rows, keys = _id_window(cols, window, check=True)
+        yield f"idw{window[0]}", rows, keys
     parts = _name_parts(cols)
     births = _birth_parts(cols)
     for name, birth in NAME_RULES:
@@ -243,14 +256,22 @@ def blocking_keys(cols: Columns) -> Iterator[tuple[str, I64, I64]]:
         yield f"{name}+{birth}", rows, keys
 
 
-def _flags(cols: Columns, rows: I64) -> I64:
-    return cols.has_id[rows].astype(np.int64) * 2 + (cols.birth[rows] >= 0)
+def _flags(rule: str, cols: Columns, rows: I64) -> I64:
+    """Per entry: has a valid ID * 2 + has a birth date (name rules); has a weak ID
+    (``idw`` rules); 0 (exact ID windows)."""
+    if rule.startswith("idw"):
+        return cols.weak_id[rows].astype(np.int64)
+    if rule.startswith("id"):
+        return np.zeros(len(rows), np.int64)
+    return cols.valid_id[rows].astype(np.int64) * 2 + (cols.birth[rows] >= 0)
 
 
 def _ranges(rule: str, flag: int) -> list[tuple[int, int]]:
-    """Right-side flag ranges [a, b) (flag = has_id * 2 + has_birth) that a left row
-    with ``flag`` may be joined to under ``rule``."""
+    """Right-side flag ranges [a, b) (flag as ``_flags``) that a left row with
+    ``flag`` may be joined to under ``rule``."""
     has_id, has_birth = bool(flag & 2), bool(flag & 1)
+    if rule.startswith("idw"):
+        return [(0, 2)] if flag else [(1, 2)]
     if rule.startswith("id"):
         return [(0, 4)]
     if not rule.endswith("-") or not has_birth:
@@ -283,8 +304,7 @@ class PersonIndex:
         for rule, rows, keys in blocking_keys(cols):
             packed = keys & self.key_mask
             packed <<= 2
-            if not rule.startswith("id"):
-                packed |= _flags(cols, rows)
+            packed |= _flags(rule, cols, rows)
             packed <<= self.row_bits
             packed |= rows
             packed.sort()
@@ -308,7 +328,7 @@ class PersonIndex:
             keys = (keys & self.key_mask) << 2
             order = np.argsort(keys, kind="stable")  # sorted probes walk the index in order
             rows, keys = rows[order], keys[order]
-            flags = _flags(left, rows)
+            flags = _flags(rule, left, rows)
             for flag in range(4):
                 sel = flags == flag
                 if not sel.any():
@@ -344,10 +364,12 @@ class PersonIndex:
 def compare(left: Columns, right: Columns, li: I64, ri: I64) -> dict[str, Levels]:
     """The level of every field for every pair (see LEVELS)."""
     both = left.has_id[li] & right.has_id[ri]
-    exact = both & (left.id_code[li] == right.id_code[ri])
     a, b = left.id_digits[li], right.id_digits[ri]
     differs = a != b
+    # Without a check character of its own, a number is compared on its 17 digits.
+    differs[:, 17] &= ~(left.weak_id[li] | right.weak_id[ri])
     n_diff = differs.sum(axis=1)
+    exact = both & (n_diff == 0)
     swapped = ((a[:, :-1] == b[:, 1:]) & (a[:, 1:] == b[:, :-1]) & differs[:, :-1]).any(axis=1)
     one = both & ((n_diff == 1) | ((n_diff == 2) & swapped))
     valid = left.valid_id[li] & right.valid_id[ri]
@@ -457,6 +479,16 @@ def apply_id_rules(score: F64, levels: dict[str, Levels]) -> None:
     score[conflict] = np.minimum(score[conflict], np.nextafter(CONFIRMED, 0))
     exact = levels["id"] == ID_EXACT_LEVEL
     score[exact] = np.maximum(score[exact], REVIEW)
+
+
+def score_pairs(
+    index: PersonIndex, left: Columns, li: I64, ri: I64, *, presence: float
+) -> tuple[F64, dict[str, Levels]]:
+    """Calibrated score of given pairs under a fixed prior, the ID rules applied."""
+    total, levels = pair_weights(index, left, li, ri)
+    score = 1.0 / (1.0 + np.exp(-(prior_logit(presence, len(index)) + total)))
+    apply_id_rules(score, levels)
+    return score, levels
 
 
 @dataclass

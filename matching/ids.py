@@ -32,6 +32,12 @@ def canonical(raw: str | None) -> str:
     return number if SHAPE_18.fullmatch(number) else ""
 
 
+def is_legacy(raw: str | None) -> bool:
+    """Written in the old 15-digit form (no check character of its own)."""
+    number = "".join((raw or "").split()).translate(FULL_WIDTH)
+    return bool(SHAPE_15.fullmatch(number))
+
+
 def is_valid(number: str) -> bool:
     """Shaped like an 18-character number, with the right check character."""
     return bool(SHAPE_18.fullmatch(number)) and number[17] == check_char(number[:17])

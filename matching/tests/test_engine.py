@@ -1,5 +1,6 @@
 from datetime import date
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -106,7 +107,7 @@ def test_columns_read_ids_like_the_scalar_rules():
         assert has[row] == bool(number)
         if number:
             assert "".join("X" if d == 10 else str(d) for d in digits[row]) == number
-            assert valid[row] == ids.is_valid(number)
+            assert valid[row] == (ids.is_valid(number) and not ids.is_legacy(text))
 
 
 def test_swapped_and_dropped_given_name_characters_are_candidates():
@@ -133,3 +134,59 @@ def test_one_cadre_against_an_index_scores_as_in_the_batch():
     first = batch.left == 0
     assert list(one.right) == list(batch.right[first])
     assert list(one.score) == list(batch.score[first])
+
+
+# --- legacy numbers are weak evidence -------------------------------------------
+
+VILLAGE = "431003101201"
+
+
+def test_fifteen_digit_number_with_a_typo_is_not_another_person():
+    """姚生浩: 431003197005216911 on the roster, 431003700621691 (month mistyped) in a
+    case file, same name, birth date and village."""
+    assert ids.is_valid("431003197005216911")
+    born = date(1970, 5, 21)
+    cadre = Record(1, "姚生浩", "431003197005216911", born, VILLAGE)
+    person = Record(2, "姚生浩", "431003700621691", born, VILLAGE)
+    found = match([cadre], [person], threshold=0.0)
+    assert found and found[0].score >= CONFIRMED
+    assert ID_ONE_EDIT in found[0].evidence
+
+
+def test_fifteen_digit_number_far_from_the_eighteen_digit_one_is_weak_evidence():
+    born = date(1970, 5, 21)
+    cadre = Record(1, "姚生浩", "431003197005216911", born, VILLAGE)
+    legacy = Record(2, "姚生浩", "431003700521345", born, VILLAGE)  # three digits differ
+    other = Record(3, "姚生浩", "431003197005213454", born, VILLAGE)  # the same, 18 digits
+    assert ids.is_valid(other.id_number)
+    found = {m.right: m for m in match([cadre], [legacy, other], threshold=0.0)}
+    assert found[2].score >= REVIEW
+    assert "id_weak_conflict" in found[2].evidence
+    assert 3 not in found or found[3].score < CONFIRMED
+
+
+def test_wrong_check_character_is_compared_on_seventeen_digits():
+    wrong = ID[:17] + ("0" if ID[17] != "0" else "1")
+    found = match([Record(1, "张伟", ID)], [Record(2, "张伟", wrong)], threshold=0.0)
+    assert found and ID_EXACT in found[0].evidence
+
+
+@given(
+    st.text(alphabet="0123456789", min_size=17, max_size=17),
+    st.text(alphabet="0123456789", min_size=17, max_size=17),
+    st.sampled_from(["张伟", "姚生浩", "欧阳小明"]),
+    st.dates(date(1950, 1, 1), date(2000, 12, 31)),
+)
+def test_two_different_valid_eighteen_digit_numbers_are_never_confirmed(a, b, name, born):
+    """Even when the pair is forced past blocking and all else agrees."""
+    from matching.engine import PersonIndex, columns_of, score_pairs
+
+    one, two = a + ids.check_char(a), b + ids.check_char(b)
+    if one == two:
+        return
+    left = columns_of([Record(1, name, one, born, VILLAGE)])
+    index = PersonIndex(columns_of([Record(2, name, two, born, VILLAGE)]))
+    pair = np.zeros(1, np.int64)
+    score, levels = score_pairs(index, left, pair, pair, presence=0.999)
+    assert score[0] < CONFIRMED
+    assert levels["id"][0] == 3  # conflict_valid
