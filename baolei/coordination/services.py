@@ -19,6 +19,7 @@ from baolei.coordination.models import (
     MeetingCadence,
     Metric,
 )
+from baolei.core import policy
 from baolei.ledger import services as ledger
 from baolei.ledger.models import LedgerItem, SourceKind
 from baolei.regions.models import Level, Region
@@ -42,6 +43,7 @@ def record_meeting(
     convener: Agency,
     attendees: Sequence[Agency] = (),
 ) -> Meeting:
+    policy.require(actor, "coordination.record_meeting")
     require_recorder(actor, region)
     meeting = Meeting(
         kind=kind, held_on=held_on, topic=topic, region=region, convener=convener, created_by=actor
@@ -63,6 +65,7 @@ def add_decision(
     measures: Sequence[str] = (),
 ) -> LedgerItem:
     """A meeting decision is a ledger item with an owner and a deadline."""
+    policy.require(actor, "coordination.decide", meeting)
     if deadline < meeting.held_on:
         raise ValidationError({"deadline": "落实时限不能早于会议日期。"})
     return ledger.create_item(
@@ -83,6 +86,7 @@ def add_decision(
 def require_cadence(
     *, actor: User, kind: str, region: Region, every_days: int, since: date
 ) -> MeetingCadence:
+    policy.require(actor, "coordination.require_cadence")
     require_recorder(actor, region)
     if not actor.has_role(Role.REVIEWER):
         raise PermissionDenied("只有审核员可以设定会议频次要求。")
@@ -104,6 +108,7 @@ def record_mechanism(
     status: str,
     document_number: str = "",
 ) -> Mechanism:
+    policy.require(actor, "coordination.record_mechanism")
     require_recorder(actor, region)
     if not issuers:
         raise ValidationError({"issuers": "至少一个印发单位。"})
@@ -132,6 +137,7 @@ def create_scheme(
     indicators: Sequence[tuple[str, Decimal, str, Decimal]],
 ) -> AssessmentScheme:
     """Indicators are (name, points, metric, deduction per occurrence)."""
+    policy.require(actor, "coordination.create_scheme")
     require_recorder(actor, region)
     if not actor.has_role(Role.REVIEWER):
         raise PermissionDenied("只有审核员可以制定考核方案。")
@@ -157,6 +163,7 @@ def score_by_hand(
     *, actor: User, indicator: Indicator, county: Region, score: Decimal, reason: str
 ) -> ManualScore:
     """A manual score stays within the indicator's points and carries a reason."""
+    policy.require(actor, "coordination.score", indicator.scheme)
     if not actor.has_role(Role.REVIEWER):
         raise PermissionDenied("只有审核员可以评分。")
     if indicator.metric != Metric.MANUAL:

@@ -85,6 +85,7 @@ class MeetingDetailView(ScopedDetailView):
 
 
 class MeetingCreateView(ServiceFormMixin, FormView):
+    permission = "coordination.record_meeting"
     scope_exempt = "表单只列出 visible_to(user) 中的区划与单位，写入由 services 核对"
     template_name = "coordination/form.html"
     form_class = forms.MeetingForm
@@ -107,7 +108,12 @@ class DecisionView(ActionView):
     record_url = "coordination:meeting"
     default_action = "decide"
     actions: ClassVar[dict[str, Operation]] = {
-        "decide": Operation(services.add_decision, forms.DecisionForm, "决定事项已列入台账"),
+        "decide": Operation(
+            services.add_decision,
+            forms.DecisionForm,
+            "决定事项已列入台账",
+            permission="coordination.decide",
+        ),
     }
 
     def form_kwargs(self, name: str, record: Any) -> dict[str, Any]:
@@ -135,6 +141,7 @@ class MechanismListView(ScopedListView):
 
 
 class MechanismCreateView(MeetingCreateView):
+    permission = "coordination.record_mechanism"
     form_class = forms.MechanismForm  # type: ignore[assignment]
     extra_context = {"heading": "登记制度机制"}
 
@@ -185,6 +192,7 @@ class BulletinView(SchemeDetailView):
 
 
 class CadenceCreateView(MeetingCreateView):
+    permission = "coordination.require_cadence"
     form_class = forms.CadenceForm  # type: ignore[assignment]
     extra_context = {"heading": "设定会议频次要求"}
 
@@ -195,6 +203,7 @@ class CadenceCreateView(MeetingCreateView):
 
 
 class SchemeCreateView(MeetingCreateView):
+    permission = "coordination.create_scheme"
     form_class = forms.SchemeForm  # type: ignore[assignment]
     extra_context = {"heading": "制定考核方案"}
 
@@ -218,7 +227,7 @@ class ManualScoreView(ActionView):
     record_url = "coordination:scheme"
     default_action = "score"
     actions: ClassVar[dict[str, Operation]] = {
-        "score": Operation(score, forms.ManualScoreForm, "已评分"),
+        "score": Operation(score, forms.ManualScoreForm, "已评分", permission="coordination.score"),
     }
 
     def form_kwargs(self, name: str, record: Any) -> dict[str, Any]:

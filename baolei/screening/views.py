@@ -109,10 +109,11 @@ class RoundCloseView(ActionView):
 class ResultImportView(ScopedViewMixin, TemplateView):
     model = ScreeningRound
     template_name = "screening/import.html"
+    record_permission = "screening.import_results"  # asked of the round in dispatch
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         self.round = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
-        policy.require(acting_user(request), "screening.import_results", self.round)
+        policy.require(acting_user(request), self.record_permission, self.round)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from baolei.accounts.models import Agency, AgencyKind, Role, User
+from baolei.core import policy
 from baolei.ledger import services as ledger
 from baolei.ledger.models import DONE_STATUSES, LedgerItem, SourceKind, Status
 from baolei.regions.models import Level, Region
@@ -26,7 +28,9 @@ from baolei.supervision.models import (
 ORGANISERS = (AgencyKind.CAMPAIGN_OFFICE,)
 
 
-def require_organiser(actor: User, region: Region) -> None:
+def require_organiser(actor: User, region: Region, action: str = "", record: Any = None) -> None:
+    if action:
+        policy.require(actor, f"supervision.{action}", record)
     if not (actor.has_role(Role.CLERK, Role.REVIEWER) and actor.agency_kind in ORGANISERS):
         raise PermissionDenied("只有扫黑办的录入员或审核员可以办理督导事项。")
     if not Region.objects.visible_to(actor).filter(pk=region.pk).exists():
@@ -49,7 +53,7 @@ def create_plan(
     ends_on: date,
     document_number: str = "",
 ) -> SupervisionPlan:
-    require_organiser(actor, region)
+    require_organiser(actor, region, "create_plan", None)
     plan = SupervisionPlan(
         title=title,
         region=region,
@@ -67,7 +71,7 @@ def assign_leader(
     *, actor: User, plan: SupervisionPlan, leader: str, county: Region, leader_title: str = ""
 ) -> LeaderAssignment:
     """联系督导: one city leader per county."""
-    require_organiser(actor, plan.region)
+    require_organiser(actor, plan.region, "assign", plan)
     require_counties([county], plan)
     assignment = LeaderAssignment(
         plan=plan, leader=leader, leader_title=leader_title, county=county
@@ -88,7 +92,7 @@ def create_team(
     deputy: str = "",
     members: Sequence[str] = (),
 ) -> Team:
-    require_organiser(actor, plan.region)
+    require_organiser(actor, plan.region, "team", plan)
     require_counties(counties, plan)
     if not counties:
         raise ValidationError({"counties": "督导组至少负责一个县(区)。"})
@@ -110,7 +114,7 @@ def create_round(
     teams: Sequence[Team],
     counties: Sequence[Region],
 ) -> SupervisionRound:
-    require_organiser(actor, plan.region)
+    require_organiser(actor, plan.region, "round", plan)
     require_counties(counties, plan)
     if any(team.plan_id != plan.pk for team in teams):
         raise ValidationError({"teams": "督导组须属于本方案。"})
@@ -133,7 +137,7 @@ def designate_lagging(
     remediation_plan: str,
 ) -> LaggingCounty:
     """后进地区: a lagging county gets a remediation plan whose tasks are ledger items."""
-    require_organiser(actor, plan.region)
+    require_organiser(actor, plan.region, "lagging", plan)
     require_counties([county], plan)
     if not reason.strip():
         raise ValidationError({"reason": "请说明确定为后进地区的原因。"})
@@ -188,7 +192,7 @@ def create_problem(
     round_: SupervisionRound | None = None,
 ) -> Problem:
     """A common problem (共性) gets one ledger item per responsible unit; an individual one, one."""
-    require_organiser(actor, region)
+    require_organiser(actor, region, "create_problem", None)
     if scope == ProblemScope.INDIVIDUAL and len(units) != 1:
         raise ValidationError({"units": "个性问题须且只能有一个责任单位。"})
     if scope == ProblemScope.COMMON and not units:
@@ -246,7 +250,7 @@ def reopen_problem(
     deadline: date,
 ) -> Recurrence:
     """反弹: a done problem that recurs is reopened with new items; its first completion date is kept."""
-    require_organiser(actor, problem.region)
+    require_organiser(actor, problem.region, "reopen", problem)
     previous = done_on(problem)
     if previous is None:
         raise ValidationError("只有已完成整改的问题才能登记反弹。")

@@ -15,7 +15,12 @@ from baolei.core.history import history_rows
 from baolei.core.importing import keep_errors
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
 from baolei.core.scoping import sees_whole
-from baolei.core.views_base import ScopedDetailView, ScopedListView, acting_user
+from baolei.core.views_base import (
+    PolicyRequiredMixin,
+    ScopedDetailView,
+    ScopedListView,
+    acting_user,
+)
 from baolei.ledger.models import Acceptance
 from baolei.ledger.queries import with_warning
 from baolei.regions.models import Region
@@ -160,6 +165,7 @@ class ProblemDetailView(ScopedDetailView):
 
 
 class ProblemCreateView(ServiceFormMixin, FormView):
+    permission = "supervision.create_problem"
     scope_exempt = "表单只列出 visible_to(user) 中的单位，create_problem 再次核对范围"
     template_name = "supervision/problem_form.html"
     form_class = forms.ProblemForm
@@ -198,7 +204,12 @@ class ProblemReopenView(ActionView):
     record_url = "supervision:problem"
     default_action = "reopen"
     actions: ClassVar[dict[str, Operation]] = {
-        "reopen": Operation(reopen, forms.ReopenForm, "已登记反弹，问题重新进入整改"),
+        "reopen": Operation(
+            reopen,
+            forms.ReopenForm,
+            "已登记反弹，问题重新进入整改",
+            permission="supervision.reopen",
+        ),
     }
 
     def form_kwargs(self, name: str, record: Any) -> dict[str, Any]:
@@ -208,7 +219,8 @@ class ProblemReopenView(ActionView):
         return str(record.number)
 
 
-class ProblemImportView(FormView):
+class ProblemImportView(PolicyRequiredMixin, FormView):
+    permission = "supervision.create_problem"
     scope_exempt = "导入只接受 visible_to(user) 中的单位，写入经 services 核对"
     template_name = "supervision/import.html"
     form_class = forms.ImportForm
@@ -228,6 +240,7 @@ class ProblemImportView(FormView):
 
 
 class PlanCreateView(ServiceFormMixin, FormView):
+    permission = "supervision.create_plan"
     scope_exempt = "表单只列出 visible_to(user) 中的区划，create_plan 再次核对范围"
     template_name = "supervision/form.html"
     form_class = forms.PlanForm
@@ -249,10 +262,24 @@ class PlanActionView(ActionView):
     record_name = "plan"
     record_url = "supervision:plan"
     actions: ClassVar[dict[str, Operation]] = {
-        "assign": Operation(services.assign_leader, forms.AssignmentForm, "已明确包联领导"),
-        "team": Operation(services.create_team, forms.TeamForm, "已组建督导组"),
-        "round": Operation(services.create_round, forms.RoundForm, "已安排督导轮次"),
-        "lagging": Operation(services.designate_lagging, forms.LaggingForm, "已确定后进地区"),
+        "assign": Operation(
+            services.assign_leader,
+            forms.AssignmentForm,
+            "已明确包联领导",
+            permission="supervision.assign",
+        ),
+        "team": Operation(
+            services.create_team, forms.TeamForm, "已组建督导组", permission="supervision.team"
+        ),
+        "round": Operation(
+            services.create_round, forms.RoundForm, "已安排督导轮次", permission="supervision.round"
+        ),
+        "lagging": Operation(
+            services.designate_lagging,
+            forms.LaggingForm,
+            "已确定后进地区",
+            permission="supervision.lagging",
+        ),
     }
 
     def form_kwargs(self, name: str, record: Any) -> dict[str, Any]:

@@ -28,6 +28,8 @@ from baolei.clues import services as clue_services
 from baolei.clues.models import Clue, Referral
 from baolei.clues.views import ClueActionView, ReferralActionView
 from baolei.conftest import build_world, built_once, make_user
+from baolei.coordination import models as co
+from baolei.coordination.views import DecisionView, ManualScoreView
 from baolei.core import policy
 from baolei.core.outcomes import ActionView
 from baolei.ledger.api import LedgerItemViewSet
@@ -37,6 +39,8 @@ from baolei.ledger.views import LedgerActionView
 from baolei.people.models import Person
 from baolei.people.services import create_person
 from baolei.people.views import RevealNumberView
+from baolei.supervision import models as sv
+from baolei.supervision.views import PlanActionView, ProblemReopenView
 from baolei.vetting.api import CandidateViewSet
 from baolei.vetting.models import Candidate, VettingRun
 from baolei.vetting.views import CandidateDecideView, CandidateFollowUpView, RunRerunView
@@ -51,6 +55,10 @@ COVERED: dict[type[ActionView], str] = {
     RunRerunView: "vetting:rerun",
     CandidateDecideView: "vetting:decide",
     CandidateFollowUpView: "vetting:follow_up",
+    PlanActionView: "supervision:plan_action",
+    ProblemReopenView: "supervision:problem_reopen",
+    DecisionView: "coordination:decide",
+    ManualScoreView: "coordination:score",
 }
 
 
@@ -153,6 +161,41 @@ def cast(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) ->
             evidence=["same_name"],
         )
         w.candidates = {"own": candidate, "other_county": w.outsider_rows[Candidate]}
+        # Covering records: one of county A's own, one of the whole city, one of county B.
+        w.plans, w.problems, w.meetings, w.schemes = {}, {}, {}, {}
+        for which, region in (("own", w.county_a), ("city", w.city)):
+            w.plans[which] = sv.SupervisionPlan.objects.create(
+                title=f"{region.name}督导方案",
+                region=region,
+                starts_on=date(2026, 1, 1),
+                ends_on=date(2026, 12, 31),
+            )
+            w.problems[which] = sv.Problem.objects.create(
+                source="self_inspection",
+                scope="individual",
+                number=f"{region.name}-1",
+                region=region,
+                description=f"{region.name}问题",
+                deadline=date(2026, 12, 31),
+                received_on=date(2026, 1, 1),
+            )
+            w.meetings[which] = co.Meeting.objects.create(
+                kind="joint_meeting",
+                held_on=date(2026, 5, 1),
+                topic=f"{region.name}联席会议",
+                region=region,
+                convener=a["a_office"] if which == "own" else a["city_office"],
+            )
+            w.schemes[which] = co.AssessmentScheme.objects.create(
+                name=f"{region.name}考核",
+                region=region,
+                starts_on=date(2026, 1, 1),
+                ends_on=date(2026, 12, 31),
+            )
+        w.plans["other_county"] = w.outsider_rows[sv.SupervisionPlan]
+        w.problems["other_county"] = w.outsider_rows[sv.Problem]
+        w.meetings["other_county"] = w.outsider_rows[co.Meeting]
+        w.schemes["other_county"] = w.outsider_rows[co.AssessmentScheme]
         yield w
 
 
@@ -197,6 +240,10 @@ def records_of(cast: Any, view: type[ActionView]) -> dict[str, Any]:
         RunRerunView: cast.runs,
         CandidateDecideView: cast.candidates,
         CandidateFollowUpView: cast.candidates,
+        PlanActionView: cast.plans,
+        ProblemReopenView: cast.problems,
+        DecisionView: cast.meetings,
+        ManualScoreView: cast.schemes,
     }[view]
     return {which: type(row).objects.get(pk=row.pk) for which, row in rows.items()}
 
@@ -211,6 +258,10 @@ RECORDS: dict[type[ActionView], tuple[str, ...]] = {
     RunRerunView: ("own", "other_county"),
     CandidateDecideView: ("own", "other_county"),
     CandidateFollowUpView: ("own", "other_county"),
+    PlanActionView: ("own", "city", "other_county"),
+    ProblemReopenView: ("own", "city", "other_county"),
+    DecisionView: ("own", "city", "other_county"),
+    ManualScoreView: ("own", "city", "other_county"),
 }
 
 
@@ -293,19 +344,33 @@ def action_forms(html: str) -> set[tuple[str, str]]:
     for url in re.findall(r'<form[^>]*method="post"[^>]*action="([^"]+)"', html):
         match = resolve(url)
         if match.url_name and f"{match.namespace}:{match.url_name}" in COVERED.values():
-            found.add((f"{match.namespace}:{match.url_name}", match.kwargs["action"]))
+            view = match.func.view_class
+            name = match.kwargs.get("action") or view.default_action
+            found.add((f"{match.namespace}:{match.url_name}", name))
     return found
 
 
-PAGES = [
-    ("ledger:detail", LedgerActionView, which, persona)
-    for which in ("own", "other_agency")
-    for persona in PERSONAS
-] + [
-    ("clues:detail", ClueActionView, which, persona)
-    for which in ("own", "handed_over")
-    for persona in PERSONAS
-]
+PAGES = (
+    [
+        ("ledger:detail", LedgerActionView, which, persona)
+        for which in ("own", "other_agency")
+        for persona in PERSONAS
+    ]
+    + [
+        ("clues:detail", ClueActionView, which, persona)
+        for which in ("own", "handed_over")
+        for persona in PERSONAS
+    ]
+    + [
+        (page, view, which, persona)
+        for page, view in (
+            ("supervision:plan", PlanActionView),
+            ("coordination:meeting", DecisionView),
+        )
+        for which in ("own", "city")
+        for persona in PERSONAS
+    ]
+)
 
 
 @pytest.mark.parametrize(
@@ -401,6 +466,13 @@ CREATE_LINKS = [
     ("vetting:runs", "vetting:create", "vetting.start"),
     ("vetting:runs", "vetting:import", "vetting.import_list"),
     ("accounts:users", "accounts:user_create", "accounts.create_user"),
+    ("supervision:plans", "supervision:plan_create", "supervision.create_plan"),
+    ("supervision:problems", "supervision:problem_create", "supervision.create_problem"),
+    ("supervision:problems", "supervision:problem_import", "supervision.create_problem"),
+    ("coordination:meetings", "coordination:meeting_create", "coordination.record_meeting"),
+    ("coordination:meetings", "coordination:cadence_create", "coordination.require_cadence"),
+    ("coordination:mechanisms", "coordination:mechanism_create", "coordination.record_mechanism"),
+    ("coordination:schemes", "coordination:scheme_create", "coordination.create_scheme"),
 ]
 LINK_CASES = [(*link, persona) for link in CREATE_LINKS for persona in PERSONAS]
 
