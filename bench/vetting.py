@@ -204,8 +204,10 @@ def run_engine(path: Path, latency: int) -> dict[str, Any]:
     times["block"] = time.perf_counter() - t
     mem["block"] = peak_mib()
     t = time.perf_counter()
-    total, levels = engine.pair_weights(index, left, li, ri)
-    presence = engine.estimate_presence(total, len(left), len(index), index.presence)
+    pairs = engine.compare_pairs(index, left, li, ri)
+    model, presence = engine.estimate_model(index, left, pairs)
+    levels = pairs.levels
+    total = engine.total_weight(pairs, model)
     score = 1.0 / (1.0 + np.exp(-(engine.prior_logit(presence, len(index)) + total)))
     engine.apply_id_rules(score, levels)
     conflict = levels["id"] == engine.ID_CONFLICT_VALID
@@ -223,7 +225,7 @@ def run_engine(path: Path, latency: int) -> dict[str, Any]:
         s = slice(int(row), int(row) + 1)
         t = time.perf_counter()
         one = encode(data.left.names[s], data.left.ids[s], data.left.birth[s], data.left.region[s])
-        engine.match_columns(one, index, presence=presence)
+        engine.match_columns(one, index, presence=presence, model=model)
         lat.append(time.perf_counter() - t)
 
     width = len(data.right)
@@ -234,6 +236,7 @@ def run_engine(path: Path, latency: int) -> dict[str, Any]:
         data, li[keep], ri[keep], score[keep], conflict[keep], len(li), blocked, tiers
     )
     figures["presence"] = presence
+    figures["weights"] = engine.weight_table(model)
     return {
         "times": times,
         "memory_mib": mem,
@@ -338,6 +341,13 @@ def show(label: str, runs: list[dict[str, Any]]) -> None:
     print(f"    exact-ID true pairs at review tier: {q['exact_id_found']}/{q['exact_id_pairs']}")
     if "presence" in q:
         print(f"    prior (EM): {q['presence']:.4f} same-person records per cadre")
+    if "weights" in q:
+        moved = ", ".join(
+            f"{w['field']}.{w['level']} {w['prior']:+.1f}→{w['estimated']:+.1f}"
+            for w in q["weights"]
+            if abs(w["estimated"] - w["prior"]) >= 0.1
+        )
+        print(f"    weights estimated on this run (fitted → estimated): {moved or 'as fitted'}")
     cal = "; ".join(
         f"{c['bin']}: {c['pairs']} pairs, mean score {c['mean_score']:.2f}, true {c['share_true']:.2f}"
         for c in q["calibration"]

@@ -92,6 +92,7 @@ class Columns:
     day: I32
     village: I64
     township: I64
+    county: I64
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -295,6 +296,7 @@ def encode(
     year, month, day = _ymd(birth)
     village = np.full(n, -1, dtype=np.int64)
     township = np.full(n, -1, dtype=np.int64)
+    county = np.full(n, -1, dtype=np.int64)
     if region_codes is not None and n:
         regions = _codepoints(_as_unicode(region_codes, 12))
         d = regions[:, :12].view(np.int32) - 48
@@ -302,6 +304,7 @@ def encode(
         codes = d @ (10 ** np.arange(11, -1, -1, dtype=np.int64))
         village = np.where(ok, codes, -1)
         township = np.where(ok, codes // 1000, -1)
+        county = np.where(ok, codes // 1_000_000, -1)
     return Columns(
         keys=np.arange(n, dtype=np.int64) if keys is None else np.asarray(keys, dtype=np.int64),
         id_code=id_code(digits, has),
@@ -322,4 +325,5 @@ def encode(
         day=day,
         village=village,
         township=township,
+        county=county,
     )

@@ -7,12 +7,18 @@ single newly appointed cadre is blocked by ``searchsorted``.  Every comparison i
 an array operation over all candidate pairs.
 
 The score is Fellegi–Sunter: a sum of log-likelihood ratios ln(m/u) per compared
-field, with m (how often a true pair shows a level) and u (how often a random pair
-does) fitted on generated data with known truth by ``bench/fit_weights.py`` and
-kept in ``matching.weights``; agreement on a name is weighted by how common the
-name is in the person set (term frequency).  The prior — how many records per
-cadre are expected to be the same person — is re-estimated by EM on the
-candidate pairs, so the score reads as a calibrated probability in [0, 1].
+field, m being how often a true pair shows a level and u how often an unrelated
+pair does.  They are learned in two steps.  ``bench/fit_weights.py`` fits them on
+generated data with known truth (``matching.weights``); that is the prior.  Each
+run then estimates its own, unsupervised, as Splink does (``estimate_model``): u
+from random pairs of the run's own records, m by EM over its candidate pairs, both
+pulled towards the prior by how much the run has to say and never further than
+EM_BOUND from it, so a small run cannot drift.  Agreement on a name is weighted by
+how common the name is in the person set (term frequency).  The prior — how many
+records per cadre are the same person — is re-estimated by EM with them, so the
+score reads as a calibrated probability in [0, 1].  A number without a check
+character of its own (15-digit, or a wrong one) is weak evidence; two different
+valid 18-digit numbers are never a confirmed pair.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +55,7 @@ BIRTH_DAY_OFF = "birth_day_off"
 BIRTH_DATE_CONFLICT = "birth_date_conflict"
 SAME_VILLAGE = "same_village"
 SAME_TOWNSHIP = "same_township"
+SAME_COUNTY = "same_county"
 
 EVIDENCE_LABELS = {
     ID_EXACT: "身份证号码一致",
@@ -66,6 +74,7 @@ EVIDENCE_LABELS = {
     BIRTH_DATE_CONFLICT: "出生日期不同",
     SAME_VILLAGE: "同村",
     SAME_TOWNSHIP: "同乡镇",
+    SAME_COUNTY: "同县",
 }
 
 #: Comparison levels per field; level 0 is "unknown on one side" and weighs nothing.
@@ -73,7 +82,20 @@ LEVELS = {
     "id": ("missing", "exact", "one_edit", "conflict_valid", "conflict_other"),
     "name": ("missing", "exact", "homophone", "swapped", "one_char", "dropped", "other"),
     "birth": ("missing", "exact", "year_off", "day_month_swapped", "day_off", "other"),
-    "region": ("missing", "village", "township", "other"),
+    "region": ("missing", "village", "township", "county", "other"),
+}
+FIELD_LABELS = {"id": "身份证号码", "name": "姓名", "birth": "出生日期", "region": "地区"}
+LEVEL_LABELS = {
+    "id": (
+        "缺失",
+        "一致",
+        "差一位或相邻两位颠倒",
+        "不同（均为有效18位）",
+        "不同（15位或校验位不符）",
+    ),
+    "name": ("缺失", "相同", "同音", "名字两字颠倒", "一字读音不同", "少一字", "不同"),
+    "birth": ("缺失", "相同", "年份差一年", "月日颠倒", "年月相同、日不同", "不同"),
+    "region": ("缺失", "同村", "同乡镇", "同县", "不同县"),
 }
 EVIDENCE = {
     "id": (None, ID_EXACT, ID_ONE_EDIT, ID_CONFLICT, ID_WEAK_CONFLICT),
@@ -94,10 +116,11 @@ EVIDENCE = {
         BIRTH_DAY_OFF,
         BIRTH_DATE_CONFLICT,
     ),
-    "region": (None, SAME_VILLAGE, SAME_TOWNSHIP, None),
+    "region": (None, SAME_VILLAGE, SAME_TOWNSHIP, SAME_COUNTY, None),
 }
 ID_CONFLICT_VALID = LEVELS["id"].index("conflict_valid")
 ID_EXACT_LEVEL = LEVELS["id"].index("exact")
+ID_ONE_EDIT_LEVEL = LEVELS["id"].index("one_edit")
 NAME_EXACT = LEVELS["name"].index("exact")
 NAME_HOMOPHONE = LEVELS["name"].index("homophone")
 
@@ -107,6 +130,15 @@ REVIEW = 0.2
 #: moves it, weighing the data as much as this many cadres' worth of prior.
 PRESENCE = 0.02
 PRESENCE_STRENGTH = 200.0
+#: EM of m and u on each run's own pairs: the fitted weights are the prior, worth
+#: M_STRENGTH true pairs for m and U_STRENGTH random pairs for u, and no weight
+#: moves further than EM_BOUND (nats) from its prior.
+M_STRENGTH = 200.0
+U_STRENGTH = 20_000.0
+U_MIN_EXPECTED = 5.0
+U_SAMPLE = 200_000
+EM_BOUND = 1.5
+EM_ITERATIONS = 10
 #: Pseudo-count (records) smoothing a name's frequency towards the fitted average.
 TF_PSEUDO = 1000.0
 #: Name-based blocks larger than this are skipped (an ID or a birth date must help).
@@ -146,13 +178,8 @@ class Match:
 
 
 def log_weights() -> dict[str, F64]:
-    """ln(m/u) per field and level; the unknown level weighs 0."""
-    out = {}
-    for field, m in weights.M.items():
-        w = np.log(np.asarray(m, dtype=np.float64)) - np.log(np.asarray(weights.U[field]))
-        w[0] = 0.0
-        out[field] = w
-    return out
+    """ln(m/u) per field and level of the fitted weights; the unknown level weighs 0."""
+    return Model.fitted().log_weights()
 
 
 # --- blocking -------------------------------------------------------------------
@@ -414,7 +441,14 @@ def compare(left: Columns, right: Columns, li: I64, ri: I64) -> dict[str, Levels
 
     lv, rv = left.village[li], right.village[ri]
     region_level = np.select(
-        [(lv < 0) | (rv < 0), lv == rv, left.township[li] == right.township[ri]], [0, 1, 2], 3
+        [
+            (lv < 0) | (rv < 0),
+            lv == rv,
+            left.township[li] == right.township[ri],
+            left.county[li] == right.county[ri],
+        ],
+        [0, 1, 2, 3],
+        4,
     )
     return {
         "id": id_level.astype(np.int8),
@@ -424,33 +458,93 @@ def compare(left: Columns, right: Columns, li: I64, ri: I64) -> dict[str, Levels
     }
 
 
-def pair_weights(index: PersonIndex, left: Columns, li: I64, ri: I64) -> tuple[F64, dict]:
-    """Total ln(m/u) of every pair, and its levels."""
-    table = log_weights()
+@dataclass(frozen=True)
+class Model:
+    """m and u per field and level (see LEVELS); the weight of a level is ln(m/u),
+    and the unknown level weighs nothing."""
+
+    m: dict[str, F64]
+    u: dict[str, F64]
+
+    @classmethod
+    def fitted(cls) -> Model:
+        """The weights fitted on generated data (``matching.weights``): the prior."""
+        return cls(
+            m={f: np.asarray(v, dtype=np.float64) for f, v in weights.M.items()},
+            u={f: np.asarray(v, dtype=np.float64) for f, v in weights.U.items()},
+        )
+
+    def log_weights(self) -> dict[str, F64]:
+        out = {}
+        for field, m in self.m.items():
+            w = np.log(m) - np.log(self.u[field])
+            w[0] = 0.0
+            out[field] = w
+        return out
+
+
+@dataclass
+class Pairs:
+    """Candidate pairs compared: levels per field, and for a name agreement how many
+    records of the person set carry that name (exact) or its pinyin (homophone)."""
+
+    levels: dict[str, Levels]
+    name_freq: I64  # -1 where the names neither agree nor sound alike
+    n_right: int
+    left: I64  # row numbers, sorted by (left, right) as ``PersonIndex.candidates`` gives
+    right: I64
+
+
+def compare_pairs(index: PersonIndex, left: Columns, li: I64, ri: I64) -> Pairs:
     right = index.cols
-    total = np.zeros(len(li))
     levels: dict[str, list[Levels]] = {f: [] for f in LEVELS}
-    n = max(len(right), 1)
+    freq = np.full(len(li), -1, dtype=np.int64)
     for start in range(0, len(li), CHUNK):
         cl, cr = li[start : start + CHUNK], ri[start : start + CHUNK]
         found = compare(left, right, cl, cr)
-        w = np.zeros(len(cl))
         for field, level in found.items():
-            w += table[field][level]
             levels[field].append(level)
-        # Term frequency: agreeing on a rare name says more than agreeing on 张伟.
+        part = freq[start : start + len(cl)]
         for lvl, column, counts in (
             (NAME_EXACT, right.name_hash, index.name_counts),
             (NAME_HOMOPHONE, right.sound, index.sound_counts),
         ):
             hit = found["name"] == lvl
             if hit.any():
-                u0 = weights.U["name"][lvl]
-                freq = index.frequency(counts, column[cr[hit]])
-                u = (freq + TF_PSEUDO * u0) / (n + TF_PSEUDO)
-                w[hit] += np.log(u0) - np.log(u)
-        total[start : start + len(cl)] = w
-    return total, {f: np.concatenate(v) if v else np.zeros(0, np.int8) for f, v in levels.items()}
+                part[hit] = index.frequency(counts, column[cr[hit]])
+    return Pairs(
+        levels={f: np.concatenate(v) if v else np.zeros(0, np.int8) for f, v in levels.items()},
+        name_freq=freq,
+        n_right=len(right),
+        left=li,
+        right=ri,
+    )
+
+
+def total_weight(pairs: Pairs, model: Model) -> F64:
+    """Sum of ln(m/u) over the fields of every pair, with the term-frequency
+    adjustment: agreeing on a rare name says more than agreeing on 张伟."""
+    table = model.log_weights()
+    total = np.zeros(len(pairs.name_freq))
+    for field, level in pairs.levels.items():
+        total += table[field][level]
+    n = max(pairs.n_right, 1)
+    for lvl in (NAME_EXACT, NAME_HOMOPHONE):
+        hit = pairs.levels["name"] == lvl
+        if hit.any():
+            u0 = model.u["name"][lvl]
+            u = (pairs.name_freq[hit] + TF_PSEUDO * u0) / (n + TF_PSEUDO)
+            total[hit] += np.log(u0) - np.log(u)
+    return total
+
+
+def pair_weights(
+    index: PersonIndex, left: Columns, li: I64, ri: I64, model: Model | None = None
+) -> tuple[F64, dict[str, Levels]]:
+    """Total ln(m/u) of every pair (under ``model``, by default the fitted one), and
+    its levels."""
+    pairs = compare_pairs(index, left, li, ri)
+    return total_weight(pairs, model or Model.fitted()), pairs.levels
 
 
 def prior_logit(presence: float, n_right: int) -> float:
@@ -472,6 +566,113 @@ def estimate_presence(total: F64, n_left: int, n_right: int, start: float = PRES
     return presence
 
 
+def _smoothed(counts: F64, total: float, prior: F64, strength: float) -> F64:
+    """Shares estimated from ``total`` observations, pulled to the prior in log
+    space: each moves by total / (total + strength) of its way from the prior (one
+    pseudo-observation spread as the prior keeps the logarithm finite)."""
+    raw = (counts + prior) / (total + 1.0)
+    keep = total / (total + strength) if total > 0 else 0.0
+    return np.exp(np.log(prior) + keep * (np.log(raw) - np.log(prior)))
+
+
+def _bounded(model: Model, prior: Model) -> Model:
+    """Move each estimated weight back to within EM_BOUND of its prior, by its m."""
+    m = {}
+    for field, mf in model.m.items():
+        w0 = np.log(prior.m[field]) - np.log(prior.u[field])
+        w = np.log(mf) - np.log(model.u[field])
+        clipped = np.clip(w, w0 - EM_BOUND, w0 + EM_BOUND)
+        m[field] = mf * np.exp(clipped - w)
+    return Model(m=m, u=model.u)
+
+
+def estimate_u(index: PersonIndex, left: Columns, prior: Model, seed: int = 0) -> dict[str, F64]:
+    """u of the run's own data: levels of random (cadre, person) pairs, shrunk to
+    the prior with the weight of U_STRENGTH pairs.  A level so rare that the sample
+    would expect fewer than U_MIN_EXPECTED of it (an ID or a village agreeing) keeps
+    its prior u: not seeing it in the sample says nothing.  Birth dates keep their
+    prior u: they decide among namesakes, whom random pairs almost never are, and
+    estimating it on the run's namesakes by EM feeds on itself (the same pairs would
+    move both m and u), so it drifts to the bound."""
+    n_l, n_r = len(left), len(index)
+    u = dict(prior.u)
+    if not n_l or not n_r:
+        return u
+    n = int(min(U_SAMPLE, n_l * n_r))
+    rng = np.random.default_rng(seed)
+    found = compare(left, index.cols, rng.integers(0, n_l, n), rng.integers(0, n_r, n))
+    for field in ("id", "name", "region"):
+        u0 = prior.u[field]
+        counts = np.bincount(found[field], minlength=len(LEVELS[field])).astype(np.float64)
+        u[field] = _share(counts, float(n), u0, U_STRENGTH)
+    return u
+
+
+def _share(counts: F64, n: float, u0: F64, strength: float) -> F64:
+    """Level shares smoothed to the prior; a level the sample could not be expected
+    to show and did not show keeps its prior."""
+    seen = (n * u0 >= U_MIN_EXPECTED) | (counts >= U_MIN_EXPECTED)
+    out = u0.copy()
+    if seen.any():
+        part = u0[seen].sum()
+        out[seen] = _smoothed(counts[seen], float(counts[seen].sum()), u0[seen] / part, strength)
+        out[seen] *= part / out[seen].sum()
+    return out
+
+
+def estimate_model(
+    index: PersonIndex, left: Columns, pairs: Pairs, prior: Model | None = None
+) -> tuple[Model, float]:
+    """m and u of this run (and the prior presence), unsupervised, as Splink does:
+    u from random pairs of the run's records, m by EM over its candidate pairs
+    (posterior-weighted level counts), both shrunk to the fitted weights (M_STRENGTH
+    true pairs, U_STRENGTH random pairs) and every weight kept within EM_BOUND of
+    its prior, so a small run cannot drift."""
+    prior = prior or Model.fitted()
+    model = Model(m=dict(prior.m), u=estimate_u(index, left, prior))
+    n_left, n_right = len(left), pairs.n_right
+    presence = index.presence
+    for _ in range(EM_ITERATIONS):
+        total = total_weight(pairs, model)
+        presence = estimate_presence(total, n_left, n_right, index.presence)
+        posterior = 1.0 / (1.0 + np.exp(-(prior_logit(presence, n_right) + total)))
+        mass = float(posterior.sum())
+        m = {}
+        for field, level in pairs.levels.items():
+            size = len(LEVELS[field])
+            counts = np.bincount(level, weights=posterior, minlength=size).astype(np.float64)
+            m[field] = _smoothed(counts, mass, prior.m[field], M_STRENGTH)
+        new = _bounded(Model(m=m, u=model.u), prior)
+        moved = max(float(np.abs(np.log(new.m[f]) - np.log(model.m[f])).max()) for f in LEVELS)
+        model = new
+        if moved < 1e-3:
+            break
+    presence = estimate_presence(total_weight(pairs, model), n_left, n_right, index.presence)
+    return model, presence
+
+
+def weight_table(model: Model, prior: Model | None = None) -> list[dict[str, Any]]:
+    """Per field and level: the fitted (prior) weight and this run's, for the run page."""
+    prior = prior or Model.fitted()
+    est, fit = model.log_weights(), prior.log_weights()
+    return [
+        {
+            "field": field,
+            "field_label": FIELD_LABELS[field],
+            "level": level,
+            "label": LEVEL_LABELS[field][k],
+            "prior": round(float(fit[field][k]), 3),
+            "estimated": round(float(est[field][k]), 3),
+            "moved": round(float(est[field][k] - fit[field][k]), 3),
+            "m": float(f"{model.m[field][k]:.4g}"),
+            "u": float(f"{model.u[field][k]:.4g}"),
+        }
+        for field, names in LEVELS.items()
+        for k, level in enumerate(names)
+        if k  # the unknown level weighs nothing
+    ]
+
+
 def apply_id_rules(score: F64, levels: dict[str, Levels]) -> None:
     """Two different valid ID numbers are two people: never confirmed, at most
     reviewed.  One ID number on both sides is always put up for review."""
@@ -482,10 +683,16 @@ def apply_id_rules(score: F64, levels: dict[str, Levels]) -> None:
 
 
 def score_pairs(
-    index: PersonIndex, left: Columns, li: I64, ri: I64, *, presence: float
+    index: PersonIndex,
+    left: Columns,
+    li: I64,
+    ri: I64,
+    *,
+    presence: float,
+    model: Model | None = None,
 ) -> tuple[F64, dict[str, Levels]]:
     """Calibrated score of given pairs under a fixed prior, the ID rules applied."""
-    total, levels = pair_weights(index, left, li, ri)
+    total, levels = pair_weights(index, left, li, ri, model)
     score = 1.0 / (1.0 + np.exp(-(prior_logit(presence, len(index)) + total)))
     apply_id_rules(score, levels)
     return score, levels
@@ -493,13 +700,15 @@ def score_pairs(
 
 @dataclass
 class Result:
-    """Candidate pairs as arrays: row numbers, calibrated score and levels."""
+    """Candidate pairs as arrays: row numbers, calibrated score and levels, and the
+    weights they were scored with."""
 
     left: I64
     right: I64
     score: F64
     levels: dict[str, Levels]
     presence: float
+    model: Model
 
     def evidence(self, k: int) -> tuple[str, ...]:
         out = (EVIDENCE[f][int(self.levels[f][k])] for f in LEVELS)
@@ -512,24 +721,30 @@ def match_columns(
     *,
     threshold: float = REVIEW,
     presence: float | None = None,
+    model: Model | None = None,
 ) -> Result:
     """Score every candidate pair; keep those scoring at least ``threshold``.
-    ``presence`` fixes the prior; by default it is estimated (EM) from these pairs."""
+    ``model`` fixes m and u, and ``presence`` the prior; by default both are
+    estimated on these pairs (``estimate_model``)."""
     li, ri = index.candidates(left)
-    total, levels = pair_weights(index, left, li, ri)
+    pairs = compare_pairs(index, left, li, ri)
+    if model is None:
+        model, estimated = estimate_model(index, left, pairs)
+        presence = estimated if presence is None else presence
+    total = total_weight(pairs, model)
     if presence is None:
         presence = estimate_presence(total, len(left), len(index), index.presence)
-    logit = prior_logit(presence, len(index)) + total
-    score = 1.0 / (1.0 + np.exp(-logit))
+    score = 1.0 / (1.0 + np.exp(-(prior_logit(presence, len(index)) + total)))
     # Two different valid ID numbers are two people: never confirmed, at most reviewed.
-    apply_id_rules(score, levels)
+    apply_id_rules(score, pairs.levels)
     keep = score >= threshold
     return Result(
         left=li[keep],
         right=ri[keep],
         score=score[keep],
-        levels={f: v[keep] for f, v in levels.items()},
+        levels={f: v[keep] for f, v in pairs.levels.items()},
         presence=presence,
+        model=model,
     )
 
 
@@ -547,8 +762,15 @@ def match(
     left: Sequence[Record], right: Sequence[Record], *, threshold: float = REVIEW
 ) -> list[Match]:
     """Every pair of records scoring at least ``threshold``, best first."""
+    return match_run(left, right, threshold=threshold)[0]
+
+
+def match_run(
+    left: Sequence[Record], right: Sequence[Record], *, threshold: float = REVIEW
+) -> tuple[list[Match], Model]:
+    """``match``, and the weights estimated on these records."""
     if not left or not right:
-        return []
+        return [], Model.fitted()
     lcols = columns_of(left)
     index = PersonIndex(columns_of(right))
     result = match_columns(lcols, index, threshold=threshold)
@@ -561,4 +783,4 @@ def match(
             evidence=result.evidence(int(k)),
         )
         for k in order
-    ]
+    ], result.model

@@ -99,6 +99,9 @@ class VettingRun(models.Model):
     started_at = models.DateTimeField("开始时间", default=timezone.now)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    #: The weights this run scored with: per field and level, the fitted weight (the
+    #: prior) and the one estimated on the run's own pairs (matching.engine.weight_table).
+    weights = models.JSONField("本批次估计的比对权重", default=list, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

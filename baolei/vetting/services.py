@@ -225,7 +225,7 @@ def execute_run(run_id: int) -> VettingRun:
         with transaction.atomic():
             Candidate.objects.bulk_create(new)
             run.status, run.progress, run.finished_at = RunStatus.DONE, 100, timezone.now()
-            run.save(update_fields=["status", "progress", "finished_at"])
+            run.save(update_fields=["status", "progress", "finished_at", "weights"])
             record_event(
                 "vetting_run_done",
                 actor=run.started_by,
@@ -326,7 +326,8 @@ def match_run(run: VettingRun) -> list[Candidate]:
     report(run, 25, cadres_total=len(cadres))
     others = counterparts(actor, run.sources)
     report(run, 50, persons_total=len(others))
-    found = engine.match(left, [o[2] for o in others], threshold=run.threshold)
+    found, model = engine.match_run(left, [o[2] for o in others], threshold=run.threshold)
+    run.weights = engine.weight_table(model)
     report(run, 90)
     decided = decided_pairs()
     new = []

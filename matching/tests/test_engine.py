@@ -130,7 +130,9 @@ def test_one_cadre_against_an_index_scores_as_in_the_batch():
     cadres = [Record(1, "李建国", birth_date=date(1990, 3, 7)), Record(2, "张伟", ID)]
     index = PersonIndex(columns_of(people))
     batch = match_columns(columns_of(cadres), index, threshold=0.0, presence=0.02)
-    one = match_columns(columns_of(cadres[:1]), index, threshold=0.0, presence=0.02)
+    one = match_columns(
+        columns_of(cadres[:1]), index, threshold=0.0, presence=0.02, model=batch.model
+    )
     first = batch.left == 0
     assert list(one.right) == list(batch.right[first])
     assert list(one.score) == list(batch.score[first])
@@ -190,3 +192,90 @@ def test_two_different_valid_eighteen_digit_numbers_are_never_confirmed(a, b, na
     score, levels = score_pairs(index, left, pair, pair, presence=0.999)
     assert score[0] < CONFIRMED
     assert levels["id"][0] == 3  # conflict_valid
+
+
+# --- region evidence and weights learned per run --------------------------------
+
+POOL = "安白柏宝贝碧冰波博才彩灿昌超朝辰成承诚春纯聪翠达丹道德东冬栋多朵恩帆方飞芬丰风峰福富钢高歌耿谷冠光广贵桂国海含寒航豪浩和河荷恒红宏洪鸿厚华欢焕辉会慧吉佳嘉坚健江杰洁金锦晋敬静菊娟军俊凯康可克兰蓝朗乐雷磊黎力立丽莉连良亮林玲凌龙路伦罗茂梅美孟敏明鸣铭娜楠宁鹏平萍琪奇启谦强乔琴勤青清晴庆秋全泉然仁荣蓉瑞润森山珊善少胜圣诗石世书淑舒树双顺思松素涛腾天田婷彤童玮伟文武熙喜霞贤祥翔小晓心欣新星兴雄修秀旭轩雪亚岩彦燕阳耀叶一依怡义艺英莹映永勇友宇玉雨元园源远月悦云芸泽增展章昭哲真振正志智中忠舟珠竹卓子紫宗"
+
+
+def _people(rng, n: int, prefix: str = "") -> list[str]:
+    """Distinct three-character names (surname 欧阳/司马 never drawn)."""
+    out: set[str] = set()
+    while len(out) < n:
+        a, b, c = rng.choice(list(POOL), 3)
+        out.add(prefix + a + b + c)
+    return sorted(out)
+
+
+def _filler(n: int):
+    rng = np.random.default_rng(5)
+    return _people(rng, n)
+
+
+def test_name_only_hit_in_the_same_village_reaches_review_and_elsewhere_does_not():
+    from matching.engine import Model, PersonIndex, columns_of, match_columns
+
+    born = date(1968, 4, 2)
+    cadre = Record(0, "欧阳春生", "431003196804021234", born, VILLAGE)
+    filler = [Record(100 + k, name) for k, name in enumerate(_filler(20_000))]
+    same_village = Record(1, "欧阳春生", region_code=VILLAGE)
+    same_township = Record(2, "欧阳春生", region_code=VILLAGE[:9] + "202")
+    elsewhere = Record(3, "欧阳春生", region_code="520101101201")
+    unknown = Record(4, "欧阳春生")
+    index = PersonIndex(columns_of([same_village, same_township, elsewhere, unknown, *filler]))
+    for model in (Model.fitted(), None):  # the fitted weights, and those of this run
+        result = match_columns(columns_of([cadre]), index, threshold=0.0, model=model)
+        score = {
+            int(index.cols.keys[r]): s for r, s in zip(result.right, result.score, strict=True)
+        }
+        assert score[1] >= REVIEW
+        assert score[3] < REVIEW and score[4] < REVIEW
+        assert score[1] > score[2] > score[3]
+        evidence = {int(index.cols.keys[r]): result.evidence(k) for k, r in enumerate(result.right)}
+        assert "same_village" in evidence[1] and "same_township" in evidence[2]
+
+
+def test_a_tiny_run_barely_moves_the_weights_and_never_past_the_bound():
+    from matching.engine import (
+        EM_BOUND,
+        PersonIndex,
+        columns_of,
+        compare_pairs,
+        estimate_model,
+        weight_table,
+    )
+
+    rng = np.random.default_rng(3)
+    names_ = _people(rng, 40)
+    cadres = [Record(k, n, birth_date=date(1970, 1, 1 + k)) for k, n in enumerate(names_[:3])]
+    # Every person shares a cadre's name and nothing else: the worst a run could show.
+    people = [Record(10 + k, names_[k % 3], birth_date=date(1990, 6, 1 + k)) for k in range(30)]
+    index = PersonIndex(columns_of(people))
+    left = columns_of(cadres)
+    li, ri = index.candidates(left)
+    model, _ = estimate_model(index, left, compare_pairs(index, left, li, ri))
+    moved = [abs(w["moved"]) for w in weight_table(model)]
+    assert max(moved) <= EM_BOUND + 1e-9
+    assert max(moved) < 0.5
+
+
+def test_em_learns_from_a_run_what_its_true_pairs_look_like():
+    """A run whose every true pair has its birth day off by one: the weight of that
+    level rises from its prior, within the bound."""
+    from matching.engine import EM_BOUND, PersonIndex, columns_of, match_columns, weight_table
+
+    rng = np.random.default_rng(4)
+    names_ = _people(rng, 3300)
+
+    def born(k: int, day: int = 10) -> date:
+        return date(1960 + k % 40, 1 + k % 9, day + k % 9)
+
+    cadres = [Record(k, names_[k], "", born(k), VILLAGE) for k in range(300)]
+    people = [Record(1000 + k, names_[k], "", born(k, 11)) for k in range(150)]
+    people += [Record(2000 + k, names_[300 + k], "", date(1970, 1, 1)) for k in range(3000)]
+    index = PersonIndex(columns_of(people))
+    result = match_columns(columns_of(cadres), index, threshold=0.0)
+    day_off = next(w for w in weight_table(result.model) if w["level"] == "day_off")
+    assert day_off["field"] == "birth" and day_off["moved"] > 0.3
+    assert day_off["moved"] <= EM_BOUND + 1e-9

@@ -29,7 +29,7 @@ WORKER = """
 import sys, time, django
 django.setup()
 from matching import engine
-engine.match = lambda *a, **k: time.sleep(60)
+engine.match_run = lambda *a, **k: time.sleep(60)
 from baolei.vetting.tasks import execute_vetting_run
 execute_vetting_run.func(int(sys.argv[1]))
 """

@@ -109,3 +109,20 @@ def test_failed_run_page_shows_the_error(world, hit_list, client):
     client.force_login(world.a_clerk)
     page = client.get(reverse("vetting:run", args=[run.pk])).content.decode()
     assert "比对失败" in page and "未写入任何疑似命中" in page
+
+
+def test_run_stores_and_shows_the_weights_estimated_on_its_pairs(world, hit_list, client):
+    from matching import engine
+
+    run = start(world)
+    run.refresh_from_db()
+    rows = {(w["field"], w["level"]): w for w in run.weights}
+    prior = engine.Model.fitted().log_weights()
+    same_name = rows[("name", "exact")]
+    assert same_name["prior"] == pytest.approx(prior["name"][1], abs=1e-3)
+    assert same_name["moved"] == pytest.approx(same_name["estimated"] - same_name["prior"], 1e-2)
+    # A run of one cadre barely moves a weight from its prior, and never past the bound.
+    assert all(abs(w["moved"]) <= engine.EM_BOUND + 1e-9 for w in run.weights)
+    client.force_login(world.a_clerk)
+    page = client.get(reverse("vetting:run", args=[run.pk])).content.decode()
+    assert "本批次的比对权重" in page and "同村" in page and "同音" in page
