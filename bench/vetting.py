@@ -59,8 +59,8 @@ def peak_mib() -> float:
 
 
 def cache_file(size: str, profile: str, seed: int, generator: str = "synth") -> Path:
-    prefix = "" if generator == "synth" else f"{generator}-"
-    return CACHE / f"{prefix}{size}-{profile}-{seed}.npz"
+    version = GENERATORS[generator].VERSION  # a changed generator writes a new file
+    return CACHE / f"{generator}-v{version}-{size}-{profile}-{seed}.npz"
 
 
 def ensure_data(size: str, profile: str, seed: int, generator: str = "synth") -> Path:

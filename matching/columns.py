@@ -86,6 +86,9 @@ class Columns:
     sound_alt: I64  # pinyin with every heteronym's second reading (= sound when none)
     given_sorted: I64  # surname + given-name syllables sorted; -1 below three characters
     deletions: I64  # (n, WIDTH) pinyin with character k left out; -1 past the end
+    tail: I32  # syllable of the last character; -1 below two characters
+    nick: Bools  # written as a pet name: 小X, 阿X, 王小X or 王XX
+    nick_surname: I32  # syllable of the surname, -1 for 小X and 阿X (none written)
     birth: I64  # date ordinal
     year: I32
     month: I32
@@ -290,6 +293,13 @@ def encode(
     given_sorted = np.where(
         length >= 3, hash_rows(np.concatenate([first[:, :1], given], axis=1) + 1, 2), -1
     )
+    rows = np.arange(n)
+    last = np.clip(length.astype(np.int64) - 1, 0, WIDTH - 1)
+    tail = np.where(length >= 2, first[rows, last] if n else -1, -1).astype(np.int32)
+    xiao, a = ord("小"), ord("阿")
+    pet_alone = (length == 2) & ((head[:, 0] == xiao) | (head[:, 0] == a))
+    pet_named = (length == 3) & ((head[:, 1] == xiao) | (head[:, 1] == head[:, 2]))
+    nick_surname = np.where(pet_alone, -1, first[:, 0]).astype(np.int32)
     empty = length == 0
     name_hash, sound, sound_alt = (np.where(empty, -1, h) for h in (name_hash, sound, sound_alt))
     birth = births(birth_dates, digits, has)
@@ -319,6 +329,9 @@ def encode(
         sound_alt=sound_alt,
         given_sorted=given_sorted,
         deletions=deletions,
+        tail=tail,
+        nick=pet_alone | pet_named,
+        nick_surname=nick_surname,
         birth=birth,
         year=year,
         month=month,

@@ -48,6 +48,7 @@ HOMOPHONE_NAME = "homophone_name"
 NAME_SWAPPED = "name_swapped"
 NAME_ONE_CHAR = "name_one_char"
 NAME_DROPPED_CHAR = "name_dropped_char"
+NICKNAME = "nickname"
 SAME_BIRTH_DATE = "same_birth_date"
 BIRTH_YEAR_OFF = "birth_year_off"
 BIRTH_DAY_MONTH_SWAPPED = "birth_day_month_swapped"
@@ -67,6 +68,7 @@ EVIDENCE_LABELS = {
     NAME_SWAPPED: "名字两字颠倒",
     NAME_ONE_CHAR: "姓名仅一字读音不同",
     NAME_DROPPED_CHAR: "姓名少一字",
+    NICKNAME: "小名与姓名末字相同",
     SAME_BIRTH_DATE: "出生日期相同",
     BIRTH_YEAR_OFF: "出生年份差一年",
     BIRTH_DAY_MONTH_SWAPPED: "出生日期月日颠倒",
@@ -80,7 +82,16 @@ EVIDENCE_LABELS = {
 #: Comparison levels per field; level 0 is "unknown on one side" and weighs nothing.
 LEVELS = {
     "id": ("missing", "exact", "one_edit", "conflict_valid", "conflict_other"),
-    "name": ("missing", "exact", "homophone", "swapped", "one_char", "dropped", "other"),
+    "name": (
+        "missing",
+        "exact",
+        "homophone",
+        "swapped",
+        "one_char",
+        "dropped",
+        "nickname",
+        "other",
+    ),
     "birth": ("missing", "exact", "year_off", "day_month_swapped", "day_off", "other"),
     "region": ("missing", "village", "township", "county", "other"),
 }
@@ -93,7 +104,7 @@ LEVEL_LABELS = {
         "不同（均为有效18位）",
         "不同（15位或校验位不符）",
     ),
-    "name": ("缺失", "相同", "同音", "名字两字颠倒", "一字读音不同", "少一字", "不同"),
+    "name": ("缺失", "相同", "同音", "名字两字颠倒", "一字读音不同", "少一字", "小名", "不同"),
     "birth": ("缺失", "相同", "年份差一年", "月日颠倒", "年月相同、日不同", "不同"),
     "region": ("缺失", "同村", "同乡镇", "同县", "不同县"),
 }
@@ -106,6 +117,7 @@ EVIDENCE = {
         NAME_SWAPPED,
         NAME_ONE_CHAR,
         NAME_DROPPED_CHAR,
+        NICKNAME,
         None,
     ),
     "birth": (
@@ -247,6 +259,7 @@ NAME_RULES = (
     ("variants", "MD"),
     ("variants3", "Y"),
     ("variants", "V"),
+    ("tail", "YMD"),
 )
 
 
@@ -259,6 +272,8 @@ def _name_parts(cols: Columns) -> dict[str, tuple[I64, I64]]:
         "sound": _ragged([cols.sound, alt]),
         # Keys left equal by a typo, a dropped character or swapped given-name characters.
         "variants": _ragged([cols.sound, cols.given_sorted, *deletions]),
+        # The last syllable, which a pet name keeps (王小强, 小强, 阿强 for 王志强).
+        "tail": _ragged([np.where(cols.tail >= 0, cols.tail.astype(np.int64) * 7919 + 1, -1)]),
         # The same without single-syllable remainders, for rules with little else.
         "variants3": _ragged(
             [cols.sound, cols.given_sorted, *(np.where(long, d, -1) for d in deletions)]
@@ -411,17 +426,25 @@ def compare(left: Columns, right: Columns, li: I64, ri: I64) -> dict[str, Levels
     dropped = ((ln == rn + 1) & (left.deletions[li] == rs[:, None]).any(axis=1)) | (
         (rn == ln + 1) & (right.deletions[ri] == ls[:, None]).any(axis=1)
     )
+    ln_s, rn_s = left.nick_surname[li], right.nick_surname[ri]
+    nickname = (
+        (left.nick[li] | right.nick[ri])
+        & (left.tail[li] >= 0)
+        & (left.tail[li] == right.tail[ri])
+        & ((ln_s == rn_s) | (ln_s < 0) | (rn_s < 0))
+    )
     name_level = np.select(
         [
             (ln == 0) | (rn == 0),
             left.name_hash[li] == right.name_hash[ri],
             homophone,
             swap,
+            nickname,  # 王小强 for 王志强 is one character off too, but says more
             one_char,
             dropped,
         ],
-        [0, 1, 2, 3, 4, 5],
-        6,
+        [0, 1, 2, 3, 6, 4, 5],
+        7,
     )
 
     lb, rb = left.birth[li], right.birth[ri]

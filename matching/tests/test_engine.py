@@ -279,3 +279,19 @@ def test_em_learns_from_a_run_what_its_true_pairs_look_like():
     day_off = next(w for w in weight_table(result.model) if w["level"] == "day_off")
     assert day_off["field"] == "birth" and day_off["moved"] > 0.3
     assert day_off["moved"] <= EM_BOUND + 1e-9
+
+
+def test_pet_names_are_candidates_with_their_evidence_named():
+    born = date(1975, 8, 9)
+    left = [Record(1, "王志强", birth_date=born), Record(2, "司马满满", birth_date=born)]
+    right = [
+        Record(3, "王小强", birth_date=born),
+        Record(4, "阿强", birth_date=born),
+        Record(5, "阿满", birth_date=born),
+        Record(6, "李小强", birth_date=born),  # another surname: not a pet name of 王志强
+    ]
+    found = {(m.left, m.right): m.evidence for m in match(left, right, threshold=0.0)}
+    assert "nickname" in found[(1, 3)]
+    assert "nickname" in found[(1, 4)]
+    assert "nickname" in found[(2, 5)]
+    assert "nickname" not in found.get((1, 6), ())
