@@ -27,29 +27,13 @@ from baolei.cadres.models import (
     TrainingBase,
     TrainingSession,
 )
-from baolei.core.policy import rule
+from baolei.core.policy import has, of_kind, rule
 
 #: Who keeps the roster: the campaign office, the organisation department, township Party committees.
 KEEPERS = (AgencyKind.CAMPAIGN_OFFICE, AgencyKind.ORGANISATION, AgencyKind.TOWNSHIP_PARTY)
 #: Who evaluates a secretary: the Party organisation line.
 EVALUATORS = (AgencyKind.ORGANISATION, AgencyKind.TOWNSHIP_PARTY)
 KEEPER_WORDS = "扫黑办、组织部或乡镇党委的录入员、审核员"
-
-
-def of_kind(*kinds: str) -> Any:
-    @rules.predicate
-    def kind_is(user: Any) -> bool:
-        return user.agency_kind in kinds
-
-    return kind_is
-
-
-def has(*roles: str) -> Any:
-    @rules.predicate
-    def role_is(user: Any) -> bool:
-        return bool(user.has_role(*roles))
-
-    return role_is
 
 
 def region_of(record: Any) -> Any:

@@ -21,7 +21,7 @@ import rules
 
 from baolei.accounts.models import AgencyKind, Role
 from baolei.cases.models import Stage
-from baolei.core.policy import rule
+from baolei.core.policy import of_kind, rule
 
 #: Which agency records which stage (the campaign office may record any, as coordinator).
 STAGE_AGENCIES = {
@@ -45,14 +45,6 @@ CASE_WORKERS = "公安、检察、法院或扫黑办的录入员、审核员"
 @rules.predicate
 def is_case_clerk(user: Any) -> bool:
     return bool(user.has_role(Role.CLERK, Role.REVIEWER)) and user.agency_kind in CASE_AGENCIES
-
-
-def of_kind(*kinds: str) -> Any:
-    @rules.predicate
-    def kind_is(user: Any) -> bool:
-        return user.agency_kind in kinds
-
-    return kind_is
 
 
 @rules.predicate

@@ -16,7 +16,7 @@ import rules
 
 from baolei.accounts.models import AgencyKind, Role
 from baolei.clues.services import CLUE_AGENCIES
-from baolei.core.policy import rule
+from baolei.core.policy import covers, rule
 
 
 @rules.predicate
@@ -29,14 +29,8 @@ def holds(user: Any, clue: Any) -> bool:
     return user.agency_id is not None and user.agency_id == clue.handling_agency_id
 
 
-@rules.predicate
-def coordinates(user: Any, clue: Any) -> bool:
-    agency = user.agency if user.agency_id else None
-    return (
-        agency is not None
-        and agency.kind == AgencyKind.CAMPAIGN_OFFICE
-        and clue.region.code.startswith(agency.region.prefix)
-    )
+#: The campaign office whose region covers the clue's.
+coordinates = covers(AgencyKind.CAMPAIGN_OFFICE, lambda clue: clue.region)
 
 
 @rules.predicate

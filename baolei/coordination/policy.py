@@ -11,8 +11,7 @@ from typing import Any
 import rules
 
 from baolei.accounts.models import Role
-from baolei.core.policy import rule
-from baolei.core.scoping import sees_whole
+from baolei.core.policy import rule, sees_whole
 
 
 @rules.predicate
@@ -25,9 +24,8 @@ def is_reviewer(user: Any) -> bool:
     return bool(user.has_role(Role.REVIEWER))
 
 
-@rules.predicate
-def holds(user: Any, record: Any) -> bool:
-    return record is not None and sees_whole(user, record.region)
+#: The user sees the whole record, not only the parts of its own county.
+holds = sees_whole(lambda record: record.region)
 
 
 def not_whole(doing: str, who: str) -> Any:

@@ -69,3 +69,58 @@ def require(user: Any, name: str, record: Any = None) -> None:
 
 def names() -> list[str]:
     return sorted(_REASONS)
+
+
+# Predicates the apps' rules are built of.
+
+
+def has(*roles: str) -> Any:
+    """The user holds one of ``roles``."""
+
+    @rules.predicate
+    def role_is(user: Any) -> bool:
+        return bool(user.has_role(*roles))
+
+    return role_is
+
+
+def of_kind(*kinds: str) -> Any:
+    """The user's agency is of one of ``kinds``."""
+
+    @rules.predicate
+    def kind_is(user: Any) -> bool:
+        return user.agency_kind in kinds
+
+    return kind_is
+
+
+def covers(kind: str, region_of: Callable[[Any], Any]) -> Any:
+    """The user's agency is of ``kind`` and its region covers the record's."""
+
+    @rules.predicate
+    def covering(user: Any, record: Any) -> bool:
+        agency = user.agency if user.agency_id else None
+        return (
+            record is not None
+            and agency is not None
+            and agency.kind == kind
+            and region_of(record).code.startswith(agency.region.prefix)
+        )
+
+    return covering
+
+
+def sees_whole(region_of: Callable[[Any], Any]) -> Any:
+    """The record's region lies inside the user's scope: the user sees all of it, not
+    only the parts of its own (a city plan seen by a county does not)."""
+
+    @rules.predicate
+    def whole(user: Any, record: Any) -> bool:
+        prefix = getattr(user, "scope_prefix", None)
+        return (
+            record is not None
+            and prefix is not None
+            and (region_of(record).code.startswith(prefix))
+        )
+
+    return whole

@@ -15,7 +15,7 @@ from typing import Any
 import rules
 
 from baolei.accounts.models import AgencyKind, Role
-from baolei.core.policy import rule
+from baolei.core.policy import covers, rule
 
 
 @rules.predicate
@@ -38,15 +38,8 @@ def of_owner(user: Any, item: Any) -> bool:
     return user.agency_id is not None and user.agency_id == item.owner_agency_id
 
 
-@rules.predicate
-def coordinates(user: Any, item: Any) -> bool:
-    """The campaign office whose region covers the item's."""
-    agency = user.agency if user.agency_id else None
-    return (
-        agency is not None
-        and agency.kind == AgencyKind.CAMPAIGN_OFFICE
-        and item.region.code.startswith(agency.region.prefix)
-    )
+#: The campaign office whose region covers the item's.
+coordinates = covers(AgencyKind.CAMPAIGN_OFFICE, lambda item: item.region)
 
 
 @rules.predicate

@@ -20,26 +20,10 @@ import rules
 
 from baolei.accounts.models import AgencyKind, Role
 from baolei.core import policy
-from baolei.core.policy import rule
+from baolei.core.policy import has, of_kind, rule
 
 ORGANISERS = (AgencyKind.CAMPAIGN_OFFICE, AgencyKind.ORGANISATION)
 RECORDERS = (*ORGANISERS, AgencyKind.TOWNSHIP_PARTY)
-
-
-def of_kind(*kinds: str) -> Any:
-    @rules.predicate
-    def kind_is(user: Any) -> bool:
-        return user.agency_kind in kinds
-
-    return kind_is
-
-
-def has(*roles: str) -> Any:
-    @rules.predicate
-    def role_is(user: Any) -> bool:
-        return bool(user.has_role(*roles))
-
-    return role_is
 
 
 def region_of(record: Any) -> Any:
