@@ -47,6 +47,11 @@ from baolei.screening import services as screening_services
 from baolei.screening.api import ScreeningViewSet
 from baolei.screening.models import Screening, ScreeningRound, Standing
 from baolei.screening.views import RoundCloseView, ScreeningActionView
+from baolei.web.tests.policy_checks import (
+    assert_api_outcome,
+    assert_create_link,
+    assert_page_outcome,
+)
 from baolei.web.tests.test_policy_matrix import PERSONAS, cast
 
 __all__ = ["cast"]  # the shared cast's fixture, used here as this module's own
@@ -337,13 +342,7 @@ def test_the_outcome_is_what_the_policy_says(
         record is None or view.model._default_manager.visible_to(user).filter(pk=record.pk).exists()
     )
     operation = view.actions[name]
-    if not visible:
-        assert response.status_code == 404
-    elif not policy.allows(user, operation.permission, record):
-        assert response.status_code == 403
-        assert policy.reason(user, operation.permission, record) in response.content.decode()
-    else:
-        assert response.status_code == 302, response.content.decode()[:300]
+    assert_page_outcome(response, user, operation.permission, record, visible)
 
 
 def domain_forms(html: str) -> set[tuple[str, str]]:
@@ -546,13 +545,8 @@ def test_the_api_review_answers_as_the_policy_says(
         content_type="application/json",
     )
     rule = ScreeningViewSet.policy_actions["review"]
-    if not Screening.objects.visible_to(user).filter(pk=record.pk).exists():
-        assert response.status_code == 404
-    elif not policy.allows(user, rule, record):
-        assert response.status_code == 403
-        assert response.json() == {"detail": policy.reason(user, rule, record)}
-    else:
-        assert response.status_code in (200, 400), response.content[:300]
+    visible = Screening.objects.visible_to(user).filter(pk=record.pk).exists()
+    assert_api_outcome(response, user, rule, record, visible)
 
 
 #: (list page, create or import page it links to, the rule that page asks)
@@ -572,16 +566,7 @@ LINK_CASES = [(*link, persona) for link in CREATE_LINKS for persona in EVERYONE]
 def test_a_create_page_opens_exactly_for_whom_the_list_offers_it(
     domains: Any, db: Any, client: Any, page: str, target: str, rule: str, persona: str
 ) -> None:
-    user = domains.users[persona]
-    client.force_login(user)
-    allowed = policy.allows(user, rule)
-    listing = client.get(reverse(page))
-    if listing.status_code == 200:
-        assert (f'href="{reverse(target)}"' in listing.content.decode()) == allowed
-    opened = client.get(reverse(target))
-    assert opened.status_code == (200 if allowed else 403), persona
-    if not allowed:
-        assert policy.reason(user, rule) in opened.content.decode()
+    assert_create_link(client, domains.users[persona], page, target, rule)
 
 
 #: List pages that carry a form for an action on no record yet, or on each row.
