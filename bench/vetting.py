@@ -414,6 +414,47 @@ def summary(everything: dict[str, Any]) -> None:
             f"{both('cadre_recall_at_p98'):>16} {c['precision']:.3f}/{c['recall']:.3f}   "
             f"{q['review']['recall']:>9.3f} {ts:>14} {p99:>7.1f}"
         )
+    print("\ntargets (met / MISSED):")
+    for label, found in everything.items():
+        for what, met in targets(label, found):
+            print(f"  {label:<16} {'met   ' if met else 'MISSED'} {what}")
+
+
+def targets(label: str, found: dict[str, Any]) -> list[tuple[str, bool]]:
+    """The benchmark's targets for one data set: (what, met)."""
+    runs = found["engine"]
+    q = runs[0]["quality"]
+    floor = 0.98 if label.endswith("hard") else 0.997
+    out = [
+        (f"blocking recall {q['blocking_recall']:.4f} ≥ {floor}", q["blocking_recall"] >= floor),
+        (
+            f"confirmed pairs between two different valid IDs: "
+            f"{q['confirmed']['different_valid_ids']}",
+            q["confirmed"]["different_valid_ids"] == 0,
+        ),
+    ]
+    p99 = statistics.median(r["latency_ms"]["p99"] for r in runs)
+    out.append((f"one new cadre p99 {p99:.1f} ms ≤ 20 ms", p99 <= 20))
+    if "splink" not in found:
+        return out
+    sq = found["splink"][0]["quality"]
+    mine, theirs = median_times(runs)["total"], median_times(found["splink"])["total"]
+    mem = max(max(r["memory_mib"].values()) for r in runs)
+    smem = max(max(r["memory_mib"].values()) for r in found["splink"])
+    out += [
+        (
+            f"best F1 {q['best_f1']:.3f} ≥ Splink's {sq['best_f1']:.3f} + 0.01",
+            q["best_f1"] >= sq["best_f1"] + 0.01,
+        ),
+        (
+            f"cadre recall at precision ≥ 0.98 {q['cadre_recall_at_p98']:.3f} ≥ Splink's "
+            f"{sq['cadre_recall_at_p98']:.3f} + 0.02",
+            q["cadre_recall_at_p98"] >= sq["cadre_recall_at_p98"] + 0.02,
+        ),
+        (f"speed {theirs / mine:.1f}× Splink's ≥ 10×", theirs / mine >= 10),
+        (f"memory 1/{smem / mem:.1f} of Splink's ≤ 1/4", smem / mem >= 4),
+    ]
+    return out
 
 
 def main() -> int:
