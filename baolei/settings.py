@@ -222,6 +222,11 @@ STATICFILES_DIRS: list[Any] = [BASE_DIR / "static"]
 ECHARTS_DIR = BASE_DIR.parent / "node_modules" / "echarts" / "dist"
 if ECHARTS_DIR.is_dir():
     STATICFILES_DIRS.append(("echarts", ECHARTS_DIR))
+# Tom Select (npm too) turns long choice lists into type-ahead pickers; without it they
+# stay plain selects holding the chosen option only.
+TOM_SELECT_DIR = BASE_DIR.parent / "node_modules" / "tom-select" / "dist"
+if TOM_SELECT_DIR.is_dir():
+    STATICFILES_DIRS.append(("tom-select", TOM_SELECT_DIR))
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 

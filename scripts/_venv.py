@@ -35,9 +35,11 @@ def ensure_venv(extras: str = "") -> None:
 
 
 def ensure_assets() -> None:
-    """Front-end files from npm (package.json): ECharts for the dashboard's charts.
-    Without npm the platform still runs and shows the charts as tables."""
-    if (ROOT / "node_modules" / "echarts" / "package.json").exists():
+    """Front-end files from npm (package.json): ECharts for the dashboard's charts, Tom
+    Select for the type-ahead pickers. Without npm the platform still runs and shows the
+    charts as tables."""
+    packages = ("echarts", "tom-select")
+    if all((ROOT / "node_modules" / p / "package.json").exists() for p in packages):
         return
     npm = shutil.which("npm")
     if npm is None:

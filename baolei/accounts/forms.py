@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from baolei.accounts.models import Agency, Role
+from baolei.accounts.pickers import AgencyPickerField
 
 
 class LoginForm(AuthenticationForm):
@@ -27,7 +28,7 @@ class UserCreateForm(forms.Form):
         error_messages={"invalid": "用户名只能包含字母、数字和 _ . @ + - 。"},
     )
     name = forms.CharField(label="姓名", max_length=50)
-    agency = forms.ModelChoiceField(label="所属单位", queryset=Agency.objects.none())
+    agency = AgencyPickerField(label="所属单位")
     password = forms.CharField(label="初始密码", widget=forms.PasswordInput)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

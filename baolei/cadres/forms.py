@@ -6,13 +6,15 @@ from django import forms
 
 from baolei.cadres.models import BaseLevel, Decision, Post, Rating, Reason, SessionKind
 from baolei.people.models import Education
+from baolei.people.pickers import person_widget
 from baolei.regions.models import VILLAGE_LEVELS, Level, Region
+from baolei.regions.pickers import RegionPickerField
 
 
 class AppointForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(label="身份证号码", max_length=24)
-    region = forms.ModelChoiceField(label="村(社区)", queryset=Region.objects.none())
+    region = RegionPickerField(label="村(社区)", levels=VILLAGE_LEVELS)
     post = forms.ChoiceField(label="职务", choices=Post.choices)
     started_on = forms.DateField(label="任职日期")
     term_starts_on = forms.DateField(label="本届任期起")
@@ -54,7 +56,7 @@ class ExecuteForm(forms.Form):
 
 class CampaignForm(forms.Form):
     name = forms.CharField(label="名称", max_length=100)
-    region = forms.ModelChoiceField(label="研判范围", queryset=Region.objects.none())
+    region = RegionPickerField(label="研判范围", levels=[Level.CITY, Level.COUNTY, Level.TOWNSHIP])
     period_starts_on = forms.DateField(label="研判期起")
     period_ends_on = forms.DateField(label="研判期止")
 
@@ -77,7 +79,7 @@ class EvaluationForm(forms.Form):
 
 
 class EnrolForm(forms.Form):
-    person = forms.IntegerField(label="人员编号")
+    person = forms.IntegerField(label="人员", widget=person_widget())
     target_level = forms.ChoiceField(
         label="目标学历",
         choices=[(Education.JUNIOR_COLLEGE, "大专"), (Education.UNDERGRADUATE, "本科")],
@@ -93,7 +95,7 @@ class FinishForm(forms.Form):
 
 class BaseForm(forms.Form):
     name = forms.CharField(label="名称", max_length=100)
-    region = forms.ModelChoiceField(label="所在村(社区)", queryset=Region.objects.none())
+    region = RegionPickerField(label="所在村(社区)", levels=VILLAGE_LEVELS)
     level = forms.ChoiceField(label="级别", choices=BaseLevel.choices)
     opened_on = forms.DateField(label="挂牌日期")
 
@@ -112,5 +114,5 @@ class SessionForm(forms.Form):
 
 
 class AttendForm(forms.Form):
-    person = forms.IntegerField(label="学员（人员编号）")
+    person = forms.IntegerField(label="学员", widget=person_widget())
     completed = forms.BooleanField(label="结业", required=False, initial=True)

@@ -19,14 +19,16 @@ from baolei.cases.models import (
     SuspectStatus,
 )
 from baolei.people.models import Person
+from baolei.people.pickers import PersonPickerField
 from baolei.regions.models import Region
+from baolei.regions.pickers import RegionPickerField
 
 
 class CaseForm(forms.Form):
     number = forms.CharField(label="案件编号", max_length=60)
     name = forms.CharField(label="案件名称", max_length=200)
     kind = forms.ChoiceField(label="案件类型", choices=CaseKind.choices)
-    region = forms.ModelChoiceField(label="案发区划", queryset=Region.objects.none())
+    region = RegionPickerField(label="案发区划")
     lead_agency = forms.ModelChoiceField(label="主办公安机关", queryset=Agency.objects.none())
     opened_on = forms.DateField(label="立案日期")
     summary = forms.CharField(
@@ -54,7 +56,7 @@ class StageForm(forms.Form):
 
 
 class SuspectForm(forms.Form):
-    person = forms.ModelChoiceField(label="人员", queryset=Person.objects.none())
+    person = PersonPickerField(label="人员")
     role = forms.ChoiceField(label="地位作用", choices=SuspectRole.choices)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

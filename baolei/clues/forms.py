@@ -9,7 +9,9 @@ from baolei.cases.models import CaseKind
 from baolei.clues.models import Category, Conclusion, Source
 from baolei.core.scoping import ancestor_codes
 from baolei.people.models import Person
+from baolei.people.pickers import PersonPickerMultipleField
 from baolei.regions.models import Region
+from baolei.regions.pickers import RegionPickerField
 
 
 class ClueForm(forms.Form):
@@ -17,10 +19,8 @@ class ClueForm(forms.Form):
     source = forms.ChoiceField(label="来源", choices=Source.choices)
     category = forms.ChoiceField(label="类别", choices=Category.choices)
     summary = forms.CharField(label="问题线索摘要", widget=forms.Textarea(attrs={"rows": 3}))
-    region = forms.ModelChoiceField(label="涉及区划", queryset=Region.objects.none())
-    persons = forms.ModelMultipleChoiceField(
-        label="涉及人员", queryset=Person.objects.none(), required=False
-    )
+    region = RegionPickerField(label="涉及区划")
+    persons = PersonPickerMultipleField(label="涉及人员", required=False)
     reporter = forms.CharField(label="举报人信息（加密保存，仅承办人可见）", required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -6,19 +6,19 @@ from typing import Any
 from django import forms
 
 from baolei.accounts.models import Agency
+from baolei.accounts.pickers import AgencyPickerField, AgencyPickerMultipleField
 from baolei.coordination.models import MechanismKind, MechanismStatus, MeetingKind, Metric
 from baolei.regions.models import Level, Region
+from baolei.regions.pickers import RegionPickerField
 
 
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label="会议类型", choices=MeetingKind.choices)
     held_on = forms.DateField(label="召开日期")
     topic = forms.CharField(label="议题", max_length=200)
-    region = forms.ModelChoiceField(label="层级", queryset=Region.objects.none())
-    convener = forms.ModelChoiceField(label="召集单位", queryset=Agency.objects.none())
-    attendees = forms.ModelMultipleChoiceField(
-        label="参会单位", queryset=Agency.objects.none(), required=False
-    )
+    region = RegionPickerField(label="层级", levels=[Level.CITY, Level.COUNTY, Level.TOWNSHIP])
+    convener = AgencyPickerField(label="召集单位")
+    attendees = AgencyPickerMultipleField(label="参会单位", required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -32,7 +32,7 @@ class MeetingForm(forms.Form):
 
 class DecisionForm(forms.Form):
     title = forms.CharField(label="决定事项", max_length=200)
-    owner = forms.ModelChoiceField(label="责任单位", queryset=Agency.objects.none())
+    owner = AgencyPickerField(label="责任单位")
     responsible_person = forms.CharField(label="责任人", max_length=50)
     deadline = forms.DateField(label="落实时限")
 
@@ -45,9 +45,7 @@ class MechanismForm(forms.Form):
     title = forms.CharField(label="名称", max_length=200)
     document_number = forms.CharField(label="文号", max_length=60, required=False)
     region = forms.ModelChoiceField(label="层级", queryset=Region.objects.none())
-    issuers = forms.ModelMultipleChoiceField(
-        label="印发单位（可多选，联合印发）", queryset=Agency.objects.none()
-    )
+    issuers = AgencyPickerMultipleField(label="印发单位（可多选，联合印发）")
     issued_on = forms.DateField(label="印发日期")
     kind = forms.ChoiceField(label="类别", choices=MechanismKind.choices)
     status = forms.ChoiceField(label="状态", choices=MechanismStatus.choices)

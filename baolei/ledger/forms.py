@@ -5,8 +5,10 @@ from typing import Any
 from django import forms
 
 from baolei.accounts.models import Agency
+from baolei.accounts.pickers import AgencyPickerField
 from baolei.ledger.models import AcceptanceResult, DayKind, LedgerItem, SourceKind
 from baolei.regions.models import Region
+from baolei.regions.pickers import RegionPickerField
 
 
 class ItemForm(forms.Form):
@@ -14,8 +16,8 @@ class ItemForm(forms.Form):
     description = forms.CharField(
         label="具体内容", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    region = forms.ModelChoiceField(label="所属区划", queryset=Region.objects.none())
-    owner_agency = forms.ModelChoiceField(label="责任单位", queryset=Agency.objects.none())
+    region = RegionPickerField(label="所属区划")
+    owner_agency = AgencyPickerField(label="责任单位")
     responsible_person = forms.CharField(label="责任人", max_length=50)
     supervising_leader = forms.CharField(label="包保领导", max_length=50, required=False)
     measures = forms.CharField(

@@ -6,11 +6,7 @@ from django import forms
 
 from baolei.people.models import Education, Person, Sex
 from baolei.regions.models import VILLAGE_LEVELS, Region
-
-
-class VillageChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.parent.name} {obj.name}" if obj.parent_id else obj.name
+from baolei.regions.pickers import RegionPickerField
 
 
 class PersonForm(forms.Form):
@@ -36,7 +32,7 @@ class PersonForm(forms.Form):
     )
     party_member = forms.BooleanField(label="中共党员", required=False)
     phone = forms.CharField(label="联系电话", max_length=30, required=False)
-    region = VillageChoiceField(label="所属村（社区）", queryset=Region.objects.none())
+    region = RegionPickerField(label="所属村（社区）", levels=VILLAGE_LEVELS)
     note = forms.CharField(label="备注", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

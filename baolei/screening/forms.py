@@ -6,12 +6,13 @@ from django import forms
 
 from baolei.accounts.models import AgencyKind
 from baolei.regions.models import Level, Region
+from baolei.regions.pickers import RegionPickerField
 from baolei.screening.models import DEFAULT_REVIEWERS, Decision, NegativeList, Proposal
 
 
 class RoundForm(forms.Form):
     name = forms.CharField(label="轮次名称", max_length=100)
-    region = forms.ModelChoiceField(label="排查范围", queryset=Region.objects.none())
+    region = RegionPickerField(label="排查范围", levels=[Level.CITY, Level.COUNTY, Level.TOWNSHIP])
     negative_list = forms.ModelChoiceField(
         label="负面清单版本", queryset=NegativeList.objects.all()
     )

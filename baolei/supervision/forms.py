@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from baolei.accounts.models import Agency
+from baolei.accounts.pickers import AgencyPickerMultipleField
 from baolei.regions.models import Level, Region
 from baolei.supervision.models import ProblemScope, ProblemSource, SupervisionPlan, Team
 
@@ -19,7 +20,7 @@ class ProblemForm(forms.Form):
     measures = forms.CharField(
         label="整改措施（每行一条）", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    units = forms.ModelMultipleChoiceField(label="责任单位", queryset=Agency.objects.none())
+    units = AgencyPickerMultipleField(label="责任单位")
     responsible_person = forms.CharField(label="责任人", max_length=50)
     received_on = forms.DateField(label="反馈日期")
     deadline = forms.DateField(label="整改时限")
@@ -32,7 +33,7 @@ class ProblemForm(forms.Form):
 class ReopenForm(forms.Form):
     on = forms.DateField(label="反弹日期")
     reason = forms.CharField(label="反弹情况")
-    units = forms.ModelMultipleChoiceField(label="责任单位", queryset=Agency.objects.none())
+    units = AgencyPickerMultipleField(label="责任单位")
     responsible_person = forms.CharField(label="责任人")
     deadline = forms.DateField(label="整改时限")
 

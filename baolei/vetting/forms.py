@@ -6,6 +6,7 @@ from django import forms
 
 from baolei.cadres.models import Reason
 from baolei.regions.models import Region
+from baolei.regions.pickers import RegionPickerField
 from baolei.vetting.models import Decision, Source
 from matching.engine import REVIEW
 
@@ -13,7 +14,7 @@ DECISION_CHOICES = [c for c in Decision.choices if c[0] != Decision.PENDING]
 
 
 class RunForm(forms.Form):
-    region = forms.ModelChoiceField(label="审查范围", queryset=Region.objects.none())
+    region = RegionPickerField(label="审查范围")
     sources = forms.MultipleChoiceField(
         label="比对来源", choices=Source.choices, widget=forms.CheckboxSelectMultiple
     )

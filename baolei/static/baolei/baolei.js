@@ -28,4 +28,43 @@
     if (corrects) corrects.value = button.dataset.correct;
     if (text) text.focus();
   });
+
+  // Type-ahead pickers: <select data-picker="/pick/regions/?level=village"> holds only the
+  // chosen option(s); Tom Select asks the endpoint (?q=) for the others. The server
+  // matches (pinyin initials, whole ID numbers), so the browser filters nothing out.
+  function wirePickers(root) {
+    if (typeof window.TomSelect !== "function") return;
+    root.querySelectorAll("select[data-picker]").forEach(function (select) {
+      if (select.tomselect) return;
+      var endpoint = select.dataset.picker;
+      new window.TomSelect(select, {
+        valueField: "id",
+        labelField: "text",
+        searchField: [],
+        maxOptions: 20,
+        loadThrottle: 250,
+        placeholder: select.dataset.placeholder || "",
+        plugins: select.multiple ? ["remove_button"] : [],
+        score: function () { return function () { return 1; }; },
+        shouldLoad: function (query) { return query.trim().length > 0; },
+        load: function (query, callback) {
+          var picker = this;
+          var url = endpoint + (endpoint.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(query);
+          fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+            .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+            .then(function (data) {
+              picker.clearOptions(); // earlier answers would otherwise stay on the list
+              callback(data.results);
+            })
+            .catch(function () { callback(); });
+        },
+        render: {
+          no_results: function () { return '<div class="no-results">无匹配结果</div>'; },
+          loading: function () { return '<div class="spinner-border spinner-border-sm m-2" role="status"></div>'; }
+        }
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { wirePickers(document); });
+  document.addEventListener("htmx:load", function (event) { wirePickers(event.target); });
 })();

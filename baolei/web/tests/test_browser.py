@@ -114,8 +114,14 @@ def test_clerk_logs_in_and_walks_the_main_pages(page: Any, world: Any, live_site
     page.click("nav.sidenav >> text=整改台账")
     page.click("text=登记事项")
     page.fill("#id_title", "清理村霸线索")
-    page.select_option("#id_region", label="甲县一村")
-    page.select_option("#id_owner_agency", label="甲县扫黑办")
+    # Type-ahead pickers (Tom Select from our own static files): the region by the
+    # initials of its name in pinyin, shown with its path; the agency by a part of its name.
+    page.fill("#id_region-ts-control", "jxyc")
+    page.click(".ts-dropdown .option:has-text('甲县 › 甲县一镇 › 甲县一村')")
+    assert page.input_value("#id_region") == str(world.village_a.pk)
+    page.fill("#id_owner_agency-ts-control", "扫黑")
+    page.click(".ts-dropdown .option:has-text('甲县扫黑办')")
+    assert page.locator("#id_owner_agency option").count() <= 2
     page.fill("#id_responsible_person", "李明")
     page.fill("#id_deadline", "2019年11月7日")
     page.click("text=保存")
