@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from baolei.cadres.models import Adjustment, AdjustmentStatus, Appointment, Enrolment, Post, Reason
 from baolei.cadres.queries import STATE_LABELS
 from baolei.core.filters import FilterSet
+from baolei.regions.pickers import within_filter
 from baolei.regions.queries import within_region
 
 
@@ -14,7 +15,7 @@ class AppointmentFilter(FilterSet):
     village = django_filters.CharFilter(
         label="村(社区)", field_name="region__name", lookup_expr="contains"
     )
-    within = django_filters.CharFilter(label="区划代码", method="filter_within")
+    within = within_filter()
     post = django_filters.ChoiceFilter(label="职务", choices=Post.choices, empty_label="全部职务")
     state = django_filters.ChoiceFilter(
         label="状态", choices=list(STATE_LABELS.items()), empty_label="全部状态"
@@ -32,7 +33,7 @@ class AdjustmentFilter(FilterSet):
     q = django_filters.CharFilter(
         label="姓名", field_name="appointment__person__name", lookup_expr="contains"
     )
-    within = django_filters.CharFilter(label="区划代码", method="filter_within")
+    within = within_filter()
     reason = django_filters.ChoiceFilter(
         label="调整原因", choices=Reason.choices, empty_label="全部原因"
     )
@@ -63,7 +64,7 @@ class AdjustmentFilter(FilterSet):
 
 class EnrolmentFilter(FilterSet):
     q = django_filters.CharFilter(label="姓名", field_name="person__name", lookup_expr="contains")
-    within = django_filters.CharFilter(label="区划代码", method="filter_within")
+    within = within_filter()
     institution = django_filters.CharFilter(label="院校", lookup_expr="contains")
 
     class Meta:

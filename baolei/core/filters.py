@@ -14,6 +14,7 @@ from django.db import models
 from django_filters import rest_framework as drf_filters
 
 from baolei.core import params
+from baolei.core.pickers import PickerSelect
 
 INTEGER_MESSAGE = f"应为 {params.INTEGER_MIN} 到 {params.INTEGER_MAX} 之间的整数。"
 ID_MESSAGE = f"应为 1 到 {params.INTEGER_MAX} 之间的整数编号。"
@@ -113,6 +114,16 @@ class IdFilter(django_filters.NumberFilter):
     field_class = IdField
 
 
+def offer_records(
+    form: forms.Form, name: str, rows: Any, empty_label: str, label: Any = str
+) -> None:
+    """Offer an ``IdFilter`` of a page as a list of the records the user sees, by name:
+    a round is chosen by its name, not typed as its number (the API still takes it)."""
+    field = form.fields[name]
+    if not isinstance(field.widget, forms.Select):
+        field.widget = forms.Select(choices=[("", empty_label), *((r.pk, label(r)) for r in rows)])
+
+
 #: The bounded field that replaces django-filter's default for each filter kind.
 BOUNDED_FIELDS: dict[type, type] = {
     forms.DecimalField: NumberField,
@@ -149,6 +160,14 @@ class FilterSet(drf_filters.FilterSet):
         for item in filters.values():
             bound(item)
         return filters
+
+    @property
+    def form(self) -> Any:
+        form = super().form
+        for field in form.fields.values():
+            if isinstance(field.widget, PickerSelect):
+                field.widget.user = getattr(self.request, "user", None)
+        return form
 
     @property
     def qs(self) -> Any:

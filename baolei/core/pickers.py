@@ -17,6 +17,10 @@ from django.urls import reverse
 class PickerSelect(forms.Select):
     """A ``<select data-picker="…">`` holding the selected option only."""
 
+    #: The user whose scope labels a chosen value that no scoped queryset names (a
+    #: list filter's region code); set by ``baolei.core.filters.FilterSet``.
+    user: Any = None
+
     def __init__(
         self,
         endpoint: str,
@@ -35,14 +39,18 @@ class PickerSelect(forms.Select):
         attrs = {**(attrs or {}), "data-picker": self.url(), "data-placeholder": "输入名称检索"}
         return super().get_context(name, value, attrs)
 
+    def chosen_options(self, chosen: list[str]) -> list[tuple[str, str]]:
+        """(value, label) of the chosen records, read through the field's scoped queryset."""
+        choices = self.choices
+        if not isinstance(choices, ModelChoiceIterator) or not chosen:
+            return []
+        rows = choices.queryset.filter(pk__in=[v for v in chosen if v.isdigit()])
+        return [(str(row.pk), choices.field.label_from_instance(row)) for row in rows]
+
     def optgroups(self, name: str, value: list[Any], attrs: dict[str, Any] | None = None) -> Any:
         chosen = [str(v) for v in value if v not in (None, "")]
         options = [] if self.allow_multiple_selected else [("", "")]
-        choices = self.choices
-        if isinstance(choices, ModelChoiceIterator) and chosen:
-            field = choices.field
-            rows = choices.queryset.filter(pk__in=[v for v in chosen if v.isdigit()])
-            options += [(str(row.pk), field.label_from_instance(row)) for row in rows]
+        options += self.chosen_options(chosen)
         groups = []
         for index, (key, label) in enumerate(options):
             selected = key in chosen or (not key and not chosen)

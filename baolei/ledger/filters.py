@@ -8,12 +8,13 @@ from django.db.models import Q, QuerySet
 from baolei.accounts.models import Agency
 from baolei.core.filters import FilterSet
 from baolei.ledger.models import SourceKind, Status, Warning
+from baolei.regions.pickers import within_filter
 from baolei.regions.queries import within_region
 
 
 class LedgerFilter(FilterSet):
     q = django_filters.CharFilter(label="关键词", method="search")
-    within = django_filters.CharFilter(label="区划代码", method="filter_within")
+    within = within_filter()
     owner_agency = django_filters.ModelChoiceFilter(
         label="责任单位", queryset=Agency.objects.none(), empty_label="全部单位"
     )

@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 
 from baolei.core.filters import FilterSet
 from baolei.regions.models import GovernanceCentre, Level, Region
+from baolei.regions.pickers import within_filter
 
 
 def search(queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -15,7 +16,7 @@ class RegionFilter(FilterSet):
     q = django_filters.CharFilter(label="名称或代码", method=search)
     level = django_filters.ChoiceFilter(label="层级", choices=Level.choices, empty_label="全部层级")
     parent = django_filters.CharFilter(label="上级代码", field_name="parent__code")
-    within = django_filters.CharFilter(label="所属区划代码", method="filter_within")
+    within = within_filter()
 
     class Meta:
         model = Region

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import QuerySet
 
-from baolei.core.filters import FilterSet, IdFilter
+from baolei.core.filters import FilterSet, IdFilter, offer_records
+from baolei.regions.pickers import within_filter
 from baolei.regions.queries import within_region
 from baolei.screening.models import Proposal, RoundStatus, Screening, ScreeningRound, Standing
 
@@ -20,11 +23,11 @@ class RoundFilter(FilterSet):
 
 
 class ScreeningFilter(FilterSet):
-    round = IdFilter(label="轮次编号", field_name="round_id")
+    round = IdFilter(label="排查轮次", field_name="round_id")
     q = django_filters.CharFilter(
         label="村(社区)", field_name="region__name", lookup_expr="contains"
     )
-    within = django_filters.CharFilter(label="区划代码", method="filter_within")
+    within = within_filter()
     standing = django_filters.ChoiceFilter(
         label="状态", choices=Standing.choices, empty_label="全部状态"
     )
@@ -38,6 +41,13 @@ class ScreeningFilter(FilterSet):
     class Meta:
         model = Screening
         fields = ["round", "q", "within", "standing", "proposal", "hit"]
+
+    @property
+    def form(self) -> Any:
+        form = super().form
+        rounds = ScreeningRound.objects.visible_to(getattr(self.request, "user", None))
+        offer_records(form, "round", rounds, "全部轮次")
+        return form
 
     def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
         return within_region(rows, value)

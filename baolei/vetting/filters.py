@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from baolei.cadres.models import Appointment, Post
 from baolei.core.filters import FilterSet, IdFilter
+from baolei.regions.pickers import within_filter
 from baolei.regions.queries import within_region
 from baolei.vetting import queries
 from baolei.vetting.models import Candidate, Decision, DecisionRecord, RunStatus, Source, VettingRun
@@ -16,7 +17,7 @@ class RunFilter(FilterSet):
     status = django_filters.ChoiceFilter(
         label="状态", choices=RunStatus.choices, empty_label="全部状态"
     )
-    within = django_filters.CharFilter(label="区划代码", method="filter_within")
+    within = within_filter()
 
     class Meta:
         model = VettingRun
@@ -32,7 +33,7 @@ class CandidateFilter(FilterSet):
     q = django_filters.CharFilter(
         label="村干部姓名", field_name="appointment__person__name", lookup_expr="contains"
     )
-    within = django_filters.CharFilter(label="区划代码", method="filter_within")
+    within = within_filter()
     run = IdFilter(label="比对批次号", field_name="run_id")
     source = django_filters.ChoiceFilter(
         label="来源", choices=Source.choices, empty_label="全部来源"
@@ -83,7 +84,7 @@ VETTING_STATES = [("vetted", "已审查"), ("unvetted", "尚未审查")]
 
 class CadreVettingFilter(FilterSet):
     q = django_filters.CharFilter(label="姓名", field_name="person__name", lookup_expr="contains")
-    within = django_filters.CharFilter(label="区划代码", method="filter_within")
+    within = within_filter()
     post = django_filters.ChoiceFilter(label="职务", choices=Post.choices, empty_label="全部职务")
     vetting = django_filters.ChoiceFilter(
         label="审查情况", choices=VETTING_STATES, method="filter_vetting", empty_label="全部"

@@ -37,10 +37,11 @@ class PickerView(ScopedViewMixin, View):
         try:
             text = params.text(request, "q")
             rows = self.narrow(self.get_queryset())
+            found = self.search(rows, text) if text else []
+            results = [{"id": self.key(r), "text": self.label(r)} for r in found]
         except params.BadQuery as error:
             return JsonResponse({"errors": error.messages()}, status=400)
-        found = self.search(rows, text) if text else []
-        return JsonResponse({"results": [{"id": r.pk, "text": self.label(r)} for r in found]})
+        return JsonResponse({"results": results})
 
     def narrow(self, rows: Any) -> Any:
         return rows
@@ -51,6 +52,9 @@ class PickerView(ScopedViewMixin, View):
     def label(self, row: Any) -> str:
         return str(row)
 
+    def key(self, row: Any) -> Any:
+        return row.pk
+
 
 class RegionPickerView(PickerView):
     """Regions by name, pinyin initials or code; ``?level=`` narrows to some levels."""
@@ -58,6 +62,7 @@ class RegionPickerView(PickerView):
     model = Region
 
     def narrow(self, rows: Any) -> Any:
+        self.by_code = params.choice(self.request, "key", ["pk", "code"]) == "code"
         levels = listed(self.request, "level", Level.values)
         return rows.filter(level__in=levels) if levels else rows
 
@@ -66,6 +71,10 @@ class RegionPickerView(PickerView):
 
     def label(self, row: Any) -> str:
         return region_path(row)
+
+    def key(self, row: Any) -> Any:
+        """The code instead of the record number for ``?key=code`` (list filters)."""
+        return row.code if self.by_code else row.pk
 
 
 class PersonPickerView(PickerView):

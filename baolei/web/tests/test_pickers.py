@@ -85,13 +85,20 @@ def test_agencies_by_name_and_kind(world: Any, client: Any) -> None:
 @pytest.mark.parametrize("endpoint", ["regions", "people", "agencies"])
 @pytest.mark.parametrize(
     "query",
-    [{"q": "甲\x00"}, {"q": "甲" * 201}, {"q": "x", "level": "planet"}, {"kind": "x"}],
-    ids=["nul", "long", "level", "kind"],
+    [
+        {"q": "甲\x00"},
+        {"q": "甲" * 201},
+        {"q": "x", "level": "planet"},
+        {"kind": "x"},
+        {"key": "name"},
+    ],
+    ids=["nul", "long", "level", "kind", "key"],
 )
 def test_hostile_query_is_a_400_in_chinese(
     world: Any, client: Any, endpoint: str, query: dict[str, str]
 ) -> None:
-    if ("level" in query and endpoint != "regions") or ("kind" in query and endpoint != "agencies"):
+    read_by = {"level": "regions", "key": "regions", "kind": "agencies"}
+    if any(name in query and endpoint != read_by[name] for name in read_by):
         return  # a parameter the endpoint does not read
     response = pick(client, world.city_leader, endpoint, **query)
     assert response.status_code == 400
@@ -128,3 +135,39 @@ def test_key_outside_scope_refused_by_the_field(world: Any, a_person: Person) ->
     assert not form.is_valid()
     assert "选择一个有效的选项" in form.errors["region"][0]
     assert "选择一个有效的选项" in form.errors["persons"][0]
+
+
+def test_list_filter_picks_a_region_by_name_and_sends_its_code(world: Any, client: Any) -> None:
+    found = pick(client, world.a_clerk, "regions", q="jxyc", key="code").json()["results"]
+    assert [row["id"] for row in found] == [world.village_a.code]
+    html = client.get("/ledger/", {"within": world.village_a.code}).content.decode()
+    assert 'data-picker="/pick/regions/?key=code"' in html
+    chosen = f'<option value="{world.village_a.code}" selected>甲县 › 甲县一镇 › 甲县一村</option>'
+    assert chosen in html
+    outsider = client.get("/ledger/", {"within": world.village_b.code}).content.decode()
+    assert "乙县二村" not in outsider  # a code outside the scope is not named
+
+
+def test_rounds_are_chosen_by_name_among_those_in_scope(world: Any, client: Any) -> None:
+    from baolei.screening.models import ScreeningRound
+
+    round_ = world.outsider_rows[ScreeningRound]
+    option = f'<option value="{round_.pk}" selected>乙县排查</option>'
+    client.force_login(world.city_leader)
+    page = client.get("/screening/organisations/", {"round": round_.pk}).content.decode()
+    assert option in page
+    client.force_login(world.a_clerk)
+    assert "乙县排查" not in client.get("/screening/organisations/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "query"),
+    [("regions", "jx"), ("regions", "甲"), ("people", "张"), ("agencies", "办")],
+)
+def test_search_query_budget(
+    world: Any, client: Any, django_assert_max_num_queries: Any, endpoint: str, query: str
+) -> None:
+    client.force_login(world.city_leader)
+    # session, user, agency, scope region and session touch; the search and its rows
+    with django_assert_max_num_queries(9):
+        client.get(reverse(f"web:pick_{endpoint}"), {"q": query})
