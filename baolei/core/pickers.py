@@ -36,7 +36,7 @@ class PickerSelect(forms.Select):
         return reverse(self.endpoint) + (f"?{query}" if query else "")
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        attrs = {**(attrs or {}), "data-picker": self.url(), "data-placeholder": "输入名称检索"}
+        attrs = {"data-placeholder": "输入名称检索", **(attrs or {}), "data-picker": self.url()}
         return super().get_context(name, value, attrs)
 
     def chosen_options(self, chosen: list[str]) -> list[tuple[str, str]]:
@@ -44,8 +44,11 @@ class PickerSelect(forms.Select):
         choices = self.choices
         if not isinstance(choices, ModelChoiceIterator) or not chosen:
             return []
-        rows = choices.queryset.filter(pk__in=[v for v in chosen if v.isdigit()])
-        return [(str(row.pk), choices.field.label_from_instance(row)) for row in rows]
+        key = choices.field.to_field_name or "pk"
+        wanted = [v for v in chosen if v.isdigit()] if key == "pk" else chosen
+        rows = choices.queryset.filter(**{f"{key}__in": wanted})
+        label = choices.field.label_from_instance
+        return [(str(getattr(row, key)), label(row)) for row in rows]
 
     def optgroups(self, name: str, value: list[Any], attrs: dict[str, Any] | None = None) -> Any:
         chosen = [str(v) for v in value if v not in (None, "")]

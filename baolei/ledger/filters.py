@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from baolei.accounts.models import Agency
 from baolei.core.filters import FilterSet
+from baolei.core.pickers import PickerSelect
 from baolei.ledger.models import SourceKind, Status, Warning
 from baolei.regions.pickers import within_filter
 from baolei.regions.queries import within_region
@@ -16,7 +17,10 @@ class LedgerFilter(FilterSet):
     q = django_filters.CharFilter(label="关键词", method="search")
     within = within_filter()
     owner_agency = django_filters.ModelChoiceFilter(
-        label="责任单位", queryset=Agency.objects.none(), empty_label="全部单位"
+        label="责任单位",
+        queryset=Agency.objects.none(),
+        empty_label="全部单位",
+        widget=PickerSelect("web:pick_agencies", attrs={"data-placeholder": "全部单位"}),
     )
     status = django_filters.ChoiceFilter(
         label="整改状态", choices=Status.choices, empty_label="全部状态"

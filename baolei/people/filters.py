@@ -7,8 +7,9 @@ from django import forms
 from django.db.models import QuerySet
 
 from baolei.core.filters import FilterSet
+from baolei.core.pickers import PickerSelect
 from baolei.people.models import Person, Sex
-from baolei.regions.models import VILLAGE_LEVELS, Region
+from baolei.regions.models import VILLAGE_LEVELS, Level, Region
 
 YES_NO = [("", "全部"), ("true", "是"), ("false", "否")]
 
@@ -32,6 +33,11 @@ class PersonFilter(FilterSet):
         to_field_name="code",
         method="filter_region",
         empty_label="全部区划",
+        widget=PickerSelect(
+            "web:pick_regions",
+            {"key": ["code"], "level": [Level.CITY, Level.COUNTY, Level.TOWNSHIP]},
+            attrs={"data-placeholder": "全部区划"},
+        ),
     )
     sex = django_filters.ChoiceFilter(label="性别", choices=Sex.choices, empty_label="全部")
     party_member = django_filters.BooleanFilter(

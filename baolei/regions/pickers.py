@@ -57,7 +57,9 @@ class RegionCodePicker(PickerSelect):
     """The ``?within=`` filter of a list: a region chosen by name, sent as its code."""
 
     def __init__(self) -> None:
-        super().__init__("web:pick_regions", {"key": ["code"]}, attrs={"data-placeholder": ""})
+        super().__init__(
+            "web:pick_regions", {"key": ["code"]}, attrs={"data-placeholder": "全部区划"}
+        )
 
     def chosen_options(self, chosen: list[str]) -> list[tuple[str, str]]:
         rows = Region.objects.visible_to(self.user).filter(code__in=chosen)

@@ -171,3 +171,15 @@ def test_search_query_budget(
     # session, user, agency, scope region and session touch; the search and its rows
     with django_assert_max_num_queries(9):
         client.get(reverse(f"web:pick_{endpoint}"), {"q": query})
+
+
+def test_list_filters_by_agency_and_region_name(world: Any, client: Any) -> None:
+    client.force_login(world.city_leader)
+    ledger = client.get("/ledger/", {"owner_agency": world.agencies["a_office"].pk})
+    assert "selected>甲县扫黑办</option>" in ledger.content.decode()
+    assert 'data-picker="/pick/agencies/"' in ledger.content.decode()
+    people = client.get("/people/", {"region": world.township_a.code}).content.decode()
+    assert f'<option value="{world.township_a.code}" selected>甲县一镇</option>' in people
+    client.force_login(world.a_clerk)
+    outsider = client.get("/people/", {"region": world.township_b.code})
+    assert outsider.status_code == 400  # not a choice the clerk has
