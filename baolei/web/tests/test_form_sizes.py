@@ -120,6 +120,19 @@ def test_long_lists_are_pickers(path: str, demo: None, client: Any) -> None:
         assert select, f"{path}: {name} is no picker"
 
 
+def test_trainees_and_enrolments_pick_a_person_by_name(demo: None, client: Any) -> None:
+    from baolei.accounts.models import User
+    from baolei.cadres.models import TrainingSession
+
+    clerk = User.objects.get(username="office_clerk")
+    session = TrainingSession.objects.visible_to(clerk).order_by("pk").first()
+    assert session is not None
+    client.force_login(clerk)
+    for path in (reverse("cadres:session", args=[session.pk]), reverse("cadres:education")):
+        html = client.get(path).content.decode()
+        assert re.search(r'<select name="person"[^>]*data-picker="/pick/people/"', html), path
+
+
 @pytest.mark.parametrize("route", pages(), ids=lambda r: r.name)
 def test_no_select_longer_than_200(route: Route, demo: None, client: Any) -> None:
     from baolei.accounts.models import User
