@@ -115,4 +115,5 @@ class SessionForm(forms.Form):
 
 class AttendForm(forms.Form):
     person = forms.IntegerField(label="学员", widget=person_widget())
-    completed = forms.BooleanField(label="结业", required=False, initial=True)
+    # 结业 is ticked by the user when the trainee has finished, never in advance.
+    completed = forms.BooleanField(label="结业", required=False)

@@ -44,7 +44,10 @@ class AssignForm(DateForm):
 
 
 class ConcludeForm(DateForm):
-    conclusion = forms.ChoiceField(label="办结结论", choices=Conclusion.choices)
+    # No conclusion is chosen for the user: 办结 is a decision, not a default.
+    conclusion = forms.ChoiceField(
+        label="办结结论", choices=[("", "请选择办结结论"), *Conclusion.choices]
+    )
     note = forms.CharField(label="说明", required=False)
 
 

@@ -7,12 +7,21 @@ from django import forms
 from baolei.accounts.models import Agency
 from baolei.accounts.pickers import AgencyPickerMultipleField
 from baolei.regions.models import Level, Region
-from baolei.supervision.models import ProblemScope, ProblemSource, SupervisionPlan, Team
+from baolei.supervision.models import (
+    ProblemScope,
+    ProblemSource,
+    SupervisionPlan,
+    SupervisionRound,
+    Team,
+)
 
 
 class ProblemForm(forms.Form):
-    source = forms.ChoiceField(
-        label="来源", choices=[c for c in ProblemSource.choices if c[0] != "city_round"]
+    source = forms.ChoiceField(label="来源", choices=ProblemSource.choices)
+    round_ = forms.ModelChoiceField(
+        label="督导轮次（市级督导问题必选）",
+        queryset=SupervisionRound.objects.none(),
+        required=False,
     )
     scope = forms.ChoiceField(label="类型", choices=ProblemScope.choices)
     number = forms.CharField(label="编号", max_length=30)
@@ -28,6 +37,15 @@ class ProblemForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = Agency.objects.visible_to(user)  # type: ignore[attr-defined]
+        self.fields["round_"].queryset = SupervisionRound.objects.visible_to(user).select_related(  # type: ignore[attr-defined]
+            "plan"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("source") == ProblemSource.CITY_ROUND and not data.get("round_"):
+            self.add_error("round_", "市级督导发现的问题须选择督导轮次。")
+        return data
 
 
 class ReopenForm(forms.Form):

@@ -16,7 +16,10 @@ DECISION_CHOICES = [c for c in Decision.choices if c[0] != Decision.PENDING]
 class RunForm(forms.Form):
     region = RegionPickerField(label="审查范围")
     sources = forms.MultipleChoiceField(
-        label="比对来源", choices=Source.choices, widget=forms.CheckboxSelectMultiple
+        label="比对来源",
+        choices=Source.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[value for value, _ in Source.choices],  # a blanket review compares with all
     )
     threshold = forms.FloatField(label="入围分数线", min_value=0, max_value=1, initial=REVIEW)
 
