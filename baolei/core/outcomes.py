@@ -37,9 +37,8 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from baolei.core import policy, security_log
 from baolei.core.errors import StaleVersion
-from baolei.core.views_base import PolicyRequiredMixin, ScopedViewMixin, acting_user
+from baolei.core.views_base import PolicyRequiredMixin, ScopedViewMixin, acting_user, require
 
 #: The refusal when a service gives no reason of its own.
 DEFAULT_REFUSAL = "您的单位或角色无权办理此事项。"
@@ -140,18 +139,6 @@ class ActionView(ScopedViewMixin, View):
         """How the success message names the record (its number)."""
         return ""
 
-    def refuse(self, name: str, record: Any, reason: str) -> None:
-        """A refusal by the policy: written to the security log, then the 403 page."""
-        target = f"{type(record)._meta.verbose_name} {record.pk}" if record is not None else ""
-        security_log.record(
-            security_log.ACCESS_DENIED,
-            request=self.request,
-            success=False,
-            target=target or self.request.path,
-            detail=self.refusal_detail(name, record),
-        )
-        raise PermissionDenied(reason)
-
     def refusal_detail(self, name: str, record: Any) -> dict[str, Any]:
         return {"action": name, "record": getattr(record, "pk", None)}
 
@@ -169,10 +156,8 @@ class ActionView(ScopedViewMixin, View):
         action = self.actions.get(name)
         if action is None:
             raise Http404("未知操作")
-        if action.permission and not policy.allows(acting_user(request), action.permission, record):
-            self.refuse(
-                name, record, policy.reason(acting_user(request), action.permission, record)
-            )
+        if action.permission:
+            require(request, action.permission, record, self.refusal_detail(name, record))
         form = action.form(request.POST, request.FILES, **self.form_kwargs(name, record))
         result: Any = None
         if form.is_valid():

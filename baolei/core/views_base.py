@@ -51,6 +51,24 @@ class RoleRequiredMixin:
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
+def require(
+    request: HttpRequest, rule: str, record: Any = None, detail: dict[str, Any] | None = None
+) -> None:
+    """A page's own check of the action policy: unless ``rule`` allows the user to act
+    on ``record``, the refusal goes to the security log and the 403 page says why."""
+    if policy.allows(request.user, rule, record):
+        return
+    target = f"{type(record)._meta.verbose_name} {record.pk}" if record is not None else ""
+    security_log.record(
+        security_log.ACCESS_DENIED,
+        request=request,
+        success=False,
+        target=target or request.path,
+        detail=detail if detail is not None else {"action": rule},
+    )
+    raise PermissionDenied(policy.reason(request.user, rule, record))
+
+
 class PolicyRequiredMixin:
     """A page for an action on no record yet (a create form, an import): 403 with the
     rule's Chinese reason unless the action policy allows ``permission``, before the
@@ -60,15 +78,8 @@ class PolicyRequiredMixin:
     request: HttpRequest
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if self.permission and not policy.allows(request.user, self.permission):
-            security_log.record(
-                security_log.ACCESS_DENIED,
-                request=request,
-                success=False,
-                target=request.path,
-                detail={"action": self.permission},
-            )
-            raise PermissionDenied(policy.reason(request.user, self.permission))
+        if self.permission:
+            require(request, self.permission)
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 

@@ -12,7 +12,6 @@ from django.views.generic import FormView, TemplateView, View
 
 from baolei.audit.models import Action
 from baolei.audit.services import record_event
-from baolei.core import policy
 from baolei.core.exports import Column
 from baolei.core.history import history_rows
 from baolei.core.importing import keep_errors
@@ -23,6 +22,7 @@ from baolei.core.views_base import (
     ScopedListView,
     ScopedViewMixin,
     acting_user,
+    require,
 )
 from baolei.ledger import forms, queries, services
 from baolei.ledger.filters import LedgerFilter
@@ -155,7 +155,7 @@ class LedgerEditView(ScopedViewMixin, LedgerCreateView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.item = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
-        policy.require(acting_user(request), self.record_permission, self.item)
+        require(request, self.record_permission, self.item)
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:

@@ -11,12 +11,17 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from baolei.core import policy
 from baolei.core.exports import Column
 from baolei.core.history import history_rows
 from baolei.core.importing import keep_errors
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
-from baolei.core.views_base import ScopedDetailView, ScopedListView, ScopedViewMixin, acting_user
+from baolei.core.views_base import (
+    ScopedDetailView,
+    ScopedListView,
+    ScopedViewMixin,
+    acting_user,
+    require,
+)
 from baolei.ledger.models import Acceptance
 from baolei.screening import forms, queries, services
 from baolei.screening.filters import RoundFilter, ScreeningFilter
@@ -113,7 +118,7 @@ class ResultImportView(ScopedViewMixin, TemplateView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         self.round = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
-        policy.require(acting_user(request), self.record_permission, self.round)
+        require(request, self.record_permission, self.round)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

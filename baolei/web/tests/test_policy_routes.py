@@ -43,3 +43,28 @@ def test_every_post_route_asks_the_policy_or_says_why_not(name: str, cls: Any) -
         f"{name} ({cls.__name__}) takes a POST but names no rule (permission) "
         "and does not say why in policy_exempt"
     )
+
+
+@pytest.mark.django_db
+def test_a_page_that_asks_the_policy_of_its_record_logs_the_refusal(
+    world: Any, client: Any
+) -> None:
+    from datetime import date
+
+    from baolei.audit.models import Action, SecurityEvent
+    from baolei.ledger.models import LedgerItem
+
+    item = LedgerItem.objects.create(
+        key="TZ-甲-0099",
+        title="甲县扫黑办的事项",
+        region=world.village_a,
+        owner_agency=world.agencies["a_office"],
+        responsible_person="李某",
+        deadline=date(2026, 12, 31),
+    )
+    client.force_login(world.police_clerk)  # sees the item (city scope) but does not run it
+    response = client.get(f"/ledger/{item.pk}/edit/")
+    assert response.status_code == 403
+    assert policy.reason(world.police_clerk, "ledger.edit", item) in response.content.decode()
+    refused = SecurityEvent.objects.get(action=Action.ACCESS_DENIED, actor="police_clerk")
+    assert refused.detail == {"action": "ledger.edit"} and not refused.success
