@@ -392,7 +392,7 @@ def give_feedback(*, actor: User, referral: Referral, on: date, feedback: str) -
 
 def reveal_reporter(*, actor: User, clue: Clue, request: HttpRequest | None = None) -> str:
     """The reporter's identity is for the clue's handler only, and every look is logged."""
-    if actor.pk != clue.handler_id:
+    if not policy.allows(actor, "clues.reveal", clue):
         record_event(
             Action.ACCESS_DENIED,
             actor=actor,
@@ -401,7 +401,7 @@ def reveal_reporter(*, actor: User, clue: Clue, request: HttpRequest | None = No
             target=clue.number,
             detail={"field": "reporter"},
         )
-        raise PermissionDenied("举报人信息只向承办人显示。")
+        raise PermissionDenied(policy.reason(actor, "clues.reveal", clue))
     if not clue.reporter_encrypted:
         raise ValidationError("未登记举报人信息。")
     record_event(

@@ -122,7 +122,7 @@ class ClueDetailView(ScopedDetailView):
             supervisions=clue.supervisions.all(),
             persons=clue.persons.all(),
             duplicates=services.likely_duplicates(clue, user) if clue.is_open else [],
-            is_handler=user.pk == clue.handler_id,
+            is_handler=policy.allows(user, "clues.reveal", clue),
             history_rows=history_rows(clue),
             forms={
                 name: form

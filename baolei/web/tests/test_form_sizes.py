@@ -5,13 +5,13 @@ Longer lists are type-ahead pickers (``data-picker``) holding the chosen option 
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from baolei.web.tests.test_scoping import (
     EXTRA_KWARGS,
@@ -35,28 +35,12 @@ SELECT = re.compile(r"<select\b([^>]*)>(.*?)</select>", re.DOTALL)
 def demo_city(
     django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
 ) -> Iterator[None]:
+    from django.core.management import call_command
+
     from baolei.conftest import built_once
-    from baolei.demo.cadres import build_cadres
-    from baolei.demo.cases import build_cases
-    from baolei.demo.city import build_city
-    from baolei.demo.clues import build_clues
-    from baolei.demo.coordination import build_coordination
-    from baolei.demo.ledger import build_ledger
-    from baolei.demo.screening import build_screening
-    from baolei.demo.supervision import build_supervision
-    from baolei.demo.vetting import build_vetting
 
     with built_once(django_db_blocker, tmp_path_factory):
-        today = timezone.localdate()
-        build_city()
-        build_ledger(today)
-        build_screening(today)
-        build_supervision(today)
-        build_coordination(today)
-        build_cases(today)
-        build_cadres(today, None, city_bases=3)
-        build_clues(today)
-        build_vetting(today)
+        call_command("demo", "--quiet-accounts", stdout=io.StringIO())  # the README's city
         yield
 
 
