@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "baolei.audit",
     "baolei.people",
     "baolei.ledger",
+    "baolei.notices",
     "baolei.screening",
     "baolei.supervision",
     "baolei.coordination",
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
     "baolei.cadres",
     "baolei.vetting",
     "baolei.reports",
+    "baolei.search",
+    "baolei.inbox",
     "baolei.web",
     "baolei.demo",
 ]

@@ -1,0 +1,1 @@
+"""The day's work: what waits on the signed-in user and their agency."""

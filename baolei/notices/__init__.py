@@ -1,0 +1,1 @@
+"""In-app notifications of the events that need a person."""
