@@ -309,6 +309,27 @@ IMPORT_MAX_ROWS = config.env_int("IMPORT_MAX_ROWS", 20_000, minimum=1)
 CLUE_DAYS_TO_CONCLUDE = config.env_int("CLUE_DAYS_TO_CONCLUDE", 30, minimum=1)
 REFERRAL_ACK_WORKING_DAYS = config.env_int("REFERRAL_ACK_WORKING_DAYS", 3, minimum=1)
 REFERRAL_FEEDBACK_WORKING_DAYS = config.env_int("REFERRAL_FEEDBACK_WORKING_DAYS", 20, minimum=1)
+# Notifications by e-mail, beside the in-app ones: off unless BAOLEI_EMAIL_HOST is set
+# (``console`` prints them, development mode only); sent after the event is committed.
+EMAIL_HOST = config.raw("EMAIL_HOST") or ""
+NOTICE_EMAIL = bool(EMAIL_HOST)
+if EMAIL_HOST == "console":
+    if PRODUCTION:
+        raise config.fail("EMAIL_HOST", "生产模式下不能为 console", "console is for development")
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+elif EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = config.env_int("EMAIL_PORT", 25, minimum=1)
+    EMAIL_HOST_USER = config.env_str("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = config.env_str("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = config.env_bool("EMAIL_USE_TLS", default=False)
+    EMAIL_USE_SSL = config.env_bool("EMAIL_USE_SSL", default=False)
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = config.env_str("EMAIL_FROM", "baolei@localhost")
+# The site's address as users reach it, put before the link in a notification e-mail.
+NOTICE_SITE_URL = config.env_str("SITE_URL", "").rstrip("/")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = (max(EVIDENCE_MAX_MB, IMPORT_MAX_MB) + 1) * 1024 * 1024
 

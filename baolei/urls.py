@@ -31,6 +31,7 @@ urlpatterns = [
     path("cadres/", include("baolei.cadres.urls")),
     path("vetting/", include("baolei.vetting.urls")),
     path("reports/", include("baolei.reports.urls")),
+    path("notices/", include("baolei.notices.urls")),
     path("api/v1/reports/figures/", FiguresApiView.as_view(), name="api-figures"),
     path("api/v1/reports/briefing.<slug:fmt>", BriefingApiView.as_view(), name="api-briefing"),
     path("api/v1/", include("baolei.web.api_urls")),

@@ -7,6 +7,7 @@ from baolei.cases.api import CaseViewSet
 from baolei.clues.api import ClueViewSet, ReferralViewSet
 from baolei.coordination import api as coordination
 from baolei.ledger.api import LedgerItemViewSet
+from baolei.notices.api import NoticeViewSet
 from baolei.people.api import PersonViewSet
 from baolei.regions.api import CentreViewSet, RegionViewSet
 from baolei.screening.api import NegativeListViewSet, RoundViewSet, ScreeningViewSet
@@ -56,6 +57,7 @@ router.register("cadres/training-bases", cadres.TrainingBaseViewSet, basename="t
 router.register(
     "cadres/training-sessions", cadres.TrainingSessionViewSet, basename="training-session"
 )
+router.register("me/notices", NoticeViewSet, basename="my-notice")
 
 app_name = "api"
 urlpatterns = router.urls
