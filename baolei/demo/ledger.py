@@ -28,11 +28,14 @@ ITEMS = [
 ]
 
 
+LEADER = "包保领导"
+
+
 @transaction.atomic
 def build_ledger(today: date) -> int:
-    """Create the demo items once: an existing demo key means the ledger is built."""
+    """Create the demo items once: an item under a county's 包保领导 means the ledger is built."""
     seed_from_package()
-    if LedgerItem.objects.filter(key__startswith="DEMO-").exists():
+    if LedgerItem.objects.filter(supervising_leader__endswith=LEADER).exists():
         return 0
     reviewer = User.objects.get(username="office_reviewer")
     created = 0
@@ -48,12 +51,11 @@ def build_ledger(today: date) -> int:
                 continue  # not every county has every quiet item
             item = services.create_item(
                 actor=clerk,
-                key=f"DEMO-{county.code[:6]}-{i + 1:02d}",
                 title=f"{villages[i].name}{title}",
                 region=villages[i],
                 owner_agency=office,
                 responsible_person=f"{clerk.name[0]}负责人",
-                supervising_leader=f"{county.name}包保领导",
+                supervising_leader=f"{county.name}{LEADER}",
                 measures=measures,
                 deadline=today + timedelta(days=offset + n),
             )

@@ -155,7 +155,7 @@ class LedgerItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     filterset_class = ItemFilter
     ordering_fields = ["deadline", "key", "status"]
     ordering = ["deadline", "key"]
-    search_fields = ["title", "key", "responsible_person"]
+    search_fields = ["title", "key", "former_key", "responsible_person"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 

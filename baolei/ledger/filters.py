@@ -9,6 +9,7 @@ from baolei.accounts.models import Agency
 from baolei.core.filters import FilterSet
 from baolei.core.pickers import PickerSelect
 from baolei.ledger.models import SourceKind, Status, Warning
+from baolei.ledger.numbers import padded
 from baolei.regions.pickers import within_filter
 from baolei.regions.queries import within_region
 
@@ -42,9 +43,12 @@ class LedgerFilter(FilterSet):
             self.filters["owner_agency"].queryset = Agency.objects.visible_to(request.user)
 
     def search(self, rows: QuerySet, name: str, value: str) -> QuerySet:
+        """By title, number (as typed, padded, or the number the item carried before), person or content."""
         return rows.filter(
             Q(title__contains=value)
             | Q(key__icontains=value)
+            | Q(key=padded(value))
+            | Q(former_key__icontains=value)
             | Q(responsible_person__contains=value)
             | Q(description__contains=value)
         )

@@ -6,6 +6,7 @@ import re
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from baolei.accounts.models import Agency, User
 from baolei.core.importing import Importer, ImportReport, RowError, Sheet, parse_date, run
@@ -38,7 +39,10 @@ class LedgerImport(Importer[dict[str, Any]]):
         self.regions = {r.code: r for r in Region.objects.visible_to(self.actor)}
         self.agencies = {a.name: a for a in Agency.objects.visible_to(self.actor)}
         keys = [str(value.get("编号") or "").strip() for _, value in sheet.rows]
-        self.existing = {i.key: i for i in LedgerItem.objects.filter(key__in=keys)}
+        # A sheet exported before the office numbers still names its items by the old ones.
+        known = LedgerItem.objects.filter(Q(key__in=keys) | Q(former_key__in=keys))
+        self.existing = {i.former_key: i for i in known if i.former_key in keys}
+        self.existing |= {i.key: i for i in known if i.key in keys}
         self.seen: dict[str, int] = {}
 
     def check(

@@ -56,6 +56,9 @@ class LedgerItem(models.Model):
     """One row of a ledger: a task with an owner, a deadline, progress and acceptance."""
 
     key = models.CharField("编号", max_length=40, unique=True)
+    # The machine-made number an item carried before office numbers (TZ2026-00007,
+    # WT-central-共性01-8); kept so that a number on an old slip or sheet still finds it.
+    former_key = models.CharField("原编号", max_length=60, blank=True, db_index=True)
     title = models.CharField("事项", max_length=200)
     description = models.TextField("具体内容", blank=True)
     region = models.ForeignKey(

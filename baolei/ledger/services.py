@@ -13,11 +13,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from baolei.accounts.models import Agency, Role, User
 from baolei.core import policy
 from baolei.core.errors import StaleVersion
+from baolei.ledger import numbers
 from baolei.ledger.calendar import work_calendar
 from baolei.ledger.evidence import sniff
 from baolei.ledger.models import (
@@ -31,6 +33,7 @@ from baolei.ledger.models import (
     Evidence,
     LedgerItem,
     ProgressEntry,
+    SourceKind,
     Status,
 )
 from baolei.ledger.workdays import CalendarMissing
@@ -88,24 +91,29 @@ def check_scope(actor: User, region: Region, agency: Agency) -> None:
 KEY_LOCK = 0x5A4C4B59
 
 
-def next_key(today: date) -> str:
-    """The next TZ<year>-NNNNN, inside the creating transaction. Two creations at once
-    must not take the same number: on PostgreSQL the second waits on a transaction-level
-    advisory lock until the first commits (SQLite runs one write transaction at a time)."""
+def next_key(today: date, source_kind: str = SourceKind.NONE) -> str:
+    """The next number of the item's kind and year (督改〔2026〕0008号), inside the creating
+    transaction. Two creations at once must not take the same number: on PostgreSQL the
+    second waits on a transaction-level advisory lock until the first commits (SQLite
+    runs one write transaction at a time)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [KEY_LOCK])
-    prefix = f"TZ{today:%Y}-"
+    prefix = numbers.prefix_for(source_kind)
+    start = numbers.head(prefix, today.year)
+    # The longest, then greatest, number is the last one, past 9999 as well.
     last = (
-        LedgerItem.objects.filter(key__startswith=prefix)
-        .order_by("-key")
+        LedgerItem.objects.filter(key__startswith=start, key__endswith="号")
+        .order_by(Length("key").desc(), "-key")
         .values_list("key", flat=True)
         .first()
     )
-    number = (
-        int(last.removeprefix(prefix)) + 1 if last and last.removeprefix(prefix).isdigit() else 1
-    )
-    return f"{prefix}{number:05d}"
+    sequence = (numbers.sequence_of(last) or 0) + 1 if last else 1
+    key = numbers.format_key(prefix, today.year, sequence)
+    while LedgerItem.objects.filter(key=key).exists():  # an imported sheet may hold it
+        sequence += 1
+        key = numbers.format_key(prefix, today.year, sequence)
+    return key
 
 
 @transaction.atomic
@@ -136,7 +144,7 @@ def create_item(
     elif deadline_start_on is not None and deadline < deadline_start_on:
         raise ValidationError({"deadline": "整改时限不能早于起算日。"})
     item = LedgerItem(
-        key=key or next_key(timezone.localdate()),
+        key=key or next_key(timezone.localdate(), fields.get("source_kind", SourceKind.NONE)),
         title=title,
         region=region,
         owner_agency=owner_agency,

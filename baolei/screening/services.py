@@ -285,7 +285,6 @@ def confirm(screening: Screening, actor: User, on: date, kind: ListChangeKind, r
         hits = list(screening.hits.select_related("item"))
         screening.plan = ledger.create_item(
             actor=actor,
-            key=f"YCYC-{screening.round_id}-{screening.region.code}",
             title=f"{screening.region.name}党组织整顿提升（一村一策）",
             region=screening.region,
             owner_agency=owner,

@@ -176,6 +176,14 @@ def add_remediation_task(
     )
 
 
+def require_distinct(units: Sequence[tuple[Agency, str]]) -> None:
+    """One rectification item per responsible unit: a unit named twice is a slip of the pen."""
+    keys = [agency.pk for agency, _ in units]
+    twice = sorted({agency.name for agency, _ in units if keys.count(agency.pk) > 1})
+    if twice:
+        raise ValidationError({"units": f"责任单位重复：{'、'.join(twice)}。"})
+
+
 @transaction.atomic
 def create_problem(
     *,
@@ -199,6 +207,7 @@ def create_problem(
         raise ValidationError({"units": "共性问题须列出全部责任单位。"})
     if deadline < received_on:
         raise ValidationError({"deadline": "整改时限不能早于反馈日期。"})
+    require_distinct(units)
     problem = Problem(
         source=source,
         scope=scope,
@@ -216,7 +225,6 @@ def create_problem(
     for agency, person in units:
         ledger.create_item(
             actor=actor,
-            key=f"WT-{source}-{number}-{agency.pk}",
             title=f"{number} {description[:60]}",
             region=agency.region,
             owner_agency=agency,
@@ -256,14 +264,13 @@ def reopen_problem(
         raise ValidationError("只有已完成整改的问题才能登记反弹。")
     if not reason.strip() or not units:
         raise ValidationError("请写明反弹情况并指定责任单位。")
+    require_distinct(units)
     recurrence = Recurrence.objects.create(
         problem=problem, on=on, reason=reason.strip(), previous_done_on=previous, recorded_by=actor
     )
-    count = problem.recurrences.count()
     for agency, person in units:
         ledger.create_item(
             actor=actor,
-            key=f"WT-{problem.source}-{problem.number}-{agency.pk}-R{count}",
             title=f"{problem.number}（反弹）{problem.description[:50]}",
             region=agency.region,
             owner_agency=agency,

@@ -114,6 +114,7 @@ def test_screening_round_is_closed_above_ten_percent(demo_city: Any) -> None:
     total = round_summary(round_, User.objects.get(username="city_leader")).total
     assert round_.status == "closed" and total.confirmed == 112 and total.meets_minimum
     assert total.rectified > 90 and total.in_rectification > 0 and total.late >= 1
+    assert_office_numbers({"台账", "整顿"})
 
 
 def test_supervision_and_coordination_match_the_report(demo_city: Any) -> None:
@@ -143,7 +144,18 @@ def test_supervision_and_coordination_match_the_report(demo_city: Any) -> None:
     assert Meeting.objects.filter(kind=MeetingKind.STANDING_COMMITTEE).count() == 4
     assert Mechanism.objects.count() == 8
     assert len(cadence_warnings(leader)) == 1
+    assert_office_numbers({"督改", "议定"})
     assert build_supervision(today) == 0 and build_coordination(today) == 0
+
+
+def assert_office_numbers(kinds: set[str]) -> None:
+    """Every ledger number of the demo city reads as an office writes it (督改〔2026〕0008号)."""
+    from baolei.ledger.models import LedgerItem
+    from baolei.ledger.numbers import NUMBER
+
+    keys = list(LedgerItem.objects.values_list("key", flat=True))
+    assert keys and [k for k in keys if not NUMBER.match(k)] == []
+    assert {k.split("〔")[0] for k in keys} == kinds
 
 
 def test_cases_give_the_report_figures(demo_city: Any) -> None:
