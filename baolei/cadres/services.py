@@ -7,8 +7,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 
-from baolei.accounts.models import User
+from baolei.accounts.models import AgencyKind, Role, User
 from baolei.cadres import queries
 from baolei.cadres.models import (
     COMMUNITY_POSTS,
@@ -28,6 +29,9 @@ from baolei.cadres.models import (
     TrainingSession,
 )
 from baolei.core import policy
+from baolei.core.scoping import ancestor_codes
+from baolei.notices import services as notices
+from baolei.notices.models import Kind as NoticeKind
 from baolei.people.models import Person
 from baolei.regions.models import Level, Region
 
@@ -199,7 +203,9 @@ def propose_adjustment(
         proposed_on=on,
         proposed_by=actor,
     )
-    return store(actor, adjustment)
+    store(actor, adjustment)
+    notify_proposed(adjustment)
+    return adjustment
 
 
 @transaction.atomic
@@ -337,3 +343,27 @@ def record_attendance(
             return store(actor, row)
     except IntegrityError:
         raise ValidationError({"person": "该学员已在本期培训名单中。"}) from None
+
+
+def notify_proposed(adjustment: Adjustment) -> None:
+    """调整须经组织部门审批: the organisation department's reviewers who may approve it are told."""
+    appointment = adjustment.appointment
+    region = appointment.region
+    candidates = (
+        User.objects.filter(
+            is_active=True,
+            agency__kind=AgencyKind.ORGANISATION,
+            agency__region__code__in=[*ancestor_codes(region.prefix), region.code],
+            role_assignments__role=Role.REVIEWER,
+        )
+        .select_related("agency__region")
+        .distinct()
+    )
+    notices.notify(
+        NoticeKind.ADJUSTMENT_PROPOSED,
+        adjustment,
+        notices.who_may(adjustment, candidates, "cadres.decide"),
+        f"{appointment.region.name}{appointment.get_post_display()}{appointment.person.name}"
+        f"的调整建议（{adjustment.get_reason_display()}）待审批",
+        reverse("cadres:adjustment", args=[adjustment.pk]),
+    )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from baolei.accounts.models import Agency, AgencyKind, Role, User
@@ -33,6 +34,8 @@ from baolei.clues.models import (
 from baolei.core import policy
 from baolei.ledger.calendar import work_calendar
 from baolei.ledger.workdays import CalendarMissing
+from baolei.notices import services as notices
+from baolei.notices.models import Kind as NoticeKind
 from baolei.people import crypto
 from baolei.people.models import Person
 from baolei.regions.models import Region
@@ -333,7 +336,7 @@ def refer(*, actor: User, clue: Clue, to_agency: Agency, on: date, reason: str) 
         raise ValidationError({"reason": "请说明移送理由。"})
     if on > timezone.localdate():
         raise ValidationError({"on": "移送日期不能晚于今天。"})
-    return Referral.objects.create(
+    referral = Referral.objects.create(
         clue=clue,
         from_agency=sender,
         to_agency=to_agency,
@@ -344,6 +347,8 @@ def refer(*, actor: User, clue: Clue, to_agency: Agency, on: date, reason: str) 
         acknowledge_by=working_deadline(on, settings.REFERRAL_ACK_WORKING_DAYS),
         feedback_by=working_deadline(on, settings.REFERRAL_FEEDBACK_WORKING_DAYS),
     )
+    notify_referral(referral)
+    return referral
 
 
 def require_receiver(actor: User, referral: Referral) -> None:
@@ -387,6 +392,7 @@ def give_feedback(*, actor: User, referral: Referral, on: date, feedback: str) -
         raise ValidationError({"on": "反馈日期须在签收日期与今天之间。"})
     referral.feedback_on, referral.feedback = on, feedback.strip()
     referral.save()
+    notify_feedback(referral)
     return referral
 
 
@@ -412,3 +418,34 @@ def reveal_reporter(*, actor: User, clue: Clue, request: HttpRequest | None = No
         detail={"field": "reporter"},
     )
     return crypto.decrypt(clue.reporter_encrypted, column=REPORTER_COLUMN)
+
+
+def agency_editors(agency: Agency) -> Any:
+    return User.objects.filter(
+        agency=agency, is_active=True, role_assignments__role__in=(Role.CLERK, Role.REVIEWER)
+    ).distinct()
+
+
+def notify_referral(referral: Referral) -> None:
+    """移送: the receiving agency's clerks and reviewers who may sign it are told at once."""
+    clue = referral.clue
+    notices.notify(
+        NoticeKind.REFERRAL_RECEIVED,
+        referral,
+        notices.who_may(referral, agency_editors(referral.to_agency), "clues.acknowledge"),
+        f"{referral.from_agency.name}移送线索 {clue.number}，"
+        f"请于 {referral.acknowledge_by:%Y-%m-%d} 前签收",
+        reverse("clues:detail", args=[clue.pk]),
+    )
+
+
+def notify_feedback(referral: Referral) -> None:
+    """反馈: the referring agency's clerks and reviewers who still see the clue are told."""
+    clue = referral.clue
+    notices.notify(
+        NoticeKind.FEEDBACK_RECEIVED,
+        referral,
+        notices.who_may(referral, agency_editors(referral.from_agency)),
+        f"{referral.to_agency.name}已反馈移送线索 {clue.number}：{referral.feedback[:80]}",
+        reverse("clues:detail", args=[clue.pk]),
+    )

@@ -13,7 +13,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.db.models import Q
 from django.db.models.functions import Length
+from django.urls import reverse
 from django.utils import timezone
 
 from baolei.accounts.models import Agency, Role, User
@@ -37,6 +39,8 @@ from baolei.ledger.models import (
     Status,
 )
 from baolei.ledger.workdays import CalendarMissing
+from baolei.notices import services as notices
+from baolei.notices.models import Kind as NoticeKind
 from baolei.regions.models import Region
 
 EDITORS = (Role.CLERK, Role.REVIEWER)
@@ -312,6 +316,8 @@ def accept_item(
     else:
         current.status = Status.IN_PROGRESS
     bump(current, acceptance.get_result_display())
+    if result == AcceptanceResult.RETURNED:
+        notify_returned(current, acceptance)
     return acceptance
 
 
@@ -402,3 +408,76 @@ def cancel_item(*, actor: User, item: LedgerItem, reason: str) -> LedgerItem:
     current.cancel_reason = reason.strip()
     bump(current, f"撤销：{reason.strip()}")
     return current
+
+
+def who_answers(item: LedgerItem) -> list[User]:
+    """Who must act on the item: the owner agency's users and the responsible person,
+    those of them who see it and may report its progress."""
+    candidates = User.objects.filter(
+        Q(agency=item.owner_agency_id) | Q(pk=item.responsible_user_id), is_active=True
+    ).select_related("agency__region")
+    return notices.who_may(item, candidates, "ledger.progress")
+
+
+def notify_returned(item: LedgerItem, acceptance: Acceptance) -> None:
+    """退回整改: who answers for the item is told why, in the acceptance's transaction."""
+    notices.notify(
+        NoticeKind.ITEM_RETURNED,
+        item,
+        who_answers(item),
+        f"台账事项 {item.key}（{item.title[:40]}）被{acceptance.reviewer_agency.name}"
+        f"退回整改：{acceptance.notes[:80]}",
+        reverse("ledger:detail", args=[item.pk]),
+    )
+
+
+#: The warning levels a deadline notification is sent at, each once per item and deadline.
+DEADLINE_NOTICES = {"blue": NoticeKind.DEADLINE_NEAR, "red": NoticeKind.DEADLINE_PASSED}
+
+
+def deadline_level(item: LedgerItem, today: date, near: date) -> str:
+    """三色督办 on the deadline alone: red when past it, blue when due by ``near``."""
+    if item.deadline < today:
+        return "red"
+    return "blue" if item.deadline <= near else ""
+
+
+def notify_deadlines(today: date | None = None) -> int:
+    """Tells who answers for each open, running item once when it enters the blue window
+    (due within LEDGER_BLUE_WORKING_DAYS working days) and once when it becomes overdue;
+    an extended deadline warns again. Safe to run as often as wished; returns how many
+    notifications were sent."""
+    from baolei.ledger.queries import blue_limit
+
+    today = today or timezone.localdate()
+    near = blue_limit(today)
+    items = LedgerItem.objects.filter(
+        status__in=OPEN_STATUSES, suspended_on__isnull=True, deadline__lte=near
+    ).select_related("owner_agency", "region")
+    sent = notices.sent_keys(items)
+    count = 0
+    for item in items:
+        level = deadline_level(item, today, near)
+        key = f"{level}:{item.deadline:%Y-%m-%d}"
+        if (item.pk, key) in sent:
+            continue
+        with transaction.atomic():
+            count += len(notify_deadline(item, level, key))
+    return count
+
+
+def notify_deadline(item: LedgerItem, level: str, key: str) -> list[Any]:
+    due = f"{item.deadline:%Y-%m-%d}"
+    text = (
+        f"台账事项 {item.key}（{item.title[:40]}）已于 {due} 到期，仍未办结"
+        if level == "red"
+        else f"台账事项 {item.key}（{item.title[:40]}）将于 {due} 到期，请抓紧整改"
+    )
+    return notices.notify(
+        DEADLINE_NOTICES[level],
+        item,
+        who_answers(item),
+        text,
+        reverse("ledger:detail", args=[item.pk]),
+        once_key=key,
+    )

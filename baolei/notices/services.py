@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -82,6 +83,15 @@ def send_email(subject: str, body: str, addresses: list[str]) -> None:
         get_connection().send_messages(messages)
     except (OSError, smtplib.SMTPException):
         log.warning("notification e-mail not sent to %d recipients", len(addresses), exc_info=True)
+
+
+def sent_keys(records: models.QuerySet[Any]) -> set[tuple[int, str]]:
+    """(record id, once key) of the time-driven notifications already sent for these records."""
+    rows = Notification.objects.filter(
+        record_type=ContentType.objects.get_for_model(records.model),
+        record_id__in=records.values("pk"),
+    ).exclude(once_key="")
+    return set(rows.values_list("record_id", "once_key"))
 
 
 @transaction.atomic

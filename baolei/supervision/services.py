@@ -8,11 +8,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from baolei.accounts.models import Agency, AgencyKind, Role, User
 from baolei.core import policy
 from baolei.ledger import services as ledger
 from baolei.ledger.models import DONE_STATUSES, LedgerItem, SourceKind, Status
+from baolei.notices import services as notices
+from baolei.notices.models import Kind as NoticeKind
 from baolei.regions.models import Level, Region
 from baolei.supervision.models import (
     LaggingCounty,
@@ -281,4 +284,26 @@ def reopen_problem(
             source_kind=SourceKind.SUPERVISION,
             source=problem,
         )
+    notify_reopened(problem, recurrence, [agency for agency, _ in units], deadline)
     return recurrence
+
+
+def notify_reopened(
+    problem: Problem, recurrence: Recurrence, agencies: Sequence[Agency], deadline: date
+) -> None:
+    """反弹: each unit given a new item is told, those of its users who may work on it."""
+    recipients: list[User] = []
+    for agency in agencies:
+        item = problem.items.filter(owner_agency=agency).order_by("-pk").first()
+        candidates = User.objects.filter(agency=agency, is_active=True)
+        if item is not None:
+            recipients += notices.who_may(item, candidates, "ledger.progress")
+    names = "、".join(agency.name for agency in agencies)
+    notices.notify(
+        NoticeKind.PROBLEM_REOPENED,
+        problem,
+        recipients,
+        f"督导问题 {problem.number} 整改后反弹，已重新交办{names}，"
+        f"请于 {deadline:%Y-%m-%d} 前整改：{recurrence.reason[:60]}",
+        reverse("supervision:problem", args=[problem.pk]),
+    )

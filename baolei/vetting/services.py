@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from baolei.accounts.models import Role, User
@@ -24,6 +25,8 @@ from baolei.clues import services as clue_services
 from baolei.clues.models import Category, Clue
 from baolei.clues.models import Source as ClueSource
 from baolei.core import policy
+from baolei.notices import services as notices
+from baolei.notices.models import Kind as NoticeKind
 from baolei.people import crypto
 from baolei.people.models import ID_COLUMN, Person
 from baolei.regions.models import Region
@@ -236,6 +239,7 @@ def execute_run(run_id: int) -> VettingRun:
                     "candidates": len(new),
                 },
             )
+            notify_run(run, len(new))
     except Exception as exc:
         fail_run(run, exc)
         raise
@@ -268,6 +272,7 @@ def sweep_stale_runs() -> int:
                 target=f"vetting.vettingrun:{run.pk}",
                 detail={"error": INTERRUPTED, "heartbeat_at": str(run.heartbeat_at)},
             )
+            notify_run(run)
             count += 1
     return count
 
@@ -287,6 +292,7 @@ def rerun(*, actor: User, run: VettingRun) -> VettingRun:
     return start_run(actor=actor, region=run.region, sources=run.sources, threshold=run.threshold)
 
 
+@transaction.atomic
 def fail_run(run: VettingRun, exc: Exception) -> None:
     run.status, run.finished_at = RunStatus.FAILED, timezone.now()
     run.error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -297,6 +303,29 @@ def fail_run(run: VettingRun, exc: Exception) -> None:
         success=False,
         target=f"vetting.vettingrun:{run.pk}",
         detail={"error": run.error},
+    )
+    notify_run(run)
+
+
+def notify_run(run: VettingRun, candidates: int = 0) -> None:
+    """A run is a background task: whoever started it is told when it ends, done or failed."""
+    if run.started_by is None:
+        return
+    if run.status == RunStatus.DONE:
+        kind = NoticeKind.RUN_DONE
+        text = (
+            f"{run.region.name}背景审查比对已完成：审查村干部 {run.cadres_total} 人，"
+            f"疑似命中 {candidates} 条待研判"
+        )
+    else:
+        kind = NoticeKind.RUN_FAILED
+        text = f"{run.region.name}背景审查比对失败：{run.error[:80]}；可在批次页面重新运行"
+    notices.notify(
+        kind,
+        run,
+        notices.who_may(run, [run.started_by]),
+        text,
+        reverse("vetting:run", args=[run.pk]),
     )
 
 
