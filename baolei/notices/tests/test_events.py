@@ -5,7 +5,7 @@ in the event's own transaction."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +14,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from baolei.accounts.models import Agency, AgencyKind, Role
 from baolei.cadres import services as cadres
@@ -29,7 +30,7 @@ from baolei.people.services import create_person
 from baolei.supervision import services as supervision
 from baolei.supervision.models import ProblemScope, ProblemSource
 from baolei.vetting import services as vetting
-from baolei.vetting.models import ExternalEntry, RunStatus, Source
+from baolei.vetting.models import ExternalEntry, RunStatus, Source, VettingRun
 
 TODAY = date(2026, 11, 26)  # a Thursday; three working days on is Tuesday 1 December
 
@@ -352,3 +353,18 @@ def test_a_reopened_problem_tells_the_units_given_new_items(world: Any) -> None:
     assert notice.text.startswith(
         "督导问题 G01 整改后反弹，已重新交办甲县扫黑办，请于 2027-01-31 前整改"
     )
+
+
+def test_a_run_whose_worker_died_tells_who_started_it(world: Any) -> None:
+    run = VettingRun.objects.create(
+        region=world.county_a,
+        sources=[Source.EXTERNAL],
+        threshold=0.5,
+        status=RunStatus.RUNNING,
+        started_by=world.a_clerk,
+        started_at=timezone.now() - timedelta(hours=1),
+        heartbeat_at=timezone.now() - timedelta(hours=1),
+    )
+    assert vetting.sweep_stale_runs() == 1
+    assert told(Kind.RUN_FAILED, run) == {"a_clerk": 1}
+    assert "后台任务中断" in Notification.objects.filter(pk__gt=BEFORE).get().text

@@ -115,3 +115,18 @@ def test_anonymous_gets_no_notices(world: Any, client: Any) -> None:
     tell(world.a_clerk, "我的")
     assert client.get("/api/v1/me/notices/").status_code in (401, 403)
     assert client.get("/notices/").status_code == 302
+
+
+def test_the_list_costs_the_same_queries_for_3_or_30(world: Any, client: Any) -> None:
+    client.force_login(world.a_clerk)
+    client.get("/notices/")  # the session and the calendar are read once
+    costs = []
+    for many in (3, 30):
+        while Notification.objects.filter(recipient=world.a_clerk).count() < many:
+            tell(world.a_clerk, "又一条")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/notices/").status_code == 200
+        ours = [q for q in queries.captured_queries if "notices_notification" in q["sql"]]
+        costs.append((len(queries), len(ours)))
+    assert costs[0] == costs[1]
+    assert costs[1][1] == 3  # the bell, the number of rows, the page of rows
