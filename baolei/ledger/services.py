@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.urls import reverse
@@ -461,8 +461,11 @@ def notify_deadlines(today: date | None = None) -> int:
         key = f"{level}:{item.deadline:%Y-%m-%d}"
         if (item.pk, key) in sent:
             continue
-        with transaction.atomic():
-            count += len(notify_deadline(item, level, key))
+        try:
+            with transaction.atomic():
+                count += len(notify_deadline(item, level, key))
+        except IntegrityError:  # a run at the same moment has just sent it
+            continue
     return count
 
 
