@@ -21,6 +21,7 @@ from baolei.core.filters import FilterSet
 from baolei.core.history import history_rows
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
 from baolei.core.views_base import ScopedDetailView, ScopedListView, acting_user
+from baolei.regions.pickers import within_filter
 from baolei.regions.queries import within_region
 
 
@@ -32,7 +33,7 @@ class CaseFilter(FilterSet):
     stage = django_filters.ChoiceFilter(
         label="当前阶段", choices=Stage.choices, empty_label="全部阶段"
     )
-    within = django_filters.CharFilter(label="区划代码", method="filter_within")
+    within = within_filter()
     opened_from = django_filters.DateFilter(
         label="立案日期起", field_name="opened_on", lookup_expr="gte"
     )

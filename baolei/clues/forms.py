@@ -7,6 +7,7 @@ from django import forms
 from baolei.accounts.models import Agency, User
 from baolei.cases.models import CaseKind
 from baolei.clues.models import Category, Conclusion, Source
+from baolei.clues.pickers import clue_widget
 from baolei.core.scoping import ancestor_codes
 from baolei.people.models import Person
 from baolei.people.pickers import PersonPickerMultipleField
@@ -70,7 +71,7 @@ class SuperviseForm(DateForm):
 
 
 class MergeForm(DateForm):
-    into = forms.CharField(label="并入线索编号")
+    into = forms.CharField(label="并入线索", widget=clue_widget(by_number=True))
     reason = forms.CharField(label="并案理由")
 
 

@@ -13,9 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
+from baolei.cases.models import Case
+from baolei.cases.pickers import case_filter
 from baolei.clues import forms, queries, services
 from baolei.clues.importing import import_clues
 from baolei.clues.models import Category, Clue, ClueStatus, Referral, Source
+from baolei.clues.pickers import as_stored
 from baolei.core import params, policy
 from baolei.core.exports import Column
 from baolei.core.filters import FilterSet
@@ -28,6 +31,7 @@ from baolei.core.views_base import (
     ScopedListView,
     acting_user,
 )
+from baolei.regions.pickers import within_filter
 from baolei.regions.queries import within_region
 
 
@@ -45,7 +49,8 @@ class ClueFilter(FilterSet):
     warning = django_filters.ChoiceFilter(
         label="预警", choices=[("red", "逾期"), ("blue", "临期")], empty_label="全部"
     )
-    within = django_filters.CharFilter(label="区划代码", method="filter_within")
+    within = within_filter()
+    case = case_filter(label="所涉案件")
     received_from = django_filters.DateFilter(
         label="受理日期起", field_name="received_on", lookup_expr="gte"
     )
@@ -62,12 +67,21 @@ class ClueFilter(FilterSet):
             "status",
             "warning",
             "within",
+            "case",
             "received_from",
             "received_to",
         ]
 
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:
+            self.filters["case"].queryset = Case.objects.visible_to(request.user)
+
     def search(self, rows: QuerySet, name: str, value: str) -> QuerySet:
-        return rows.filter(Q(number__contains=value) | Q(summary__contains=value))
+        """By a part of the number or summary, or the whole number as typed (线索〔2026〕12号)."""
+        wanted = Q(number__contains=value) | Q(summary__contains=value)
+        number = as_stored(value)
+        return rows.filter(wanted | Q(number=number) if number else wanted)
 
     def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
         return within_region(rows, value)

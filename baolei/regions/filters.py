@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 
 from baolei.core.filters import FilterSet
 from baolei.regions.models import GovernanceCentre, Level, Region
-from baolei.regions.pickers import within_filter
+from baolei.regions.pickers import RegionCodePicker, within_filter
 
 
 def search(queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -15,7 +15,9 @@ def search(queryset: QuerySet, name: str, value: str) -> QuerySet:
 class RegionFilter(FilterSet):
     q = django_filters.CharFilter(label="名称或代码", method=search)
     level = django_filters.ChoiceFilter(label="层级", choices=Level.choices, empty_label="全部层级")
-    parent = django_filters.CharFilter(label="上级代码", field_name="parent__code")
+    parent = django_filters.CharFilter(
+        label="上级区划", field_name="parent__code", widget=RegionCodePicker()
+    )
     within = within_filter()
 
     class Meta:

@@ -37,6 +37,15 @@ def initials(name: str) -> str:
     return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()
 
 
+def by_initials(rows: QuerySet[Any], name_field: str, text: str, limit: int) -> QuerySet[Any]:
+    """The rows whose name (``name_field``) has pinyin initials starting with the letters typed."""
+    wanted = text.lower()
+    keys = [
+        pk for pk, name in rows.values_list("pk", name_field) if initials(name).startswith(wanted)
+    ]
+    return rows.filter(pk__in=keys[:limit])
+
+
 def search_regions(rows: QuerySet[Region], text: str, limit: int) -> list[Region]:
     """Regions of ``rows`` whose code starts with the digits typed, whose pinyin
     initials start with the letters typed, or whose name contains the text."""

@@ -3,12 +3,20 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 
 from baolei.core.filters import FilterSet, IdFilter, offer_records
 from baolei.regions.pickers import within_filter
 from baolei.regions.queries import within_region
-from baolei.screening.models import Proposal, RoundStatus, Screening, ScreeningRound, Standing
+from baolei.screening.models import (
+    NegativeListItem,
+    Proposal,
+    RoundStatus,
+    Screening,
+    ScreeningRound,
+    Standing,
+)
 
 
 class RoundFilter(FilterSet):
@@ -20,6 +28,18 @@ class RoundFilter(FilterSet):
     class Meta:
         model = ScreeningRound
         fields = ["q", "status"]
+
+
+def offer_items(form: Any, rounds: Any) -> None:
+    """The ``?hit=`` filter as the negative-list items of the rounds the user sees, by their
+    text (the code is what is sent, so a link with ``?hit=3`` selects the same rows)."""
+    field = form.fields["hit"]
+    items = NegativeListItem.objects.filter(negative_list__in=rounds.values("negative_list"))
+    offered: dict[str, str] = {}
+    for code, text in items.order_by("code").values_list("code", "text"):
+        offered.setdefault(code, f"{code}. {text[:24]}")
+    ordered = sorted(offered.items(), key=lambda pair: (len(pair[0]), pair[0]))
+    field.widget = forms.Select(choices=[("", "全部条目"), *ordered])
 
 
 class ScreeningFilter(FilterSet):
@@ -35,7 +55,7 @@ class ScreeningFilter(FilterSet):
         label="处理建议", choices=Proposal.choices, empty_label="全部"
     )
     hit = django_filters.CharFilter(
-        label="命中条目序号", field_name="hits__item__code", distinct=True
+        label="命中负面清单条目", field_name="hits__item__code", distinct=True
     )
 
     class Meta:
@@ -47,6 +67,7 @@ class ScreeningFilter(FilterSet):
         form = super().form
         rounds = ScreeningRound.objects.visible_to(getattr(self.request, "user", None))
         offer_records(form, "round", rounds, "全部轮次")
+        offer_items(form, rounds)
         return form
 
     def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:

@@ -4,13 +4,24 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from baolei.cadres.models import Appointment, Post
-from baolei.core.filters import FilterSet, IdFilter
+from baolei.core.filters import FilterSet, IdFilter, offer_records
 from baolei.regions.pickers import within_filter
 from baolei.regions.queries import within_region
 from baolei.vetting import queries
 from baolei.vetting.models import Candidate, Decision, DecisionRecord, RunStatus, Source, VettingRun
+
+#: The latest runs offered by name in the review queue's filter (an older one is still
+#: reached by its link from the run's page, ``?run=``).
+OFFERED_RUNS = 100
+
+
+def run_label(run: VettingRun) -> str:
+    """白河县 2026年11月20日 09:30 批次（已完成）."""
+    started = timezone.localtime(run.started_at)
+    return f"{run.region.name} {started:%Y年%m月%d日 %H:%M} 批次（{run.get_status_display()}）"
 
 
 class RunFilter(FilterSet):
@@ -34,7 +45,7 @@ class CandidateFilter(FilterSet):
         label="村干部姓名", field_name="appointment__person__name", lookup_expr="contains"
     )
     within = within_filter()
-    run = IdFilter(label="比对批次号", field_name="run_id")
+    run = IdFilter(label="比对批次", field_name="run_id")
     source = django_filters.ChoiceFilter(
         label="来源", choices=Source.choices, empty_label="全部来源"
     )
@@ -51,6 +62,14 @@ class CandidateFilter(FilterSet):
     class Meta:
         model = Candidate
         fields = ["q", "within", "run", "source", "decision", "score_from", "score_below"]
+
+    @property
+    def form(self) -> Any:
+        form = super().form
+        runs = VettingRun.objects.visible_to(getattr(self.request, "user", None))
+        rows = runs.select_related("region").order_by("-started_at")[:OFFERED_RUNS]
+        offer_records(form, "run", rows, "全部批次", label=run_label)
+        return form
 
     def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
         return within_region(rows, value, "appointment__region__code")

@@ -11,12 +11,20 @@ from django.views import View
 
 from baolei.accounts.models import Agency, AgencyKind
 from baolei.accounts.pickers import search_agencies
+from baolei.cadres.models import Appointment, Post
+from baolei.cadres.pickers import cadre_label, search_cadres
+from baolei.cases.models import Case
+from baolei.cases.pickers import case_label, search_cases
+from baolei.clues.models import Clue
+from baolei.clues.pickers import clue_label, search_clues
 from baolei.core import params
 from baolei.core.views_base import ScopedViewMixin
 from baolei.people.models import Person
 from baolei.people.pickers import person_label, search_people
 from baolei.regions.models import Level, Region
 from baolei.regions.pickers import region_path, search_regions
+from baolei.screening.models import Screening, Standing
+from baolei.screening.pickers import organisation_label, search_organisations
 
 LIMIT = 20
 
@@ -100,3 +108,68 @@ class AgencyPickerView(PickerView):
 
     def search(self, rows: Any, text: str) -> list[Any]:
         return search_agencies(rows, text, LIMIT)
+
+
+class CluePickerView(PickerView):
+    """Clues by number or summary, only those the user sees (umbrella clues included only
+    for whom the clue queryset reveals them); ``?key=number`` answers with the number."""
+
+    model = Clue
+
+    def narrow(self, rows: Any) -> Any:
+        self.by_number = params.choice(self.request, "key", ["pk", "number"]) == "number"
+        return rows
+
+    def search(self, rows: Any, text: str) -> list[Any]:
+        return search_clues(rows, text, LIMIT)
+
+    def label(self, row: Any) -> str:
+        return clue_label(row)
+
+    def key(self, row: Any) -> Any:
+        return row.number if self.by_number else row.pk
+
+
+class CasePickerView(PickerView):
+    """Cases by number, name or the pinyin initials of the name."""
+
+    model = Case
+
+    def search(self, rows: Any, text: str) -> list[Any]:
+        return search_cases(rows, text, LIMIT)
+
+    def label(self, row: Any) -> str:
+        return case_label(row)
+
+
+class CadrePickerView(PickerView):
+    """Village cadres by name, initials or village; ``?post=`` narrows to some posts."""
+
+    model = Appointment
+
+    def narrow(self, rows: Any) -> Any:
+        posts = listed(self.request, "post", Post.values)
+        return rows.filter(post__in=posts) if posts else rows
+
+    def search(self, rows: Any, text: str) -> list[Any]:
+        return search_cadres(rows, text, LIMIT)
+
+    def label(self, row: Any) -> str:
+        return cadre_label(row)
+
+
+class OrganisationPickerView(PickerView):
+    """Screened village Party organisations by village name or initials; ``?standing=``
+    narrows to some standings (``confirmed`` for the weak-and-lax ones)."""
+
+    model = Screening
+
+    def narrow(self, rows: Any) -> Any:
+        standings = listed(self.request, "standing", Standing.values)
+        return rows.filter(standing__in=standings) if standings else rows
+
+    def search(self, rows: Any, text: str) -> list[Any]:
+        return search_organisations(rows, text, LIMIT)
+
+    def label(self, row: Any) -> str:
+        return organisation_label(row)

@@ -10,4 +10,10 @@ urlpatterns = [
     path("pick/regions/", pickers.RegionPickerView.as_view(), name="pick_regions"),
     path("pick/people/", pickers.PersonPickerView.as_view(), name="pick_people"),
     path("pick/agencies/", pickers.AgencyPickerView.as_view(), name="pick_agencies"),
+    path("pick/clues/", pickers.CluePickerView.as_view(), name="pick_clues"),
+    path("pick/cases/", pickers.CasePickerView.as_view(), name="pick_cases"),
+    path("pick/cadres/", pickers.CadrePickerView.as_view(), name="pick_cadres"),
+    path(
+        "pick/organisations/", pickers.OrganisationPickerView.as_view(), name="pick_organisations"
+    ),
 ]
