@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.apps import apps
+from django.core.exceptions import ValidationError
 
 from baolei.accounts.models import Role
 from baolei.conftest import make_user
@@ -140,3 +141,22 @@ def test_a_sheet_with_old_numbers_updates_the_renumbered_items(world: Any, clien
     item.refresh_from_db()
     assert item.key == "台账〔2025〕0001号" and item.title == "整治村霸（更新）"
     assert LedgerItem.objects.count() == before
+
+
+def test_a_unit_named_twice_on_a_problem_is_refused(world: Any) -> None:
+    """One rectification item per unit of a problem."""
+    office = make_user("city_office_clerk", world.agencies["city_office"], Role.CLERK)
+    unit = world.agencies["a_office"]
+    with pytest.raises(ValidationError, match="责任单位重复：甲县扫黑办"):
+        supervision.create_problem(
+            actor=office,
+            source=ProblemSource.CENTRAL,
+            scope=ProblemScope.COMMON,
+            number="共性02",
+            region=world.city,
+            description="打伞破网力度不够",
+            deadline=date(2026, 12, 31),
+            received_on=date(2026, 6, 1),
+            units=[(unit, "甲县扫黑办主任"), (unit, "甲县扫黑办副主任")],
+        )
+    assert not LedgerItem.objects.filter(key__startswith="督改").exists()
