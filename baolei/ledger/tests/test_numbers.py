@@ -120,6 +120,8 @@ def test_old_numbers_still_found_by_the_list_filter(world: Any, client: Any) -> 
     assert "督改〔2026〕0001号" in page and items["TZ2025-00007"].title not in page
     page = listed(client, world.a_clerk, "TZ2025-00007")
     assert "台账〔2025〕0001号" in page and items["JX-002"].title not in page
+    detail = client.get(f"/ledger/{items['TZ2025-00007'].pk}/").content.decode()
+    assert "（原编号 TZ2025-00007）" in detail
 
 
 def test_a_sheet_with_old_numbers_updates_the_renumbered_items(world: Any, client: Any) -> None:
