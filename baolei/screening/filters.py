@@ -34,6 +34,8 @@ def offer_items(form: Any, rounds: Any) -> None:
     """The ``?hit=`` filter as the negative-list items of the rounds the user sees, by their
     text (the code is what is sent, so a link with ``?hit=3`` selects the same rows)."""
     field = form.fields["hit"]
+    if isinstance(field.widget, forms.Select):
+        return  # offered at the form's first use
     items = NegativeListItem.objects.filter(negative_list__in=rounds.values("negative_list"))
     offered: dict[str, str] = {}
     for code, text in items.order_by("code").values_list("code", "text"):
