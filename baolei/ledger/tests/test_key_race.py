@@ -4,12 +4,22 @@ transactions run side by side; SQLite runs one write transaction at a time."""
 from __future__ import annotations
 
 import threading
+from datetime import date
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection, transaction
 
 from baolei.ledger.tests.builders import make_item
+
+pytestmark = pytest.mark.usefixtures("frozen_today")
+
+
+@pytest.fixture
+def frozen_today() -> Any:
+    with time_machine.travel(date(2026, 11, 26), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.mark.django_db(transaction=True)
@@ -49,4 +59,4 @@ def test_two_items_created_at_once_get_different_numbers(world: Any) -> None:
     one.join(10)
     two.join(10)
     assert errors == []
-    assert len(keys) == 2 and keys[0] != keys[1]
+    assert sorted(keys) == ["台账〔2026〕0001号", "台账〔2026〕0002号"]
