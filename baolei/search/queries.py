@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from baolei.accounts.models import Agency
@@ -89,36 +89,42 @@ class Target:
     #: The kind's list filtered like the search (None where no list filter agrees).
     more: Callable[[Query, str], str | None]
     name_field: str = "name"
+    #: Fields holding the record's numbers, which a number query's words must meet.
+    number_fields: tuple[str, ...] = ()
 
     def rows(self, user: Any, query: Query) -> QuerySet[Any] | None:
-        """The user's records of this kind that match, or None when no way applies."""
-        matches = Q()
-        used = False
-        for way, wanted in query.alternatives.items():
-            if way not in self.ways or not wanted:
-                continue
-            condition = Q(pk__in=candidates(self.kind, wanted))
-            if way == "name" and len(wanted) > 1:  # pairs may meet apart: 张三 … 三丰
-                condition &= Q(**{f"{self.name_field}__icontains": terms.normalise(query.text)})
-            matches |= condition
-            used = True
-        if not used:
+        """The user's records of this kind that match, or None when the query's way of
+        matching does not apply to this kind."""
+        applying = [(way, t) for way, t in query.alternatives.items() if way in self.ways and t]
+        if not applying:
             return None
-        return self.model.objects.visible_to(user).filter(matches)
+        way, wanted = applying[0]
+        rows = self.model.objects.visible_to(user).filter(pk__in=candidates(self.kind, wanted))
+        if way == "name" and len(wanted) > 1:  # pairs may meet apart: 张三 … 三丰
+            rows = rows.filter(**{f"{self.name_field}__icontains": terms.normalise(query.text)})
+        if way == "number" and query.words:
+            rows = rows.filter(self.holding(query.words))
+        return rows
+
+    def holding(self, words: tuple[str, ...]) -> Q:
+        """Records one of whose current numbers contains every word typed."""
+        held = Q(pk__in=[])
+        fields = {f.name for f in self.model._meta.get_fields()}
+        for name in [f for f in self.number_fields if f in fields]:
+            every = Q()
+            for word in words:
+                every &= Q(**{f"{name}__contains": word})
+            held |= every
+        return held
 
 
 def candidates(kind: Kind, wanted: frozenset[str]) -> QuerySet[Term, Any]:
-    """Record numbers of ``kind`` that hold every term wanted (one index lookup each)."""
-    rows = Term.objects.filter(kind=kind)
-    if len(wanted) == 1:
-        return rows.filter(term=next(iter(wanted))).values("record_id")
-    return (
-        rows.filter(term__in=sorted(wanted))
-        .values("record_id")
-        .annotate(held=Count("pk"))
-        .filter(held=len(wanted))
-        .values("record_id")
-    )
+    """Record numbers of ``kind`` that hold every term wanted: one index lookup per term,
+    intersected (a GROUP BY over the terms lets SQLite walk every term of the kind)."""
+    lookups = [
+        Term.objects.filter(kind=kind, term=term).values("record_id") for term in sorted(wanted)
+    ]
+    return lookups[0].intersection(*lookups[1:]) if len(lookups) > 1 else lookups[0]
 
 
 def people_list(query: Query, way: str) -> str | None:
@@ -155,6 +161,7 @@ TARGETS = [
             link("clues:detail", c.pk),
         ),
         text_list("clues:list"),
+        number_fields=("number",),
     ),
     Target(
         Kind.CASE,
@@ -168,6 +175,7 @@ TARGETS = [
             link("cases:detail", c.pk),
         ),
         text_list("cases:list"),
+        number_fields=("number",),
     ),
     Target(
         Kind.LEDGER,
@@ -181,6 +189,7 @@ TARGETS = [
             link("ledger:detail", i.pk),
         ),
         text_list("ledger:list"),
+        number_fields=("key", "former_key"),
     ),
     Target(
         Kind.REGION,
@@ -194,6 +203,7 @@ TARGETS = [
             link("regions:detail", r.code),
         ),
         text_list("regions:list"),
+        number_fields=("code",),
     ),
     Target(
         Kind.AGENCY,
@@ -219,7 +229,7 @@ def search(user: Any, query: Query, per_kind: int = PER_KIND) -> Found:
         if not count:
             continue
         hits = [target.hit(r) for r in rows.select_related(*target.joins)[:per_kind]]
-        ways = [w for w in query.alternatives if w in target.ways]
-        more = target.more(query, ways[0]) if count > len(hits) and len(ways) == 1 else None
+        way = next(iter(query.alternatives))
+        more = target.more(query, way) if count > len(hits) else None
         groups.append(Group(target.kind, count, hits, more or ""))
     return Found(query, groups)

@@ -9,9 +9,12 @@ pg_trgm) can answer, and pg_trgm's handling of CJK depends on the database's cty
 so the index is a plain table of terms with a B-tree index that answers alike on
 both databases.
 
-Record numbers are split into runs: digits (leading zeros dropped, so 0001 and 1 meet),
-Latin letters, and single other characters (线索〔2026〕0001号 → 线, 索, 2026, 1, 号);
-a number query finds the records whose number holds every run typed. Pinyin initials
+Record numbers are read as their runs of digits (leading zeros dropped, so 0001 and 1
+meet) and of Latin letters, and every stretch of consecutive runs is a term
+(线索〔2026〕0188号 → 2026, 188, 2026~188): a number query is one equality lookup of
+the runs it holds, so 0188号, 2026-0188 and the whole number all find the clue,
+while 2026 alone finds everything of that year. The Chinese words of a query
+(线索, 督改, 公刑) then narrow the hits to numbers that contain them. Pinyin initials
 (张三 → zs, 锦坡村 → jp, jpc) are stored with every prefix of two letters or more. An ID
 number is stored only as the person's keyed lookup hash, so only the whole number
 finds it.
@@ -29,8 +32,12 @@ from baolei.regions.pickers import initials
 
 #: Characters that separate words but never tell two names apart.
 IGNORED = re.compile(r"[\s·•・]+")
-#: Digits, Latin letters, or one character of any other script (Chinese, mostly).
-RUNS = re.compile(r"[0-9]+|[a-z]+|[^\W\d_a-z]")
+#: The pieces of a number that are looked up: digits and Latin letters.
+RUNS = re.compile(r"[0-9]+|[a-z]+")
+#: The words of a number that narrow the hits: anything else but punctuation (Chinese).
+WORDS = re.compile(r"[^\W\d_a-z]+")
+#: Runs of a number indexed, and the longest stretch of them stored as one term.
+RUNS_KEPT, STRETCH = 8, 5
 ID_SHAPE = re.compile(r"^(?:[0-9]{15}|[0-9]{17}[0-9xX])$")
 PINYIN_SHAPE = re.compile(r"^[a-z]+$")
 #: Initials longer than this are not stored as prefixes (no name has more syllables).
@@ -52,15 +59,18 @@ def bigrams(text: str) -> set[str]:
     return {name[i : i + 2] for i in range(len(name) - 1)}
 
 
-def number_runs(text: str) -> set[str]:
-    runs = set()
-    for run in RUNS.findall(normalise(text)):
-        runs.add(str(int(run)) if run.isdigit() else run)
-    return runs
+def number_runs(text: str) -> list[str]:
+    return [str(int(run)) if run.isdigit() else run for run in RUNS.findall(normalise(text))]
 
 
 def number_terms(number: str) -> set[str]:
-    return {NUMBER + run for run in number_runs(number)}
+    """Every stretch of consecutive runs: 2026, 188 and 2026~188 for 线索〔2026〕0188号."""
+    runs = number_runs(number)[:RUNS_KEPT]
+    return {
+        NUMBER + "~".join(runs[start:end])
+        for start in range(len(runs))
+        for end in range(start + 1, min(start + STRETCH, len(runs)) + 1)
+    }
 
 
 def pinyin_terms(name: str) -> set[str]:
@@ -74,11 +84,13 @@ def id_term(id_number_hash: str) -> set[str]:
 
 @dataclass(frozen=True)
 class Query:
-    """What a typed query looks up. ``alternatives`` maps each way of matching (name,
-    number, pinyin, id) to the terms a record must all hold to match that way."""
+    """What a typed query looks up: ``alternatives`` maps its way of matching (name,
+    number, pinyin or id: one per query) to the terms a record must all hold."""
 
     text: str
     alternatives: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: Words a matching number must contain (线索 of 线索〔2026〕0188号).
+    words: tuple[str, ...] = ()
     hint: str = ""
     #: The lookup hash when the query is a whole, valid ID number.
     id_key: str = ""
@@ -102,14 +114,13 @@ def parse(text: str) -> Query:
         except idnumber.IdNumberError as error:
             return Query(text, hint=f"{error.message}。只能按完整、正确的身份证号码检索人员。")
         return by_id_key(key, text)
-    alternatives: dict[str, frozenset[str]] = {}
     if any(c.isdigit() for c in typed):
-        alternatives["number"] = frozenset(NUMBER + run for run in number_runs(typed))
-    else:
-        alternatives["name"] = frozenset(bigrams(typed))
-    if PINYIN_SHAPE.match(typed):
-        alternatives["pinyin"] = frozenset({PINYIN + typed[:PINYIN_MAX]})
-    return Query(text, alternatives)
+        runs = number_runs(typed)
+        stretch = frozenset({NUMBER + "~".join(runs)} if len(runs) <= STRETCH else ())
+        return Query(text, {"number": stretch}, words=tuple(WORDS.findall(typed)))
+    if PINYIN_SHAPE.match(typed):  # names are Chinese: Latin letters are their initials
+        return Query(text, {"pinyin": frozenset({PINYIN + typed[:PINYIN_MAX]})})
+    return Query(text, {"name": frozenset(bigrams(typed))})
 
 
 def by_id_key(key: str, text: str = "") -> Query:

@@ -116,6 +116,17 @@ def test_a_ledger_item_is_found_by_its_number(records: Any, world: Any, client: 
     assert titles == {f"{item.key} {item.title}"}
 
 
+def test_a_ledger_item_is_found_by_its_former_number_too(
+    records: Any, world: Any, client: Any
+) -> None:
+    item = records["item"]
+    item.former_key = "TZ2025-00007"  # as the renumbering of machine-made numbers keeps it
+    item.save()
+    for number in (item.key, "TZ2025-00007", "tz2025-7"):
+        assert found(client, world.a_clerk, number)["ledger"] == {f"{item.key} {item.title}"}
+    assert "ledger" not in found(client, world.a_clerk, "TZ2025-00008")
+
+
 def test_an_old_number_still_finds_the_record(records: Any, world: Any, client: Any) -> None:
     case = records["case"]
     case.number = "甲公刑〔2026〕115号"
