@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import QuerySet
 
 from baolei.cadres.models import Adjustment, AdjustmentStatus, Appointment, Enrolment, Post, Reason
-from baolei.cadres.queries import STATE_LABELS
+from baolei.cadres.queries import STATE_LABELS, awaiting_adjustments
 from baolei.core.filters import FilterSet
 from baolei.regions.pickers import within_filter
 from baolei.regions.queries import within_region
@@ -46,13 +46,22 @@ class AdjustmentFilter(FilterSet):
     executed_to = django_filters.DateFilter(
         label="执行日期止", field_name="executed_on", lookup_expr="lte"
     )
+    todo = django_filters.ChoiceFilter(
+        label="待办",
+        choices=[("decide", "待审批"), ("execute", "待执行")],
+        method="filter_todo",
+        empty_label="全部",
+    )
 
     class Meta:
         model = Adjustment
-        fields = ["q", "within", "reason", "status", "executed_from", "executed_to"]
+        fields = ["q", "within", "reason", "status", "executed_from", "executed_to", "todo"]
 
     def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
         return within_region(rows, value, "appointment__region__code")
+
+    def filter_todo(self, rows: QuerySet, name: str, value: str) -> QuerySet:
+        return awaiting_adjustments(rows, getattr(self.request, "user", None), value)
 
     def filter_status(self, rows: QuerySet, name: str, value: str) -> QuerySet:
         if value == AdjustmentStatus.EXECUTED:

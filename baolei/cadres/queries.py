@@ -21,18 +21,21 @@ from django.db.models import (
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from baolei.accounts.models import AgencyKind, Role
 from baolei.cadres.models import (
     SECRETARY_POSTS,
     SINGLE_POSTS,
     Adjustment,
     Appointment,
     Attendance,
+    Decision,
     Enrolment,
     EvaluationCampaign,
     Rating,
     Reason,
     TrainingBase,
 )
+from baolei.cadres.policy import KEEPERS
 from baolei.core import readable
 from baolei.regions.models import Region
 
@@ -291,3 +294,16 @@ def training_counts(user: Any) -> dict[str, list[dict[str, Any]]]:
         .order_by("session__base__name")
     )
     return {"counties": by_county, "bases": by_base}
+
+
+def awaiting_adjustments(rows: QuerySet[Adjustment], user: Any, step: str) -> QuerySet[Adjustment]:
+    """待审批 / 待执行: proposals awaiting the organisation department's decision, for its
+    reviewers (``cadres.decide``); approved ones awaiting execution, for the roster's
+    keepers (``cadres.execute``). The village lies in the user's scope through
+    ``visible_to``, which is the agency's region."""
+    kind = user.agency_kind
+    if step == "decide" and kind == AgencyKind.ORGANISATION and user.has_role(Role.REVIEWER):
+        return rows.filter(decision="", executed_on__isnull=True)
+    if step == "execute" and kind in KEEPERS and user.has_role(Role.CLERK, Role.REVIEWER):
+        return rows.filter(decision=Decision.APPROVED, executed_on__isnull=True)
+    return rows.none()

@@ -8,7 +8,9 @@ from typing import Any
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from baolei.accounts.models import Role
 from baolei.clues.models import OPEN, Clue, ClueStatus, Conclusion, Direction, Referral
+from baolei.clues.services import CLUE_AGENCIES
 
 
 def with_warning(rows: QuerySet[Clue], today: date | None = None) -> QuerySet[Clue]:
@@ -37,6 +39,23 @@ def overdue_referrals(user: Any, today: date | None = None) -> QuerySet[Referral
         .filter(late_ack | late_feedback)
         .select_related("clue", "from_agency", "to_agency")
     )
+
+
+#: The steps a receiving agency owes a referral: 签收, then 反馈; each with its due-date column.
+AWAITING_STEPS = {"acknowledge": "acknowledge_by", "feedback": "feedback_by"}
+
+
+def awaiting_referrals(rows: QuerySet[Referral], user: Any, step: str) -> QuerySet[Referral]:
+    """待签收 / 待反馈: referrals received by the user's agency that still owe ``step``,
+    for those who may take it (``clues.acknowledge`` / ``clues.feedback``: a clerk or
+    reviewer of the receiving agency)."""
+    editor = user.has_role(Role.CLERK, Role.REVIEWER) and user.agency_kind in CLUE_AGENCIES
+    if not editor or step not in AWAITING_STEPS:
+        return rows.none()
+    rows = rows.filter(to_agency=user.agency_id)
+    if step == "acknowledge":
+        return rows.filter(acknowledged_on__isnull=True)
+    return rows.filter(acknowledged_on__isnull=False, feedback_on__isnull=True)
 
 
 def timeliness(rows: QuerySet[Referral], today: date) -> dict[str, int]:

@@ -87,6 +87,25 @@ class ClueFilter(FilterSet):
         return within_region(rows, value)
 
 
+class ReferralFilter(FilterSet):
+    todo = django_filters.ChoiceFilter(
+        label="待办",
+        choices=[("acknowledge", "待签收"), ("feedback", "待反馈")],
+        method="filter_todo",
+        empty_label="全部",
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["todo"]
+
+    def filter_todo(self, rows: QuerySet, name: str, value: str) -> QuerySet:
+        """What the user's agency still owes, the earliest due (the overdue) first."""
+        user = getattr(self.request, "user", None)
+        due = queries.AWAITING_STEPS[value]
+        return queries.awaiting_referrals(rows, user, value).order_by(due, "pk")
+
+
 class ClueListView(ScopedListView):
     model = Clue
     template_name = "clues/clue_list.html"
@@ -236,6 +255,7 @@ class ReferralListView(ScopedListView):
 
     model = Referral
     template_name = "clues/referral_list.html"
+    filterset_class = ReferralFilter
 
     def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
         agency = acting_user(self.request).agency_id

@@ -8,10 +8,14 @@ from django.db.models import Q, QuerySet
 from baolei.accounts.models import Agency
 from baolei.core.filters import FilterSet
 from baolei.core.pickers import PickerSelect
+from baolei.ledger import queries
 from baolei.ledger.models import SourceKind, Status, Warning
 from baolei.ledger.numbers import padded
 from baolei.regions.pickers import within_filter
 from baolei.regions.queries import within_region
+
+#: The to-do views of the list: what waits on the signed-in user.
+TODO_CHOICES = [("accept", "待验收"), ("returned", "退回整改")]
 
 
 class LedgerFilter(FilterSet):
@@ -29,6 +33,9 @@ class LedgerFilter(FilterSet):
     warning = django_filters.ChoiceFilter(label="预警", choices=Warning.choices, empty_label="全部")
     source_kind = django_filters.ChoiceFilter(
         label="来源", choices=SourceKind.choices, empty_label="全部来源"
+    )
+    todo = django_filters.ChoiceFilter(
+        label="待办", choices=TODO_CHOICES, method="filter_todo", empty_label="全部"
     )
     deadline_from = django_filters.DateFilter(
         label="时限自", field_name="deadline", lookup_expr="gte"
@@ -55,3 +62,9 @@ class LedgerFilter(FilterSet):
 
     def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
         return within_region(rows, value)
+
+    def filter_todo(self, rows: QuerySet, name: str, value: str) -> QuerySet:
+        user = getattr(self.request, "user", None)
+        if value == "accept":
+            return queries.awaiting_acceptance(rows, user)
+        return queries.returned_items(rows, user)

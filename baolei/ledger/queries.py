@@ -6,15 +6,28 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from baolei.accounts.models import AgencyKind, Role
 from baolei.ledger.calendar import work_calendar
 from baolei.ledger.models import (
     OPEN_STATUSES,
     Acceptance,
     AcceptanceResult,
+    Evidence,
     LedgerItem,
     ProgressEntry,
     Status,
@@ -35,13 +48,16 @@ def blue_limit(today: date, calendar: WorkCalendar | None = None) -> date:
     return lenient.add_working_days(today, days)
 
 
-def with_warning(items: QuerySet[LedgerItem], today: date | None = None) -> Any:
+def with_warning(
+    items: QuerySet[LedgerItem], today: date | None = None, blue: date | None = None
+) -> Any:
     """Annotate ``warning`` (red, yellow, blue or ''), ``last_progress_on`` and ``last_result``.
 
     三色督办: red = open, not suspended and past its deadline; yellow = open and
     no progress for LEDGER_STALE_DAYS days, or last returned at acceptance;
     blue = open and due within LEDGER_BLUE_WORKING_DAYS working days; a long-term item
-    whose review date has passed turns yellow again.
+    whose review date has passed turns yellow again. ``blue`` is ``blue_limit(today)``
+    when the caller has it already.
     """
     today = today or timezone.localdate()
     stale_before = today - timedelta(days=settings.LEDGER_STALE_DAYS)
@@ -63,7 +79,7 @@ def with_warning(items: QuerySet[LedgerItem], today: date | None = None) -> Any:
                 ),
                 then=Value(Warning.YELLOW),
             ),
-            When(live & Q(deadline__lte=blue_limit(today)), then=Value(Warning.BLUE)),
+            When(live & Q(deadline__lte=blue or blue_limit(today)), then=Value(Warning.BLUE)),
             When(Q(status=Status.DONE_LONG_TERM, review_on__lt=today), then=Value(Warning.YELLOW)),
             default=Value(""),
             output_field=CharField(),
@@ -71,15 +87,56 @@ def with_warning(items: QuerySet[LedgerItem], today: date | None = None) -> Any:
     )
 
 
-def visible_items(user: Any, today: date | None = None) -> Any:
+def visible_items(user: Any, today: date | None = None, blue: date | None = None) -> Any:
     rows = LedgerItem.objects.visible_to(user).select_related("region", "owner_agency")
-    return with_warning(rows, today)
+    return with_warning(rows, today, blue)
 
 
-def my_warnings(user: Any, today: date | None = None) -> Any:
-    """Warned items the user answers for: as responsible person or through their agency."""
-    rows = visible_items(user, today).exclude(warning="")
-    return rows.filter(Q(responsible_user=user) | Q(owner_agency=user.agency_id))
+def answered_by(rows: QuerySet[LedgerItem], user: Any) -> QuerySet[LedgerItem]:
+    """The items the user answers for: as responsible person or through their agency."""
+    return rows.filter(Q(responsible_user=user.pk) | Q(owner_agency=user.agency_id))
+
+
+def my_warnings(user: Any, today: date | None = None, blue: date | None = None) -> Any:
+    """Warned items the user answers for (我的预警)."""
+    return answered_by(visible_items(user, today, blue).exclude(warning=""), user)
+
+
+def awaiting_acceptance(rows: QuerySet[LedgerItem], user: Any) -> QuerySet[LedgerItem]:
+    """待验收: open, running items with evidence (佐证材料) uploaded since their last
+    acceptance, for a reviewer of another agency than the owner (``ledger.accept``)."""
+    if not user.has_role(Role.REVIEWER) or user.agency_id is None:
+        return rows.none()
+    judged = Acceptance.objects.filter(
+        item=OuterRef("item"), recorded_at__gte=OuterRef("uploaded_at")
+    )
+    fresh = Evidence.objects.filter(item=OuterRef("pk")).filter(~Exists(judged))
+    return (
+        rows.filter(status__in=OPEN_STATUSES, suspended_on__isnull=True)
+        .exclude(owner_agency=user.agency_id)
+        .filter(Exists(fresh))
+    )
+
+
+def returned_items(rows: QuerySet[LedgerItem], user: Any) -> QuerySet[LedgerItem]:
+    """退回整改: open items whose last acceptance returned them, for those who report
+    their progress (``ledger.progress``: a clerk or reviewer of an agency that runs the
+    item, or its responsible person)."""
+    if user.agency_id is None:
+        return rows.none()
+    editor = user.has_role(Role.CLERK, Role.REVIEWER)
+    if editor and user.agency_kind == AgencyKind.CAMPAIGN_OFFICE:
+        mine = Q()  # the office runs every item its region covers, that is every one it sees
+    elif editor:
+        mine = Q(responsible_user=user.pk) | Q(owner_agency=user.agency_id)
+    else:
+        mine = Q(responsible_user=user.pk)
+    latest = Acceptance.objects.filter(item=OuterRef("pk")).order_by("-on", "-recorded_at")
+    return (
+        rows.annotate(latest_result=Subquery(latest.values("result")[:1]))
+        .filter(status__in=OPEN_STATUSES, latest_result=AcceptanceResult.RETURNED)
+        .filter(mine)
+    )
 
 
 def warning_counts(user: Any, today: date | None = None) -> dict[str, list[dict[str, Any]]]:

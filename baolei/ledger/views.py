@@ -4,7 +4,7 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -92,8 +92,7 @@ class WarningListView(LedgerListView):
 
     def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
         user = acting_user(self.request)
-        mine = Q(owner_agency=user.agency_id) | Q(responsible_user=user.pk)
-        return super().decorate(rows).exclude(warning="").filter(mine)
+        return queries.answered_by(super().decorate(rows).exclude(warning=""), user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

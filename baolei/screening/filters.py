@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from baolei.core.filters import FilterSet, IdFilter, offer_records
 from baolei.regions.pickers import within_filter
 from baolei.regions.queries import within_region
+from baolei.screening import queries
 from baolei.screening.models import (
     NegativeListItem,
     Proposal,
@@ -59,10 +60,13 @@ class ScreeningFilter(FilterSet):
     hit = django_filters.CharFilter(
         label="命中负面清单条目", field_name="hits__item__code", distinct=True
     )
+    todo = django_filters.ChoiceFilter(
+        label="待办", choices=[("review", "待联审")], method="filter_todo", empty_label="全部"
+    )
 
     class Meta:
         model = Screening
-        fields = ["round", "q", "within", "standing", "proposal", "hit"]
+        fields = ["round", "q", "within", "standing", "proposal", "hit", "todo"]
 
     @property
     def form(self) -> Any:
@@ -74,3 +78,6 @@ class ScreeningFilter(FilterSet):
 
     def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
         return within_region(rows, value)
+
+    def filter_todo(self, rows: QuerySet, name: str, value: str) -> QuerySet:
+        return queries.awaiting_review(rows, getattr(self.request, "user", None))

@@ -7,14 +7,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from baolei.accounts.models import Role
 from baolei.core import readable
 from baolei.ledger.models import DONE_STATUSES, OPEN_STATUSES, Acceptance, AcceptanceResult
 from baolei.regions.models import Region
-from baolei.screening.models import Proposal, Screening, ScreeningRound, Standing
+from baolei.screening.models import (
+    JointReview,
+    Proposal,
+    RoundStatus,
+    Screening,
+    ScreeningRound,
+    Standing,
+)
 
 
 @dataclass
@@ -166,6 +174,25 @@ def repeat_listings(user: Any, minimum: int = 2) -> QuerySet[Any]:
         .filter(rounds__gte=minimum)
         .order_by("-rounds", "region__code")
     )
+
+
+def awaiting_review(rows: QuerySet[Screening], user: Any) -> QuerySet[Screening]:
+    """待联审: proposed organisations of open rounds that name the user's agency kind
+    among their joint-review departments and that no agency of that kind has signed
+    yet, for a reviewer of such an agency holding the village (``screening.review``;
+    the scope of ``visible_to`` is the agency's region)."""
+    kind = user.agency_kind
+    if kind is None or not user.has_role(Role.REVIEWER):
+        return rows.none()
+    signed = JointReview.objects.filter(
+        screening=OuterRef("pk"), superseded=False, agency_kind=kind
+    )
+    return rows.filter(
+        standing=Standing.PROPOSED,
+        round__status=RoundStatus.OPEN,
+        # the JSON list holds plain kind names, so its text holds the quoted name
+        round__required_reviewers__icontains=f'"{kind}"',
+    ).filter(~Exists(signed))
 
 
 def work_queue(user: Any) -> QuerySet[Screening]:

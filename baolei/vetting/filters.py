@@ -29,10 +29,19 @@ class RunFilter(FilterSet):
         label="状态", choices=RunStatus.choices, empty_label="全部状态"
     )
     within = within_filter()
+    todo = django_filters.ChoiceFilter(
+        label="待办",
+        choices=[("finished", "本人发起、近期完成")],
+        method="filter_todo",
+        empty_label="全部",
+    )
 
     class Meta:
         model = VettingRun
-        fields = ["status", "within"]
+        fields = ["status", "within", "todo"]
+
+    def filter_todo(self, rows: QuerySet, name: str, value: str) -> QuerySet:
+        return queries.recent_runs(rows, getattr(self.request, "user", None), timezone.localdate())
 
     def filter_within(self, rows: QuerySet, name: str, value: str) -> QuerySet:
         return within_region(rows, value, "region__code")
@@ -58,10 +67,16 @@ class CandidateFilter(FilterSet):
     score_below = django_filters.NumberFilter(
         label="相似度低于", field_name="score", lookup_expr="lt"
     )
+    todo = django_filters.ChoiceFilter(
+        label="待办", choices=[("decide", "待研判")], method="filter_todo", empty_label="全部"
+    )
 
     class Meta:
         model = Candidate
-        fields = ["q", "within", "run", "source", "decision", "score_from", "score_below"]
+        fields = ["q", "within", "run", "source", "decision", "score_from", "score_below", "todo"]
+
+    def filter_todo(self, rows: QuerySet, name: str, value: str) -> QuerySet:
+        return queries.awaiting_decision(rows, getattr(self.request, "user", None))
 
     @property
     def form(self) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -12,8 +12,11 @@ from django.utils import timezone
 
 from baolei.cadres.models import Appointment
 from baolei.cadres.queries import county_names, in_office
-from baolei.core import readable
-from baolei.vetting.models import Candidate, RunStatus, VettingRun
+from baolei.core import policy, readable
+from baolei.vetting.models import Candidate, Decision, RunStatus, VettingRun
+
+#: A run finished or failed this many days ago or less is still news to whoever started it.
+RECENT_RUN_DAYS = 7
 
 
 def with_counts(rows: QuerySet[VettingRun], user: Any) -> QuerySet[Any]:
@@ -97,3 +100,20 @@ def _prefix(code: str) -> str:
     from baolei.regions.models import significant_length
 
     return code[: significant_length(code)]
+
+
+def awaiting_decision(rows: QuerySet[Candidate], user: Any) -> QuerySet[Candidate]:
+    """待研判: candidates no one has decided yet, for reviewers (``vetting.decide``)."""
+    if not policy.allows(user, "vetting.decide"):
+        return rows.none()
+    return rows.filter(decision=Decision.PENDING)
+
+
+def recent_runs(rows: QuerySet[VettingRun], user: Any, today: date) -> QuerySet[VettingRun]:
+    """Runs the user started that finished or failed in the last RECENT_RUN_DAYS days."""
+    since = today - timedelta(days=RECENT_RUN_DAYS)
+    return rows.filter(
+        started_by=user.pk,
+        status__in=[RunStatus.DONE, RunStatus.FAILED],
+        finished_at__date__gte=since,
+    )

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from baolei.accounts.models import Role
+from baolei.inbox.queries import todo_for_request
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,26 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if request.path == url or (url != "/" and request.path.startswith(url))
     ]
     current = max(matches, key=len, default=None)
+    badges = todo_badges(request, [url for _, url in items])
     sections: dict[str, list[dict[str, Any]]] = {}
     for item, url in items:
         sections.setdefault(item.section, []).append(
-            {"label": item.label, "url": url, "active": url == current}
+            {"label": item.label, "url": url, "active": url == current, "badge": badges.get(url, 0)}
         )
     return {"nav_sections": sections}
+
+
+def todo_badges(request: HttpRequest, urls: list[str]) -> dict[str, int]:
+    """Per navigation URL, the count of the to-do kinds whose list it opens (the item
+    whose URL is the longest prefix of the list's)."""
+    badges: dict[str, int] = {}
+    for todo in todo_for_request(request):
+        if not todo.count:
+            continue
+        path = reverse(todo.kind.url_name)
+        owner = max(
+            (url for url in urls if path.startswith(url) and url != "/"), key=len, default=None
+        )
+        if owner is not None:
+            badges[owner] = badges.get(owner, 0) + todo.count
+    return badges

@@ -12,14 +12,16 @@ from django.views.generic import TemplateView
 
 from baolei.core import importing
 from baolei.core.exports import XLSX
+from baolei.inbox.queries import todo_for_request
 from baolei.regions import queries
 from baolei.regions.models import Region
 
 
 class HomeView(TemplateView):
-    """The user's region, its governance-centre coverage and its subdivisions."""
+    """What waits on the user (待办), then the user's region, its governance-centre
+    coverage and its subdivisions."""
 
-    scope_exempt = "只通过 Region.objects.visible_to(user) 与 centre_coverage(user) 读取"
+    scope_exempt = "只通过 Region.objects.visible_to(user)、centre_coverage(user) 与待办计数读取"
     template_name = "web/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -27,6 +29,7 @@ class HomeView(TemplateView):
         user = self.request.user
         root = queries.scope_root(user)
         context["root"] = root
+        context["todos"] = todo_for_request(self.request)
         if root is not None:
             context["coverage"] = queries.centre_coverage(user)
             context["children"] = (
