@@ -127,3 +127,28 @@ def test_one_query_counts_every_kind(world: Any, reviewer: Any) -> None:
     assert len(counting) == 1  # besides the work calendar, read once for the warnings
     assert len(captured) <= 3
     assert {t.kind.key: t.count for t in todos}["ledger_returned"] == 3
+
+
+def test_evidence_awaits_acceptance_by_another_agencys_reviewer(
+    world: Any, reviewer: Any, client: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    item = make_item(world)
+    before = counts(reviewer)["ledger_accept"]  # the cast's county-B item has evidence too
+    scan = SimpleUploadedFile("scan.jpg", b"\xff\xd8\xff\xe0 jpeg body", content_type="image/jpeg")
+    services.attach_evidence(actor=world.a_clerk, item=item, upload=scan)
+    assert counts(reviewer)["ledger_accept"] == before + 1
+    assert counts(world.a_reviewer)["ledger_accept"] == 0  # the owner does not accept its own
+    client.force_login(reviewer)
+    assert client.get("/ledger/?todo=accept").context["paginator"].count == before + 1
+    services.accept_item(
+        actor=reviewer,
+        item=item,
+        on=timezone.localdate(),
+        result=AcceptanceResult.RETURNED,
+        notes="照片不清楚",
+    )
+    assert counts(reviewer)["ledger_accept"] == before  # judged since the evidence came
+    assert counts(world.a_clerk)["ledger_returned"] == 1
