@@ -3,9 +3,10 @@ record is saved or deleted, and rebuilt whole by ``baolei search_index``.
 
 The index is a derived copy, like a database index: the domain apps sit below this
 one in the floor plan and cannot call it, so it follows their writes through
-``post_save``/``post_delete`` (the only receivers that write in Baolei; every write of
-these models goes through ``save()``, none through ``QuerySet.update`` or
-``bulk_create``). A number, once indexed, stays findable for the life of the record,
+``post_save``/``post_delete`` (every write of these models goes through ``save()``
+or ``delete()``, none through ``QuerySet.update`` or ``bulk_create``; the ledger's
+renumbering migration, which updates in bulk, runs before the migration that builds the
+index). A number, once indexed, stays findable for the life of the record,
 so an old number keeps finding it after a new one is given; the rebuild reads old
 numbers back from the record history.
 """
