@@ -99,7 +99,9 @@ class Target:
         if not applying:
             return None
         way, wanted = applying[0]
-        rows = self.model.objects.visible_to(user).filter(pk__in=candidates(self.kind, wanted))
+        rows = self.model.objects.visible_to(user)
+        for term in sorted(wanted):  # each term one indexed semi-join
+            rows = rows.filter(pk__in=candidates(self.kind, term))
         if way == "name" and len(wanted) > 1:  # pairs may meet apart: 张三 … 三丰
             rows = rows.filter(**{f"{self.name_field}__icontains": terms.normalise(query.text)})
         if way == "number" and query.words:
@@ -118,13 +120,12 @@ class Target:
         return held
 
 
-def candidates(kind: Kind, wanted: frozenset[str]) -> QuerySet[Term, Any]:
-    """Record numbers of ``kind`` that hold every term wanted: one index lookup per term,
-    intersected (a GROUP BY over the terms lets SQLite walk every term of the kind)."""
-    lookups = [
-        Term.objects.filter(kind=kind, term=term).values("record_id") for term in sorted(wanted)
-    ]
-    return lookups[0].intersection(*lookups[1:]) if len(lookups) > 1 else lookups[0]
+def candidates(kind: Kind, term: str) -> QuerySet[Term, Any]:
+    """Record numbers of ``kind`` that hold the term: a lookup by the index alone. A
+    record must hold every term of the query, so each term is one semi-join of its own
+    (grouping the terms lets SQLite walk every term of the kind; an intersection of them
+    led PostgreSQL to rescan it for every row of a name that many records share)."""
+    return Term.objects.filter(kind=kind, term=term).values("record_id")
 
 
 def people_list(query: Query, way: str) -> str | None:
