@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "js_lib_htmx",
     "js_lib_bootstrap5",
+    "django_bootstrap5",
     "django_tasks",
     "django_tasks_db",
     "baolei.core",
@@ -215,6 +216,18 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["baolei.formats"]
+
+# Forms are drawn by django-bootstrap5 ({% bootstrap_form form %}) with the office's
+# format hints (baolei.core.form_style). Its CDN addresses are never used: Bootstrap
+# itself is served from our static files (js_lib_bootstrap5).
+BOOTSTRAP5 = {
+    "css_url": None,
+    "javascript_url": None,
+    "set_placeholder": False,
+    "required_css_class": "required",
+    "wrapper_class": "mb-3",
+    "field_renderers": {"default": "baolei.core.form_style.FieldRenderer"},
+}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"

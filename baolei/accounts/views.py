@@ -19,6 +19,7 @@ from baolei.accounts.views_two_factor import begin_second_step
 from baolei.audit.models import Action
 from baolei.audit.services import record_event
 from baolei.core.exports import Column
+from baolei.core.form_style import compact
 from baolei.core.history import history_rows
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
 from baolei.core.views_base import (
@@ -135,7 +136,7 @@ class UserDetailView(RoleRequiredMixin, ScopedDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["role_form"] = RoleForm()
+        context["role_form"] = compact(RoleForm())
         context["is_security_admin"] = self.request.user.has_role(Role.SECURITY_ADMIN)  # type: ignore[union-attr]
         context["two_factor_enrolled"] = two_factor.is_enrolled(self.object)
         context["two_factor_required"] = two_factor.required_for(self.object)

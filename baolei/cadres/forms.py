@@ -44,7 +44,7 @@ class ProposeForm(forms.Form):
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(label="审批意见", choices=Decision.choices)
     on = forms.DateField(label="审批日期")
-    note = forms.CharField(label="审批说明", required=False)
+    note = forms.CharField(label="审批说明", required=False, help_text="不予批准时必填")
 
 
 class ExecuteForm(forms.Form):

@@ -18,6 +18,7 @@ from baolei.clues.models import Clue
 from baolei.core import params, policy
 from baolei.core.exports import Column
 from baolei.core.filters import FilterSet
+from baolei.core.form_style import compact
 from baolei.core.history import history_rows
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
 from baolei.core.views_base import ScopedDetailView, ScopedListView, acting_user
@@ -120,23 +121,28 @@ class CaseDetailView(ScopedDetailView):
             clues=Clue.objects.visible_to(user).filter(case=case),
             supervisions=case.supervisions.all(),
             history_rows=history_rows(case),
-            forms={
-                "stage": forms.StageForm(initial={"on": today}),
+            status_form=compact(forms.SuspectStatusForm(initial={"on": today})),
+            dispose_form=compact(forms.DisposeForm(initial={"on": today})),
+        )
+        stage_form = forms.StageForm(initial={"on": today})
+        stage_form.fields["stage"].choices = [  # only the stages this user's agency records
+            (value, label)
+            for value, label in Stage.choices
+            if policy.allows(user, stage_rule(value), case)
+        ]
+        context["actions"] = CaseActionView.menu(
+            user,
+            case,
+            "cases:action",
+            {
+                "stage": stage_form,
                 "suspect": forms.SuspectForm(user=user),
                 "asset": forms.AssetForm(initial={"on": today}),
                 "consultation": forms.ConsultationForm(user=user, initial={"on": today}),
                 "intervention": forms.InterventionForm(initial={"on": today}),
                 "supervision": forms.SupervisionForm(initial={"on": today}),
             },
-            status_form=forms.SuspectStatusForm(initial={"on": today}),
-            dispose_form=forms.DisposeForm(initial={"on": today}),
         )
-        stage_field = context["forms"]["stage"].fields["stage"]
-        stage_field.choices = [  # only the stages this user's agency records
-            (value, label)
-            for value, label in Stage.choices
-            if policy.allows(user, stage_rule(value), case)
-        ]
         return context
 
 
@@ -175,10 +181,18 @@ class CaseActionView(ActionView):
     record_url = "cases:detail"
     actions: ClassVar[dict[str, Operation]] = {
         "stage": Operation(
-            services.record_stage, forms.StageForm, "已登记诉讼环节", permission="cases.stage"
+            services.record_stage,
+            forms.StageForm,
+            "已登记诉讼环节",
+            permission="cases.stage",
+            title="登记办案阶段",
         ),
         "suspect": Operation(
-            services.add_suspect, forms.SuspectForm, "已登记犯罪嫌疑人", permission="cases.suspect"
+            services.add_suspect,
+            forms.SuspectForm,
+            "已登记犯罪嫌疑人",
+            permission="cases.suspect",
+            title="登记犯罪嫌疑人",
         ),
         "status": Operation(
             suspect_status,
@@ -187,7 +201,11 @@ class CaseActionView(ActionView):
             permission="cases.status",
         ),
         "asset": Operation(
-            services.record_asset, forms.AssetForm, "已登记涉案财产", permission="cases.asset"
+            services.record_asset,
+            forms.AssetForm,
+            "已登记涉案财产",
+            permission="cases.asset",
+            title="登记查封扣押冻结",
         ),
         "dispose": Operation(
             dispose, forms.DisposeForm, "已登记财产处置", permission="cases.dispose"
@@ -197,18 +215,21 @@ class CaseActionView(ActionView):
             forms.ConsultationForm,
             "已登记会商",
             permission="cases.consultation",
+            title="登记会商",
         ),
         "intervention": Operation(
             services.record_intervention,
             forms.InterventionForm,
             "已登记提前介入",
             permission="cases.intervention",
+            title="登记提前介入",
         ),
         "supervision": Operation(
             services.record_supervision,
             forms.SupervisionForm,
             "已登记督办",
             permission="cases.supervision",
+            title="登记联合督办",
         ),
     }
 
@@ -224,7 +245,8 @@ class CaseActionView(ActionView):
     def form_kwargs(self, name: str, record: Any) -> dict[str, Any]:
         return {"user": self.request.user} if name in ("suspect", "consultation") else {}
 
-    def label(self, record: Any) -> str:
+    @classmethod
+    def label_of(cls, record: Any) -> str:
         return str(record.number)
 
 

@@ -22,6 +22,7 @@ from baolei.clues.pickers import as_stored
 from baolei.core import params, policy
 from baolei.core.exports import Column
 from baolei.core.filters import FilterSet
+from baolei.core.form_style import compact
 from baolei.core.history import history_rows
 from baolei.core.importing import keep_errors
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
@@ -157,20 +158,20 @@ class ClueDetailView(ScopedDetailView):
             duplicates=services.likely_duplicates(clue, user) if clue.is_open else [],
             is_handler=policy.allows(user, "clues.reveal", clue),
             history_rows=history_rows(clue),
-            forms={
-                name: form
-                for name, form in {
+            actions=ClueActionView.menu(
+                user,
+                clue,
+                "clues:action",
+                {
                     "assign": forms.AssignForm(clue=clue, initial={"on": today}),
                     "verify": forms.DateForm(initial={"on": today}),
-                    "conclude": forms.ConcludeForm(initial={"on": today}),
                     "refer": forms.ReferForm(clue=clue, initial={"on": today}),
                     "supervise": forms.SuperviseForm(initial={"on": today}),
+                    "conclude": forms.ConcludeForm(initial={"on": today}),
                     "merge": forms.MergeForm(initial={"on": today}),
                     "promote": forms.PromoteForm(initial={"on": today}),
-                }.items()
-                if ClueActionView.offered(name, clue)
-                and policy.allows(user, ClueActionView.actions[name].permission, clue)
-            },
+                },
+            ),
             feedback_form=forms.FeedbackForm(initial={"on": today}),
         )
         return context
@@ -212,27 +213,40 @@ class ClueActionView(ActionView):
     record_name = "clue"
     record_url = "clues:detail"
     actions: ClassVar[dict[str, Operation]] = {
-        "assign": Operation(services.assign, forms.AssignForm, "已交办", permission="clues.assign"),
+        "assign": Operation(
+            services.assign, forms.AssignForm, "已交办", "clues.assign", title="交办"
+        ),
         "verify": Operation(
-            services.start_verification, forms.DateForm, "已开始核查", permission="clues.verify"
+            services.start_verification, forms.DateForm, "已开始核查", "clues.verify"
         ),
         "conclude": Operation(
-            services.conclude, forms.ConcludeForm, "已办结", permission="clues.conclude"
+            services.conclude,
+            forms.ConcludeForm,
+            "已办结",
+            "clues.conclude",
+            confirm="确定办结线索 {label}？办结后不能再交办、核查或移送。",
         ),
-        "refer": Operation(services.refer, forms.ReferForm, "已移送", permission="clues.refer"),
+        "refer": Operation(services.refer, forms.ReferForm, "已移送", "clues.refer"),
         "supervise": Operation(
-            services.supervise, forms.SuperviseForm, "已挂牌督办", permission="clues.supervise"
+            services.supervise, forms.SuperviseForm, "已挂牌督办", "clues.supervise", "督办"
         ),
-        "merge": Operation(merge, forms.MergeForm, "已并案", permission="clues.merge"),
+        "merge": Operation(
+            merge,
+            forms.MergeForm,
+            "已并案",
+            "clues.merge",
+            confirm="确定将线索 {label} 并入所填线索？并案后本线索不再单独办理。",
+        ),
         "promote": Operation(
-            services.promote_to_case, forms.PromoteForm, "已转为案件", permission="clues.promote"
+            services.promote_to_case, forms.PromoteForm, "已转为案件", "clues.promote", "立案"
         ),
     }
 
     def form_kwargs(self, name: str, record: Any) -> dict[str, Any]:
         return {"clue": record} if name in ("assign", "refer") else {}
 
-    def label(self, record: Any) -> str:
+    @classmethod
+    def label_of(cls, record: Any) -> str:
         return str(record.number)
 
     @classmethod
@@ -269,7 +283,7 @@ class ReferralListView(ScopedListView):
         context = super().get_context_data(**kwargs)
         context["overdue"] = queries.overdue_referrals(self.request.user)
         context["today"] = timezone.localdate()
-        context["feedback_form"] = forms.FeedbackForm(initial={"on": timezone.localdate()})
+        context["feedback_form"] = compact(forms.FeedbackForm(initial={"on": timezone.localdate()}))
         return context
 
 

@@ -16,6 +16,7 @@ from baolei.coordination.filters import MechanismFilter, MeetingFilter
 from baolei.coordination.models import AssessmentScheme, Mechanism, Meeting, MeetingKind
 from baolei.core import params
 from baolei.core.exports import Column
+from baolei.core.form_style import compact
 from baolei.core.history import history_rows
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
 from baolei.core.scoping import sees_whole
@@ -168,7 +169,7 @@ class SchemeDetailView(ScopedDetailView):
         context["results"] = queries.assess(self.object, self.request.user)
         context["partial"] = not sees_whole(self.request.user, self.object.region)
         context["indicators"] = list(self.object.indicators.all())
-        context["score_form"] = forms.ManualScoreForm(user=self.request.user)
+        context["score_form"] = compact(forms.ManualScoreForm(user=self.request.user))
         return context
 
 

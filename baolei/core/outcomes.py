@@ -104,6 +104,27 @@ class Operation:
     done: str = "已办理"
     #: The rule of ``baolei.core.policy`` asked before the form is read ("ledger.cancel").
     permission: str = ""
+    #: The action's name on the record page's button and dialog ("交办", "办结").
+    title: str = ""
+    #: The question asked before an action that cannot be undone; ``{label}`` is the
+    #: record's number ("确定办结线索 {label}？").
+    confirm: str = ""
+
+
+@dataclass(frozen=True)
+class PageAction:
+    """One action a record page offers the user: a button that opens its own dialog
+    with its form (``core/_actions.html``), so the page shows one form at a time."""
+
+    name: str
+    title: str
+    form: forms.BaseForm
+    url: str
+    confirm: str = ""
+
+    @property
+    def dialog(self) -> str:
+        return f"action-{self.name}"
 
 
 class ActionView(ScopedViewMixin, View):
@@ -135,9 +156,43 @@ class ActionView(ScopedViewMixin, View):
         (a closed item offers no 延期); who may use it is the policy's to say."""
         return True
 
+    @classmethod
+    def menu(
+        cls, user: Any, record: Any, url_name: str, offer: Mapping[str, forms.BaseForm]
+    ) -> list[PageAction]:
+        """The actions of ``offer`` (name → unbound form) that the record's page shows
+        this user: offered in the record's state and allowed by the policy, in order."""
+        from django.urls import reverse
+
+        from baolei.core import policy
+
+        found = []
+        for name, form in offer.items():
+            action = cls.actions[name]
+            if not cls.offered(name, record):
+                continue
+            if action.permission and not policy.allows(user, action.permission, record):
+                continue
+            label = cls.label_of(record)
+            found.append(
+                PageAction(
+                    name=name,
+                    title=action.title or action.done.removeprefix("已"),
+                    form=form,
+                    url=reverse(url_name, args=[record.pk, name]),
+                    confirm=action.confirm.format(label=label) if action.confirm else "",
+                )
+            )
+        return found
+
+    @classmethod
+    def label_of(cls, record: Any) -> str:
+        """How the record is named in messages and questions (its number)."""
+        return ""
+
     def label(self, record: Any) -> str:
         """How the success message names the record (its number)."""
-        return ""
+        return self.label_of(record)
 
     def refusal_detail(self, name: str, record: Any) -> dict[str, Any]:
         return {"action": name, "record": getattr(record, "pk", None)}

@@ -14,6 +14,7 @@ Ratio (a fraction, 0.125 = 12.5%):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -65,3 +66,25 @@ def percent(value: Any) -> str:
     if shown == shown.to_integral_value():
         return f"{shown.to_integral_value()}%"
     return f"{shown}%"
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How far a decision that needs several parties has got: "3/4 部门已同意", with who
+    is still awaited ("待：纪委监委"). Drawn by ``core/_tally.html``."""
+
+    done: int
+    total: int
+    words: str
+    waiting: tuple[str, ...] = ()
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.done >= self.total
+
+    def __str__(self) -> str:
+        return f"{self.done}/{self.total} {self.words}"

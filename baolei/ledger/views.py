@@ -122,10 +122,18 @@ class LedgerDetailView(ScopedDetailView):
             history_rows=history_rows(item),
             progress_form=forms.ProgressForm(initial={"on": today}),
             evidence_form=forms.EvidenceForm(),
-            acceptance_form=forms.AcceptanceForm(initial={"on": today}),
-            extend_form=forms.ExtendForm(),
-            suspend_form=forms.SuspendForm(initial={"on": today}),
-            cancel_form=forms.CancelForm(),
+            actions=LedgerActionView.menu(
+                self.request.user,
+                item,
+                "ledger:action",
+                {
+                    "accept": forms.AcceptanceForm(initial={"on": today}),
+                    "extend": forms.ExtendForm(),
+                    "suspend": forms.SuspendForm(initial={"on": today}),
+                    "resume": forms.SuspendForm(initial={"on": today}),
+                    "cancel": forms.CancelForm(),
+                },
+            ),
         )
         return context
 
@@ -190,19 +198,24 @@ class LedgerActionView(ActionView):
             permission="ledger.evidence",
         ),
         "accept": Operation(
-            services.accept_item, forms.AcceptanceForm, "已记录验收结论", permission="ledger.accept"
+            services.accept_item, forms.AcceptanceForm, "已记录验收结论", "ledger.accept", "验收"
         ),
         "extend": Operation(
-            services.extend_deadline, forms.ExtendForm, "已延长时限", permission="ledger.extend"
+            services.extend_deadline, forms.ExtendForm, "已延长时限", "ledger.extend", "延期"
         ),
         "suspend": Operation(
-            services.suspend_item, forms.SuspendForm, "已暂停计时", permission="ledger.suspend"
+            services.suspend_item, forms.SuspendForm, "已暂停计时", "ledger.suspend", "中止计时"
         ),
         "resume": Operation(
-            services.resume_item, forms.SuspendForm, "已恢复计时", permission="ledger.resume"
+            services.resume_item, forms.SuspendForm, "已恢复计时", "ledger.resume", "恢复计时"
         ),
         "cancel": Operation(
-            services.cancel_item, forms.CancelForm, "已撤销事项", permission="ledger.cancel"
+            services.cancel_item,
+            forms.CancelForm,
+            "已撤销事项",
+            "ledger.cancel",
+            "撤销事项",
+            "确定撤销台账事项 {label}？撤销后该事项不再整改、不再预警。",
         ),
     }
 
@@ -232,7 +245,8 @@ class LedgerActionView(ActionView):
             )
         return super().respond(name, record, errors, done, result)
 
-    def label(self, record: Any) -> str:
+    @classmethod
+    def label_of(cls, record: Any) -> str:
         return str(record.key)
 
     @classmethod

@@ -43,14 +43,16 @@ class RoundForm(forms.Form):
 
 
 class ResultForm(forms.Form):
+    """研判结果: the negative-list items hit, each with its own 具体情况 (one item's facts
+    are not another's), the proposal and the archive check."""
+
     proposal = forms.ChoiceField(
         label="处理建议", choices=[(Proposal.FLAG, "建议列入"), (Proposal.CLEAR, "不列入")]
     )
     items = forms.MultipleChoiceField(
-        label="命中条目", required=False, widget=forms.CheckboxSelectMultiple
-    )
-    note = forms.CharField(
-        label="具体情况", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="命中条目",
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     checked_by = forms.CharField(label="档案核查人", required=False, max_length=50)
     checked_on = forms.DateField(label="核查日期", required=False)
@@ -60,9 +62,44 @@ class ResultForm(forms.Form):
 
     def __init__(self, *args: Any, negative_list: NegativeList, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.list_items = list(negative_list.items.all())
         field = self.fields["items"]
         if isinstance(field, forms.MultipleChoiceField):
-            field.choices = [(i.pk, f"{i.code}. {i.text}") for i in negative_list.items.all()]
+            field.choices = [(i.pk, f"{i.code}. {i.text}") for i in self.list_items]
+        for item in self.list_items:
+            self.fields[note_name(item.pk)] = forms.CharField(
+                label=f"第 {item.code} 条的具体情况",
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 1}),
+            )
+
+    def hit_rows(self) -> list[tuple[Any, forms.BoundField]]:
+        """Each item's checkbox beside the box for its own facts."""
+        return [
+            (choice, self[note_name(item.pk)])
+            for choice, item in zip(self["items"], self.list_items, strict=True)
+        ]
+
+    def other_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("proposal", "checked_by", "checked_on", "findings")]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = {int(pk) for pk in data.get("items") or []}
+        notes = {}
+        for item in self.list_items:
+            note = (data.pop(note_name(item.pk), "") or "").strip()
+            if item.pk in chosen:
+                if not note:
+                    self.add_error(note_name(item.pk), f"请写明第 {item.code} 条的具体情况。")
+                notes[item.pk] = note
+        data["notes"] = notes
+        return data
+
+
+def note_name(pk: int) -> str:
+    return f"note_{pk}"
 
 
 class ReviewForm(forms.Form):

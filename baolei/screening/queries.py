@@ -211,3 +211,19 @@ def work_queue(user: Any) -> QuerySet[Screening]:
     )
     rows = Screening.objects.visible_to(user).filter(round__status="open")
     return rows.filter(awaiting | evidence).select_related("round", "region").distinct()
+
+
+def review_tally(screening: Any) -> readable.Tally:
+    """联审进度: how many of the round's required departments agree now ("3/4 部门已同意"),
+    counting each department's latest opinion only, and which are still awaited."""
+    from baolei.accounts.models import AgencyKind
+    from baolei.screening.models import Decision
+
+    required = list(screening.round.required_reviewers)
+    current = {
+        r.agency_kind: r.decision
+        for r in screening.reviews.filter(superseded=False).order_by("recorded_at")
+    }
+    agreed = [k for k in required if current.get(k) == Decision.AGREE]
+    waiting = tuple(AgencyKind(k).label for k in required if k not in agreed)
+    return readable.Tally(len(agreed), len(required), "部门已同意", waiting)

@@ -238,6 +238,7 @@ class ScreeningDetailView(ScopedDetailView):
             review_form=forms.ReviewForm(),
             change_form=forms.ChangeForm(initial={"on": timezone.localdate()}),
             history_rows=history_rows(screening),
+            review_tally=queries.review_tally(screening),
         )
         return context
 
@@ -246,25 +247,25 @@ def record_result(
     *,
     actor: Any,
     screening: Screening,
-    items: list[int],
-    note: str,
+    items: list[str],
+    notes: dict[int, str],
     proposal: Any,
     checked_by: str,
     checked_on: Any,
     findings: str,
 ) -> None:
-    """研判结果: the negative-list items hit, each with the note, and the archive check."""
+    """研判结果: the negative-list items hit, each with its own note, and the archive check."""
     archive = None
     if checked_by or findings:
         if not checked_on:
             raise ValidationError({"checked_on": "请填写档案核查日期。"})
         archive = services.ArchiveRecord(checked_by, checked_on, findings)
-    hits = NegativeListItem.objects.filter(pk__in=items)
+    hits = NegativeListItem.objects.filter(pk__in=[int(pk) for pk in items])
     services.record_result(
         actor=actor,
         screening=screening,
         proposal=proposal,
-        hits=[(item, note) for item in hits],
+        hits=[(item, notes.get(item.pk, "")) for item in hits],
         archive=archive,
     )
 

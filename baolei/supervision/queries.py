@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When
 
+from baolei.core import readable
 from baolei.ledger.models import DONE_STATUSES, AcceptanceResult, LedgerItem, Status
 from baolei.supervision.models import Problem, ProblemScope, ProblemSource, ProblemStatus
 
@@ -121,3 +123,12 @@ def regression(user: Any) -> dict[str, Any]:
         "ever_done": ever_done,
         "rate": round(recurred / ever_done, 4) if ever_done else 0.0,
     }
+
+
+def units_tally(items: Iterable[Any]) -> readable.Tally:
+    """整改进度 of a problem fanned out to several units: how many of its (visible,
+    not cancelled) ledger items are done ("2/3 单位已完成"), and who is still at work."""
+    live = [i for i in items if i.status != Status.CANCELLED]
+    done = [i for i in live if not i.is_open]
+    waiting = tuple(dict.fromkeys(i.owner_agency.name for i in live if i.is_open))
+    return readable.Tally(len(done), len(live), "单位已完成", waiting)

@@ -61,12 +61,17 @@ class PlanDetailView(ScopedDetailView):
         counties = Prefetch("counties", queryset=Region.objects.visible_to(user))
         tasks = with_warning(queries.visible_items(user))
         context.update(
-            forms={
-                "assign": forms.AssignmentForm(plan=plan),
-                "team": forms.TeamForm(plan=plan),
-                "round": forms.RoundForm(plan=plan),
-                "lagging": forms.LaggingForm(plan=plan, initial={"on": timezone.localdate()}),
-            },
+            actions=PlanActionView.menu(
+                user,
+                plan,
+                "supervision:plan_action",
+                {
+                    "assign": forms.AssignmentForm(plan=plan),
+                    "team": forms.TeamForm(plan=plan),
+                    "round": forms.RoundForm(plan=plan),
+                    "lagging": forms.LaggingForm(plan=plan, initial={"on": timezone.localdate()}),
+                },
+            ),
             partial=not sees_whole(user, plan.region),
             assignments=LeaderAssignment.objects.visible_to(user)
             .filter(plan=plan)
@@ -149,12 +154,17 @@ class ProblemDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         problem = self.object
-        items = queries.visible_items(self.request.user).filter(problem=problem)
+        items = list(
+            with_warning(
+                queries.visible_items(self.request.user)
+                .filter(problem=problem)
+                .select_related("owner_agency", "region")
+            ).prefetch_related(Prefetch("acceptances", queryset=Acceptance.objects.order_by("-on")))
+        )
         context.update(
             partial=not sees_whole(self.request.user, problem.region),
-            items=with_warning(items.select_related("owner_agency", "region")).prefetch_related(
-                Prefetch("acceptances", queryset=Acceptance.objects.order_by("-on"))
-            ),
+            items=items,
+            units_tally=queries.units_tally(items),
             recurrences=problem.recurrences.select_related("recorded_by"),
             reopen_form=forms.ReopenForm(
                 user=self.request.user, initial={"on": timezone.localdate()}
@@ -267,18 +277,24 @@ class PlanActionView(ActionView):
             forms.AssignmentForm,
             "已明确包联领导",
             permission="supervision.assign",
+            title="明确市领导联系督导",
         ),
         "team": Operation(
-            services.create_team, forms.TeamForm, "已组建督导组", permission="supervision.team"
+            services.create_team, forms.TeamForm, "已组建督导组", "supervision.team", "组建督导组"
         ),
         "round": Operation(
-            services.create_round, forms.RoundForm, "已安排督导轮次", permission="supervision.round"
+            services.create_round,
+            forms.RoundForm,
+            "已安排督导轮次",
+            "supervision.round",
+            "安排督导轮次",
         ),
         "lagging": Operation(
             services.designate_lagging,
             forms.LaggingForm,
             "已确定后进地区",
             permission="supervision.lagging",
+            title="确定后进地区",
         ),
     }
 

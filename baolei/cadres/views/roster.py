@@ -25,6 +25,7 @@ from baolei.cadres.models import (
 )
 from baolei.cadres.views.common import county_of
 from baolei.core.exports import Column
+from baolei.core.form_style import compact
 from baolei.core.history import history_rows
 from baolei.core.importing import keep_errors
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
@@ -169,7 +170,7 @@ class CadreView(ScopedDetailView):
             attendances=Attendance.objects.visible_to(user)
             .filter(person=person)
             .select_related("session__base"),
-            propose_form=forms.ProposeForm(initial={"on": timezone.localdate()}),
+            propose_form=compact(forms.ProposeForm(initial={"on": timezone.localdate()})),
             history_rows=history_rows(person),
         )
         return context

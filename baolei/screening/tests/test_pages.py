@@ -72,20 +72,35 @@ def test_review_through_the_page(round_: Any, world: Any, reviewers: Any, client
     screening = round_.screenings.get(region=world.village_a)
     client.force_login(world.a_clerk)
     item = round_.negative_list.items.get(code="07")
-    response = client.post(
-        f"/screening/organisations/{screening.pk}/result/",
-        {
-            "proposal": "flag",
-            "items": [item.pk],
-            "note": "村霸横行",
-            "checked_by": "张核查",
-            "checked_on": "2026年4月1日",
-            "findings": "2015年曾有治安处罚记录",
-        },
-    )
+    other = round_.negative_list.items.get(code="03")
+    result = {
+        "proposal": "flag",
+        "items": [item.pk, other.pk],
+        f"note_{item.pk}": "村霸横行",
+        "checked_by": "张核查",
+        "checked_on": "2026年4月1日",
+        "findings": "2015年曾有治安处罚记录",
+    }
+    url = f"/screening/organisations/{screening.pk}/result/"
+    # Every ticked item needs its own facts: one note is not copied to the others.
+    client.post(url, result)
+    screening.refresh_from_db()
+    assert screening.standing != Standing.PROPOSED and not screening.hits.exists()
+    response = client.post(url, result | {f"note_{other.pk}": "软弱涣散，长期不开会"})
     assert response.status_code == 302
     screening.refresh_from_db()
     assert screening.standing == Standing.PROPOSED and screening.archive_checks.count() == 1
+    notes = dict(screening.hits.values_list("item__code", "note"))
+    assert notes == {"07": "村霸横行", "03": "软弱涣散，长期不开会"}
+    required = len(round_.required_reviewers)
+    page = client.get(f"/screening/organisations/{screening.pk}/").content.decode()
+    assert f'data-tally="0/{required}"' in page and "部门已同意" in page
+    first = next(iter(reviewers.values()))
+    client.force_login(first)
+    client.post(f"/screening/organisations/{screening.pk}/review/", {"decision": "agree"})
+    page = client.get(f"/screening/organisations/{screening.pk}/").content.decode()
+    assert f'data-tally="1/{required}"' in page
+    assert first.agency.get_kind_display() not in page.split("待：")[1].split("</span>")[0]
     client.force_login(next(iter(reviewers.values())))
     client.post(
         f"/screening/organisations/{screening.pk}/review/", {"decision": "disagree", "reason": ""}

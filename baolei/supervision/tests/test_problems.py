@@ -178,3 +178,22 @@ def test_county_sees_only_problems_it_answers_for(world: Any, office: Any) -> No
     )
     numbers = list(Problem.objects.visible_to(world.a_clerk).values_list("number", flat=True))
     assert numbers == ["G01"]
+
+
+def test_problem_page_shows_how_many_units_are_done(
+    world: Any, office: Any, acceptor: Any, client: Any
+) -> None:
+    problem = common(world, office)
+    first, _ = problem.items.order_by("owner_agency__name")  # 乙县扫黑办 first
+    client.force_login(office)
+    url = f"/supervision/problems/{problem.pk}/"
+    page = client.get(url).content.decode()
+    assert 'data-tally="0/2"' in page and "单位已完成" in page
+    ledger.accept_item(actor=acceptor, item=first, on=ON, result=AcceptanceResult.ACCEPTED)
+    page = client.get(url).content.decode()
+    assert 'data-tally="1/2"' in page
+    waiting = page.split("待：")[1].split("</span>")[0]
+    assert waiting == "甲县扫黑办"
+    # A county sees its own unit's item only, and the tally counts what it sees.
+    client.force_login(world.a_clerk)
+    assert 'data-tally="0/1"' in client.get(url).content.decode()

@@ -267,3 +267,111 @@ def test_main_pages_fit_a_phone_a_tablet_and_a_desktop(
     answer = page.request.get(site + "/favicon.ico")
     assert answer.status == 200 and "svg" in answer.headers["content-type"]
     assert errors == [], f"console errors: {errors}"
+
+
+UNLABELLED = """() => [...document.querySelectorAll("form input[name], form select[name], form textarea[name]")]
+  .filter((e) => e.type !== "hidden" && e.type !== "submit" && !e.closest("[hidden]"))
+  .filter((e) => {
+    const box = e.tomselect ? e.tomselect.control_input : e;  // a picker is typed into its own box
+    return !(box.labels && box.labels.length) && !box.getAttribute("aria-label") && !box.getAttribute("aria-labelledby");
+  })
+  .map((e) => `${e.closest("form").getAttribute("action") || "(this page)"} ${e.name}`)"""
+
+
+def create_forms() -> list[str]:
+    """Every page that opens a blank form to register a record (…/new/)."""
+    from baolei.web.tests.test_scoping import ROUTES
+
+    return sorted(
+        {
+            r.name
+            for r in ROUTES
+            if not r.kwargs
+            and r.regex.endswith("new/")
+            and "get" in getattr(r.view_class, "http_method_names", ["get"])
+        }
+    )
+
+
+def test_create_forms_fit_a_phone_and_a_desktop(
+    page: Any, world: Any, live_site: Any, screens: str, client: Any
+) -> None:
+    """Every create form a clerk can open, at 390 and 1440 px: a screenshot of each, no
+    console error, no sideways scrolling on the phone, no field without a label."""
+    from django.urls import reverse
+
+    names = create_forms()
+    assert {"clues:create", "ledger:create", "people:create", "cases:create"} <= set(names)
+    # Who opens which form: a county office clerk, else the city police's clerk (cases).
+    reachable: dict[str, list[str]] = {}
+    for username in ("a_clerk", "police_clerk"):
+        client.force_login(getattr(world, username))
+        taken = {n for forms in reachable.values() for n in forms}
+        reachable[username] = [
+            n for n in names if n not in taken and client.get(reverse(n)).status_code == 200
+        ]
+    opened = [n for forms in reachable.values() for n in forms]
+    assert len(opened) >= 10 and {"clues:create", "cases:create"} <= set(opened), reachable
+
+    errors: list[str] = []
+    page.on(
+        "console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None
+    )
+    page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+    site = live_site.url
+    problems = []
+    for username, forms in reachable.items():
+        page.context.clear_cookies()
+        sign_in(page, site, username)
+        for name in forms:
+            for width in (PHONE, DESKTOP):
+                page.set_viewport_size({"width": width, "height": 900})
+                page.goto(site + reverse(name))
+                shot = f"form-{name.replace(':', '-')}-{width}.png"
+                page.screenshot(path=os.path.join(screens, shot), full_page=True)
+                fit = page.evaluate(OVERFLOW)
+                if width == PHONE and fit["scroll"] > fit["inner"]:
+                    problems.append(f"{name} at {width}px is wider than the screen: {fit}")
+                unlabelled = page.evaluate(UNLABELLED)
+                if unlabelled:
+                    problems.append(f"{name}: fields without a label: {unlabelled}")
+                required = page.locator(".required > .form-label").count()
+                if width == DESKTOP and required == 0:
+                    problems.append(f"{name}: no field is marked as required")
+    assert problems == [], "\n".join(problems)
+    assert errors == [], f"console errors: {errors}"
+
+
+def test_a_record_page_shows_one_action_at_a_time(
+    page: Any, world: Any, live_site: Any, screens: str
+) -> None:
+    """The clue's actions are buttons; each opens its own dialog with its own form and a
+    submit button that says what it does; 办结 has no conclusion chosen in advance."""
+    from baolei.clues import services as clue_services
+
+    clue = clue_services.register_clue(
+        actor=world.a_clerk,
+        received_on=date(2026, 3, 2),
+        source="hotline",
+        category="gang",
+        summary="有人在甲县一村强揽工程",
+        region=world.village_a,
+    )
+    site = live_site.url
+    sign_in(page, site, "a_clerk")
+    page.goto(f"{site}/clues/{clue.pk}/")
+    assert page.locator("form .modal-body:visible").count() == 0  # no form until asked
+    buttons = page.locator(".record-actions button").all_inner_texts()
+    assert "办结" in buttons and "交办" in buttons, buttons
+    page.click(".record-actions button:has-text('办结')")
+    dialog = page.locator("#action-conclude")
+    dialog.wait_for(state="visible")
+    assert page.locator(".modal.show").count() == 1
+    assert dialog.locator("select[name=conclusion]").input_value() == ""
+    assert dialog.locator("button[type=submit]").inner_text() == "办结"
+    page.screenshot(path=os.path.join(screens, "clue-conclude-dialog.png"))
+    page.once("dialog", lambda question: question.accept())  # 确定办结线索…？
+    dialog.locator("button[type=submit]").click()  # nothing chosen: refused, nothing changed
+    page.wait_for_selector(".alert-danger")
+    clue.refresh_from_db()
+    assert clue.conclusion == ""

@@ -1,7 +1,11 @@
-"""No rendered choice list is longer than an office user can scroll: every page (forms,
-record pages with their action forms, lists with their filters) is opened on the demo
-city by the city office, and no <select> may hold more than ``MAX_OPTIONS`` options.
-Longer lists are type-ahead pickers (``data-picker``) holding the chosen option only."""
+"""Every form an office user meets is usable: every page (forms, record pages with their
+action forms, lists with their filters) is opened on the demo city by the city office.
+
+- No <select> holds more than ``MAX_OPTIONS`` options: longer lists are type-ahead
+  pickers (``data-picker``) holding the chosen option only.
+- Every field of a form that writes (POST) has a label a screen reader can find, wears
+  the one form style (Bootstrap's form-control / form-select / form-check-input, drawn
+  by django-bootstrap5), and a required field's label carries the red mark."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import lxml.html
 import pytest
 from django.urls import reverse
 
@@ -117,6 +122,54 @@ def test_trainees_and_enrolments_pick_a_person_by_name(demo: None, client: Any) 
         assert re.search(r'<select name="person"[^>]*data-picker="/pick/people/"', html), path
 
 
+STYLED = {"form-control", "form-select", "form-check-input", "form-range"}
+NOT_FIELDS = {"hidden", "submit", "button", "reset", "image"}
+
+
+def form_defects(html: str) -> list[str]:
+    """The fields of the page's POST forms that have no label, no style or no required
+    mark, each named by its form's action and its own name."""
+    doc = lxml.html.fromstring(html)
+    found = []
+    for form in doc.xpath("//form[translate(@method, 'POST', 'post') = 'post']"):
+        for field in form.xpath(".//input | .//select | .//textarea"):
+            kind = (field.get("type") or "text").lower() if field.tag == "input" else field.tag
+            if kind in NOT_FIELDS:
+                continue
+            where = f"{form.get('action') or '(this page)'} {field.get('name')}"
+            labels = doc.xpath("//label[@for=$id]", id=field.get("id")) if field.get("id") else []
+            if not (labels or field.get("aria-label") or field.xpath("ancestor::label")):
+                found.append(f"{where}: no label")
+            if not STYLED & set((field.get("class") or "").split()):
+                found.append(f"{where}: unstyled")
+            if field.get("required") is not None and labels and kind not in ("checkbox", "radio"):
+                marked = labels[0].xpath(
+                    "ancestor-or-self::*[contains(concat(' ', @class, ' '), ' required ')"
+                    " or contains(concat(' ', @class, ' '), ' required-mark ')]"
+                )
+                if not marked:
+                    found.append(f"{where}: required but unmarked")
+    return found
+
+
+def test_form_defects_are_found() -> None:
+    """The check can fail: a bare input, an unstyled select and an unmarked required field."""
+    html = (
+        '<form method="post"><input name="a"><label for="b">B</label>'
+        '<select id="b" name="b"></select><label for="c">C</label>'
+        '<input id="c" name="c" class="form-control" required>'
+        '<div class="required"><label for="d">D</label>'
+        '<input id="d" name="d" class="form-control" required></div>'
+        '<input type="hidden" name="e"></form>'
+    )
+    assert form_defects(html) == [
+        "(this page) a: no label",
+        "(this page) a: unstyled",
+        "(this page) b: unstyled",
+        "(this page) c: required but unmarked",
+    ]
+
+
 @pytest.mark.parametrize("route", pages(), ids=lambda r: r.name)
 def test_no_select_longer_than_200(route: Route, demo: None, client: Any) -> None:
     from baolei.accounts.models import User
@@ -135,3 +188,5 @@ def test_no_select_longer_than_200(route: Route, demo: None, client: Any) -> Non
             print(f"\nSELECTS {username} {url} {max(selects)}")
         too_long = [(n, a) for n, a in selects if n > MAX_OPTIONS]
         assert not too_long, f"{username} {url}: {too_long}"
+        defects = form_defects(response.content.decode())
+        assert not defects, f"{username} {url}: " + "; ".join(defects)
