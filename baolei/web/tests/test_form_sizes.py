@@ -129,6 +129,8 @@ NOT_FIELDS = {"hidden", "submit", "button", "reset", "image"}
 def form_defects(html: str) -> list[str]:
     """The fields of the page's POST forms that have no label, no style or no required
     mark, each named by its form's action and its own name."""
+    if not html.strip():
+        return []  # a redirect or an empty answer has no form
     doc = lxml.html.fromstring(html)
     found = []
     for form in doc.xpath("//form[translate(@method, 'POST', 'post') = 'post']"):
