@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 import django_filters
 from django.contrib import messages
 from django.db.models import QuerySet, Sum
+from django.forms import ChoiceField
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -125,7 +126,9 @@ class CaseDetailView(ScopedDetailView):
             dispose_form=compact(forms.DisposeForm(initial={"on": today})),
         )
         stage_form = forms.StageForm(initial={"on": today})
-        stage_form.fields["stage"].choices = [  # only the stages this user's agency records
+        stage_field = stage_form.fields["stage"]
+        assert isinstance(stage_field, ChoiceField)  # noqa: S101
+        stage_field.choices = [  # only the stages this user's agency records
             (value, label)
             for value, label in Stage.choices
             if policy.allows(user, stage_rule(value), case)

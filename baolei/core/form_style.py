@@ -27,6 +27,9 @@ def date_field(field: forms.Field) -> bool:
 class FieldRenderer(BootstrapFieldRenderer):
     """Bootstrap's field, with the office's format hints for dates."""
 
+    help_text: str
+    placeholder: str
+
     def __init__(self, field: forms.BoundField, **kwargs: Any) -> None:
         super().__init__(field, **kwargs)
         if date_field(field.field):
