@@ -20,8 +20,8 @@ OFFERED_RUNS = 100
 
 def run_label(run: VettingRun) -> str:
     """白河县 2026年11月20日 09:30 批次（已完成）."""
-    started = timezone.localtime(run.started_at)
-    return f"{run.region.name} {started:%Y年%m月%d日 %H:%M} 批次（{run.get_status_display()}）"
+    when = f"{timezone.localtime(run.started_at):%Y年%m月%d日 %H:%M}"
+    return f"{run.region.name} {when} 批次（{run.get_status_display()}）"
 
 
 class RunFilter(FilterSet):

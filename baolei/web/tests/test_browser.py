@@ -126,7 +126,7 @@ def test_clerk_logs_in_and_walks_the_main_pages(page: Any, world: Any, live_site
     page.fill("#id_deadline", "2019年11月7日")
     page.click("text=保存")
     assert "清理村霸线索" in page.locator("h1").inner_text()
-    assert page.locator(".badge.bg-danger").count() == 1  # a 2019 deadline is long overdue
+    assert page.locator("h1 .badge.bg-danger").count() == 1  # a 2019 deadline is long overdue
     page.fill("#id_text", "已完成摸排")
     page.click("button:has-text('报送进展')")
     page.wait_for_selector("text=已完成摸排")
