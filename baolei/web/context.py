@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -77,23 +77,25 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
 #: How long the navigation's badges may be reused before they are counted again. Counting
 #: every kind is one query but a heavy one (tens of subqueries, about 0.2 s); the home
-#: page and the to-do API always count afresh and renew the badges.
+#: page and the to-do API always count afresh and renew them. They are kept in the cache
+#: under the user's session (a read never rewrites the session itself).
 BADGE_SECONDS = 60
-BADGE_KEY = "todo_badges"
 
 
 def todo_badges(request: HttpRequest, urls: list[str]) -> dict[str, int]:
     """Per navigation URL, the count of the to-do kinds whose list it opens (the item
-    whose URL is the longest prefix of the list's), kept in the user's own session for
-    ``BADGE_SECONDS`` unless this request has counted anyway."""
+    whose URL is the longest prefix of the list's), reused for ``BADGE_SECONDS`` unless
+    this request has counted anyway."""
     session = getattr(request, "session", None)
-    kept = session.get(BADGE_KEY) if session is not None else None
+    session_key = session.session_key if session is not None else None
+    key = f"todo-badges:{request.user.pk}:{session_key}" if session_key else None
     counted = getattr(request, "_baolei_todo", None) is not None
-    if kept and not counted and time.time() - kept["at"] < BADGE_SECONDS:
-        return {url: n for url, n in kept["badges"].items() if url in urls}
+    kept = cache.get(key) if key and not counted else None
+    if kept is not None:
+        return {url: n for url, n in kept.items() if url in urls}
     badges = count_badges(request, urls)
-    if session is not None:
-        session[BADGE_KEY] = {"at": time.time(), "badges": badges}
+    if key:
+        cache.set(key, badges, BADGE_SECONDS)
     return badges
 
 
