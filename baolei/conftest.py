@@ -26,6 +26,7 @@ from baolei.cases.tests.outsiders import add_case_rows
 from baolei.clues.tests.outsiders import add_clue_rows
 from baolei.coordination.tests.outsiders import add_coordination_rows
 from baolei.ledger.tests.outsiders import add_ledger_rows
+from baolei.network.tests.outsiders import add_network_rows
 from baolei.notices.tests.outsiders import add_notice_rows
 from baolei.people.tests.outsiders import add_people_rows
 from baolei.regions.models import GovernanceCentre, Level, Region
@@ -160,6 +161,7 @@ def build_world() -> World:
     add_cadre_rows(w)
     add_vetting_rows(w)
     add_notice_rows(w)
+    add_network_rows(w)
     return w
 
 

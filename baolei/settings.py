@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "baolei.reports",
     "baolei.search",
     "baolei.inbox",
+    "baolei.network",
     "baolei.web",
     "baolei.demo",
 ]
