@@ -288,6 +288,7 @@ SPECTACULAR_SETTINGS = {
         "VettingSourceEnum": "baolei.vetting.models.Source",
         "AdjustmentReasonEnum": "baolei.cadres.models.Reason",
         "ProblemSourceEnum": "baolei.supervision.models.ProblemSource",
+        "RelationKindEnum": "baolei.network.models.Kind",
     },
 }
 

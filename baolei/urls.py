@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from baolei.inbox.api import TodoApiView
+from baolei.network.api import NetworkApiView
 from baolei.reports.views import BriefingApiView, FiguresApiView
 
 
@@ -38,6 +39,7 @@ urlpatterns = [
     path("api/v1/reports/briefing.<slug:fmt>", BriefingApiView.as_view(), name="api-briefing"),
     path("api/v1/search/", include("baolei.search.api_urls")),
     path("api/v1/me/todo/", TodoApiView.as_view(), name="api-todo"),
+    path("api/v1/network/", NetworkApiView.as_view(), name="api-network"),
     path("api/v1/", include("baolei.web.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),

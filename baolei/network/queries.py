@@ -124,6 +124,12 @@ class Graph:
             edges.append(edge)
         return edges[::-1]
 
+    def origin(self, key: str) -> str:
+        """The start node the walk reached ``key`` from."""
+        while key in self.parents:
+            key = self.parents[key][0]
+        return key
+
     def highlight(self, edge_keys: Iterable[str]) -> None:
         for key in edge_keys:
             edge = self.edges[key]
@@ -425,6 +431,10 @@ def umbrella(user: Any, case: Case, hops: int, filters: Filters) -> Graph:
     for key in cadres:
         graph.highlight(searched.trace(key))
         graph.highlighted_nodes.add(key)
+        suspect = searched.origin(key)
+        graph.highlight(
+            e.key for e in graph.edges.values() if e.kind == SUSPECT and e.source == suspect
+        )
     graph.truncated = searched.truncated
     names = "、".join(searched.nodes[k].label for k in cadres)
     graph.finding = (
