@@ -35,6 +35,7 @@ urlpatterns = [
     path("reports/", include("baolei.reports.urls")),
     path("search/", include("baolei.search.urls")),
     path("notices/", include("baolei.notices.urls")),
+    path("network/", include("baolei.network.urls")),
     path("api/v1/reports/figures/", FiguresApiView.as_view(), name="api-figures"),
     path("api/v1/reports/briefing.<slug:fmt>", BriefingApiView.as_view(), name="api-briefing"),
     path("api/v1/search/", include("baolei.search.api_urls")),
