@@ -90,3 +90,23 @@ def test_vetting_run_finds_the_planted_near_matches(demo_cadres: int) -> None:
     assert run.status == RunStatus.DONE and ExternalList.objects.count() == 1
     evidence = {e for c in Candidate.objects.filter(run=run, source="external") for e in c.evidence}
     assert {"id_one_edit", "homophone_name", "id_exact"} <= evidence
+
+
+def test_the_demo_network_answers_the_umbrella_question(demo_cadres: int) -> None:
+    """The first gang case's suspects reach two village cadres within two steps."""
+    from django.utils import timezone
+
+    from baolei.demo.cases import build_cases
+    from baolei.demo.network import build_network, gang_case
+    from baolei.network.queries import Filters, umbrella
+
+    today = timezone.localdate()
+    build_cases(today)
+    assert build_network(today) >= 9
+    assert build_network(today) == 0
+    case = gang_case()
+    assert case is not None
+    graph = umbrella(User.objects.get(username="city_leader"), case, 2, Filters())
+    cadres = [n for n in graph.nodes.values() if n.cadre and n.kind == "person"]
+    assert len(cadres) >= 2, graph.finding
+    assert "在任村（社区）干部" in graph.finding

@@ -13,6 +13,7 @@ from baolei.demo.city import DEMO_PASSWORD, build_city
 from baolei.demo.clues import build_clues
 from baolei.demo.coordination import build_coordination
 from baolei.demo.ledger import build_ledger
+from baolei.demo.network import build_network
 from baolei.demo.screening import build_screening
 from baolei.demo.supervision import build_supervision
 from baolei.demo.vetting import build_vetting
@@ -57,6 +58,7 @@ class Command(BaseCommand):
         cadres = build_cadres(today, executed, city_bases=8 if seed else 3)
         clues = build_clues(today)
         vetting = build_vetting(today)
+        relations = build_network(today)
         self.stdout.write(
             f"演示城市已就绪：新增区划 {report.regions_created} 个、综治中心 {report.centres_created} 个、"
             f"单位 {report.agencies_created} 个、台账事项 {items} 条、软弱涣散村党组织 {confirmed} 个、"
@@ -65,6 +67,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"村干部队伍：新增任职 {cadres} 条。")
         self.stdout.write(f"背景审查：演示比对疑似命中 {vetting} 条。")
+        self.stdout.write(f"关系网络：人员关系 {relations} 条。")
         if options["quiet_accounts"]:
             return
         self.stdout.write(f"\n演示账户（初始密码均为 {DEMO_PASSWORD}）：")
