@@ -179,3 +179,15 @@ def test_a_link_opens_a_clue_that_leads_back(
     clue = Clue.objects.filter(created_by=world.a_clerk).get()
     assert clue.source == "vetting_hit"
     assert f"/network/?case={gang.case.pk}" in clue.summary
+
+
+def test_the_page_has_a_query_budget(
+    world: Any, gang: Any, login: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = login(world.a_clerk)
+    client.get(URL)  # the session and navigation badges, read once
+    with django_assert_max_num_queries(40):
+        assert client.get(URL, {"person": gang.boss.pk, "hops": 3}).status_code == 200
+    with django_assert_max_num_queries(40):
+        export = client.get(URL, {"person": gang.boss.pk, "hops": 3, "export": "xlsx"})
+        assert export.status_code == 200
