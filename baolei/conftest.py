@@ -81,6 +81,22 @@ def fast_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Under ``--dist loadgroup`` pytest-xdist keeps the tests of an ``xdist_group`` on one
+    worker by suffixing their node ids with ``@group``. Some pytest releases lose that
+    suffix, and a module that builds the demo city is then built again on every worker
+    (minutes each) without anything failing; stop instead of running that slowly."""
+    if getattr(config.option, "dist", "no") != "loadgroup" or not hasattr(config, "workerinput"):
+        return
+    lost = [i.nodeid for i in items if i.get_closest_marker("xdist_group") and "@" not in i.nodeid]
+    if lost:
+        raise pytest.UsageError(
+            f"--dist loadgroup lost the xdist_group of {len(lost)} tests (e.g. {lost[0]}): "
+            "this pytest and pytest-xdist do not group; install the versions pyproject.toml allows"
+        )
+
+
 @contextmanager
 def built_once(django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[None]:
     """Data that a whole test module shares, built once (the demo city takes seconds
