@@ -27,7 +27,7 @@ document.addEventListener("DOMContentLoaded", function () {
       symbol: kind.symbol,
       symbolSize: starts[n.id] ? 34 : (n.kind === "person" ? 22 : 18),
       itemStyle: n.highlighted ? { borderColor: "#d00", borderWidth: 3 } : {},
-      label: { show: true, fontWeight: starts[n.id] || n.highlighted ? "bold" : "normal" },
+      label: { show: true, position: "right", fontWeight: starts[n.id] || n.highlighted ? "bold" : "normal" },
     };
   });
   var links = data.edges.map(function (e) {
