@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from baolei.core.api import DAY, ApiViewMixin
+from baolei.core.views_base import require
 from baolei.network import reading, services
 from baolei.network.models import Kind, Relation
 from baolei.network.queries import EDGE_KINDS, MAX_HOPS, NODE_KINDS
@@ -132,6 +133,8 @@ class NetworkApiView(ApiViewMixin, APIView):
     只含当前用户可见的记录（“保护伞”及腐败问题线索只对有权查看者列出）。"""
 
     scope_exempt = SCOPE
+    #: Asked of a POST before its body is read; a GET only reads.
+    permission = "network.add"
 
     @extend_schema(parameters=PARAMETERS, responses=GRAPH)
     def get(self, request: Request) -> Response:
@@ -144,6 +147,7 @@ class NetworkApiView(ApiViewMixin, APIView):
     )
     def post(self, request: Request) -> Response:
         """登记两名人员之间的关系（须注明信息来源；同一类型的关系只登记一次）。"""
+        require(request, self.permission)
         data = RelationInput(data=request.data, user=request.user)
         data.is_valid(raise_exception=True)
         actor = cast("User", request.user)

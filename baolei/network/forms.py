@@ -79,3 +79,11 @@ class RelationForm(forms.Form):
         people = Person.objects.visible_to(user)
         self.fields["person_a"].queryset = people  # type: ignore[attr-defined]
         self.fields["person_b"].queryset = people  # type: ignore[attr-defined]
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="研判意见", max_length=500, required=False)
+
+
+class DismissForm(forms.Form):
+    note = forms.CharField(label="排除理由", max_length=500)

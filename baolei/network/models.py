@@ -99,3 +99,88 @@ class Relation(models.Model):
         """亲属（兄弟姐妹）: the kind with its detail."""
         label = self.get_kind_display()
         return f"{label}（{self.detail}）" if self.detail else label
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", "待研判"
+    CONFIRMED = "confirmed", "确认同一人"
+    DISMISSED = "dismissed", "排除"
+
+
+class IdentityQuerySet(ScopedQuerySet):
+    region_field = "person__region"
+
+    def restrict_for(self, user: object, rows: IdentityQuerySet) -> IdentityQuerySet:
+        """Both records must lie in the user's scope."""
+        prefix = getattr(user, "scope_prefix", "") or ""
+        return rows.filter(other__region__code__startswith=prefix)
+
+
+class Identity(models.Model):
+    """同一人候选: a person recorded without an ID number and another record the matching
+    engine takes for the same person; an analyst confirms or dismisses it, the records
+    themselves are never merged."""
+
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name="无身份证号码的人员",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    other = models.ForeignKey(
+        "people.Person", verbose_name="疑似同一人", on_delete=models.PROTECT, related_name="+"
+    )
+    score = models.FloatField("相似度")
+    evidence = models.JSONField("依据", default=list)
+    decision = models.CharField(
+        "研判结论", max_length=12, choices=Decision.choices, default=Decision.PENDING
+    )
+    note = models.CharField("研判意见", max_length=500, blank=True)
+    found_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="+"
+    )
+    found_at = models.DateTimeField("发现时间", default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="研判人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("研判时间", null=True, blank=True)
+
+    objects = IdentityQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "同一人候选"
+        verbose_name_plural = verbose_name
+        ordering = ["decision", "-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "other"],
+                name="identity_once_per_pair",
+                violation_error_message="这两条人员记录已列为同一人候选。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(person=F("other")),
+                name="identity_two_records",
+                violation_error_message="同一人候选须是两条不同的人员记录。",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision=Decision.PENDING, decided_at__isnull=True)
+                | (~Q(decision=Decision.PENDING) & Q(decided_at__isnull=False)),
+                name="identity_decided_with_date",
+                violation_error_message="研判须记录研判时间。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}≈{self.other_id}"
+
+    @property
+    def evidence_labels(self) -> str:
+        from matching.engine import EVIDENCE_LABELS
+
+        return "、".join(EVIDENCE_LABELS.get(e, e) for e in self.evidence)

@@ -15,7 +15,7 @@ from typing import Any
 import rules
 
 from baolei.accounts.models import AgencyKind, Role
-from baolei.core.policy import rule
+from baolei.core.policy import has, rule
 
 #: The agencies whose clerks and reviewers enter relations.
 NETWORK_AGENCIES = (
@@ -64,3 +64,9 @@ def removal_refused(user: Any, relation: Any) -> str:
 
 rule("network.add", is_editor, f"只有{EDITORS}可以登记或导入人员关系。")
 rule("network.remove", is_editor & (entered | reviews), removal_refused)
+rule("network.find", is_editor, f"只有{EDITORS}可以查找同一人候选。")
+rule(
+    "network.decide",
+    is_editor & has(Role.REVIEWER),
+    f"只有{EDITORS.replace('录入员或', '')}可以研判同一人候选。",
+)

@@ -30,7 +30,7 @@ from baolei.cases.models import Case, Suspect, SuspectRole
 from baolei.cases.pickers import case_label
 from baolei.clues.models import Clue
 from baolei.clues.pickers import clue_label
-from baolei.network.models import Kind, Relation
+from baolei.network.models import Decision, Identity, Kind, Relation
 from baolei.people.models import Person
 from baolei.people.pickers import person_label
 from baolei.regions.models import VILLAGE_LEVELS
@@ -47,8 +47,13 @@ PATH_HOPS = 6
 PERSON, CASE, CLUE, POST = "person", "case", "clue", "post"
 NODE_KINDS = {PERSON: "人员", CASE: "案件", CLUE: "线索", POST: "村干部任职"}
 #: Edges read from other records, beside the relation kinds.
-SUSPECT, NAMED, HOLDS = "suspect", "named", "holds"
-DERIVED_KINDS = {SUSPECT: "涉案（犯罪嫌疑人）", NAMED: "线索涉及", HOLDS: "任职"}
+SUSPECT, NAMED, HOLDS, SAME = "suspect", "named", "holds", "same"
+DERIVED_KINDS = {
+    SUSPECT: "涉案（犯罪嫌疑人）",
+    NAMED: "线索涉及",
+    HOLDS: "任职",
+    SAME: "同一人（已确认）",
+}
 EDGE_KINDS = {**dict(Kind.choices), **DERIVED_KINDS}
 PATH_JOINS = "region__parent__parent__parent"
 
@@ -253,6 +258,17 @@ def neighbours(user: Any, frontier: Iterable[str], filters: Filters) -> list[Edg
                 Edge(
                     f"relation:{pk}", node_key(PERSON, a), node_key(PERSON, b), kind, label, on, pk
                 )
+            )
+    if persons and filters.follows(SAME):
+        rows = (
+            Identity.objects.visible_to(user)
+            .filter(Q(person__in=persons) | Q(other__in=persons), decision=Decision.CONFIRMED)
+            .values_list("pk", "person", "other", "decided_at")
+        )
+        for pk, a, b, at in rows:
+            on = timezone.localtime(at).date() if at else None
+            edges.append(
+                Edge(f"same:{pk}", node_key(PERSON, a), node_key(PERSON, b), SAME, "同一人", on)
             )
     if (persons or ids[CASE]) and filters.follows(SUSPECT):
         rows = (

@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from baolei.accounts.models import User
 from baolei.core import policy
-from baolei.network.models import Kind, Relation
-from baolei.people.models import Person
+from baolei.network.models import Decision, Identity, Kind, Relation
+from baolei.people import crypto
+from baolei.people.models import ID_COLUMN, Person
 from baolei.regions.models import Region
+from matching import engine
 
 #: Leading digits of a code at each level above the village: township, county, city.
 LEVEL_DIGITS = (9, 6, 4)
@@ -100,3 +102,62 @@ def remove_relation(*, actor: User, relation: Relation) -> None:
     policy.require(actor, "network.remove", relation)
     relation._history_user = actor  # type: ignore[attr-defined]
     relation.delete()
+
+
+def person_record(person: Person) -> engine.Record:
+    number = ""
+    if person.id_number_encrypted:
+        number = crypto.decrypt(person.id_number_encrypted, column=ID_COLUMN)
+    return engine.Record(person.pk, person.name, number, person.birth_date, person.region.code)
+
+
+@transaction.atomic
+def find_same_persons(*, actor: User) -> int:
+    """同一人候选: the persons the actor sees that have no ID number are matched (the
+    matching engine) against every person the actor sees; each pair not yet listed
+    becomes a candidate awaiting a decision. Returns the candidates added."""
+    policy.require(actor, "network.find")
+    people = list(Person.objects.visible_to(actor).select_related("region"))
+    left = [person_record(p) for p in people if not p.id_number_hash]
+    right = [person_record(p) for p in people]
+    known = {frozenset(pair) for pair in Identity.objects.values_list("person", "other")}
+    added = 0
+    for found in engine.match(left, right):
+        pair = frozenset((found.left, found.right))
+        if found.left == found.right or pair in known:
+            continue
+        known.add(pair)
+        identity = Identity(
+            person_id=found.left,
+            other_id=found.right,
+            score=found.score,
+            evidence=list(found.evidence),
+            found_by=actor,
+        )
+        identity._history_user = actor  # type: ignore[attr-defined]
+        identity.save()
+        added += 1
+    return added
+
+
+@transaction.atomic
+def decide_identity(*, actor: User, identity: Identity, decision: str, note: str = "") -> Identity:
+    """A candidate is decided once, by a reviewer; a dismissal says why. Confirming
+    links the two records in the network; it never merges them."""
+    if not Identity.objects.visible_to(actor).filter(pk=identity.pk).exists():
+        raise PermissionDenied("该候选不在您的管理范围内。")
+    policy.require(actor, "network.decide", identity)
+    identity = Identity.objects.select_for_update().get(pk=identity.pk)
+    if identity.decision != Decision.PENDING:
+        raise ValidationError(f"该候选已研判为“{identity.get_decision_display()}”。")
+    if decision not in (Decision.CONFIRMED, Decision.DISMISSED):
+        raise ValidationError({"decision": "请选择研判结论。"})
+    if decision == Decision.DISMISSED and not note.strip():
+        raise ValidationError({"note": "排除须写明理由。"})
+    identity.decision = decision
+    identity.note = note.strip()
+    identity.decided_by = actor
+    identity.decided_at = timezone.now()
+    identity._history_user = actor  # type: ignore[attr-defined]
+    identity.save()
+    return identity

@@ -13,4 +13,11 @@ urlpatterns = [
         name="relation_action",
     ),
     path("clue/", views.ClueFromLinkView.as_view(), name="clue"),
+    path("identities/", views.IdentityListView.as_view(), name="identities"),
+    path("identities/find/", views.IdentityFindView.as_view(), name="find_identities"),
+    path(
+        "identities/<int:pk>/<slug:action>/",
+        views.IdentityActionView.as_view(),
+        name="identity_action",
+    ),
 ]

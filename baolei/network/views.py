@@ -4,10 +4,12 @@ from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.contrib.staticfiles import finders
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from baolei.clues import services as clue_services
@@ -17,10 +19,10 @@ from baolei.core import policy, security_log
 from baolei.core.exports import Column, cell_value, xlsx_cell
 from baolei.core.importing import keep_errors
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
-from baolei.core.views_base import PolicyRequiredMixin, acting_user
+from baolei.core.views_base import PolicyRequiredMixin, ScopedListView, acting_user
 from baolei.network import forms, reading, services
 from baolei.network.importing import import_relations
-from baolei.network.models import Kind, Relation
+from baolei.network.models import Decision, Identity, Kind, Relation
 from baolei.network.queries import NODE_CAP, NODE_KINDS, PERSON, Graph
 
 SCOPE = "节点与连线只通过人员、案件、线索、任职与人员关系各自的 visible_to(user) 读出"
@@ -219,3 +221,69 @@ class ClueFromLinkView(ServiceFormMixin, FormView):
         clue = clue_services.register_clue(actor=acting_user(self.request), **form.cleaned_data)
         messages.success(self.request, f"已登记 {clue.number}。")
         return redirect("clues:detail", pk=clue.pk)
+
+
+class IdentityListView(ScopedListView):
+    """同一人候选: pending ones first, the most alike first."""
+
+    model = Identity
+    template_name = "network/identity_list.html"
+
+    def decorate(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        return rows.select_related(
+            "person__region", "other__region", "decided_by", "found_by"
+        ).order_by("decision", "-score", "pk")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = acting_user(self.request)
+        context.update(
+            may_find=policy.allows(user, "network.find"),
+            may_decide=policy.allows(user, "network.decide"),
+            note_form=forms.NoteForm(),
+            dismiss_form=forms.DismissForm(),
+        )
+        return context
+
+
+class IdentityFindView(PolicyRequiredMixin, View):
+    """Matches the persons without an ID number in the user's scope (POST only)."""
+
+    scope_exempt = "只比对 visible_to(user) 中的人员"
+    permission = "network.find"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        added = services.find_same_persons(actor=acting_user(request))
+        messages.success(request, f"新发现同一人候选 {added} 对。")
+        return redirect("network:identities")
+
+
+class IdentityActionView(ActionView):
+    """确认 or 排除 a candidate for the same person."""
+
+    model = Identity
+    record_name = "identity"
+    actions: ClassVar[dict[str, Operation]] = {
+        "confirm": Operation(
+            lambda *, actor, identity, note: services.decide_identity(
+                actor=actor, identity=identity, decision=Decision.CONFIRMED, note=note
+            ),
+            forms.NoteForm,
+            "已确认同一人",
+            "network.decide",
+            title="确认同一人",
+        ),
+        "dismiss": Operation(
+            lambda *, actor, identity, note: services.decide_identity(
+                actor=actor, identity=identity, decision=Decision.DISMISSED, note=note
+            ),
+            forms.DismissForm,
+            "已排除",
+            "network.decide",
+            title="排除",
+        ),
+    }
+
+    def back_to(self, record: Any, result: Any) -> str:
+        return reverse("network:identities")

@@ -10,8 +10,9 @@ if TYPE_CHECKING:
 
 
 def add_network_rows(w: World) -> None:
-    """A county-B relation between the county-B person and a relative of theirs."""
-    from baolei.network.models import Relation
+    """A county-B relation between the county-B person and a relative of theirs, and a
+    candidate for the same person between them."""
+    from baolei.network.models import Identity, Relation
     from baolei.people.models import Person
 
     person = w.outsider_rows[Person]
@@ -26,4 +27,11 @@ def add_network_rows(w: World) -> None:
         region=w.village_b,
         entered_by=w.users["b_clerk"],
         entering_agency=w.agencies["b_office"],
+    )
+    w.outsider_rows[Identity] = Identity.objects.create(
+        person=relative,
+        other=person,
+        score=0.5,
+        evidence=["same_village"],
+        found_by=w.users["b_clerk"],
     )

@@ -126,4 +126,4 @@ def test_queries_do_not_grow_with_the_graph(world: Any, gang: Any) -> None:
         )
     large = count()
     assert large == small
-    assert small <= 3 * 8 + 4
+    assert small <= 3 * 9 + 4
