@@ -283,6 +283,9 @@ def measure(persons: int) -> dict[str, Any]:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - load every module now, not an hour into the run
 
     from baolei.accounts.models import User
     from baolei.network.queries import Filters, expand, node_key
