@@ -202,12 +202,12 @@ class ClueFromLinkView(ServiceFormMixin, FormView):
         url = self.request.build_absolute_uri(f"{reverse('network:graph')}?{reading.query_of(ask)}")
         cadres = any(n.cadre for n in chosen)
         names = "、".join(n.label for n in chosen)
-        finding = graph.finding or f"关系网络显示 {names} 之间存在关联。"
+        finding = graph.finding or (f"关系网络显示 {names} 之间存在关联。" if chosen else "")
         return {
             "received_on": timezone.localdate(),
             "source": Source.VETTING_HIT,
             "category": Category.UMBRELLA if cadres else Category.GANG,
-            "summary": f"{finding}\n关系网络：{url}",
+            "summary": f"{finding}\n关系网络：{url}".strip(),
             "persons": [n.id for n in chosen],
         }
 
