@@ -282,6 +282,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every write documents the optional Idempotency-Key header (baolei.core.idempotency).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "baolei.core.idempotency.document_header",
+    ],
     # One schema name per choice set that several serializers share.
     "ENUM_NAME_OVERRIDES": {
         "VettingDecisionEnum": "baolei.vetting.models.Decision",
@@ -350,6 +355,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = (max(EVIDENCE_MAX_MB, IMPORT_MAX_MB) + 1) * 1024 *
 
 # The toolkit (baolei/core) logs exports, imports and refusals through this recorder.
 SECURITY_LOG_RECORDER = "baolei.audit.services.record_event"
+# Where the toolkit keeps the answers to API writes sent with an Idempotency-Key.
+IDEMPOTENCY_STORE = "baolei.accounts.idempotency"
 
 LOGGING = {
     "version": 1,

@@ -232,3 +232,29 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {timezone.localdate(self.set_at):%Y-%m-%d}"
+
+
+class IdempotentRequest(models.Model):
+    """One API write sent with an ``Idempotency-Key``: what was asked and what was answered."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name="用户")
+    key = models.CharField("幂等键", max_length=255)
+    fingerprint = models.CharField("请求摘要", max_length=64)
+    #: Empty while the first request with the key is still being handled.
+    status = models.PositiveSmallIntegerField("响应状态", null=True, blank=True)
+    body = models.JSONField("响应内容", null=True, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "接口幂等请求"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                name="accounts_idempotent_user_key",
+                violation_error_message="同一用户的幂等键不能重复。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status})"
