@@ -98,7 +98,7 @@ class NetworkView(TemplateView):
         query = reading.query_of(ask)
         nodes = graph.nodes
         context.update(
-            form=forms.NetworkForm(self.request.GET or None, user=user),
+            form=forms.NetworkForm(shown_query(self.request, ask), user=user),
             data=reading.as_json(graph),
             query=query,
             node_cap=NODE_CAP,
@@ -109,6 +109,13 @@ class NetworkView(TemplateView):
             removable=removable(user, graph),
         )
         return context
+
+
+def shown_query(request: HttpRequest, ask: reading.Ask) -> Any:
+    """The form's values: what was asked, with the steps the walk took by default."""
+    data = request.GET.copy()
+    data.setdefault("hops", str(ask.hops))
+    return data
 
 
 def removable(user: Any, graph: Graph) -> set[int]:
