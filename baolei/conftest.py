@@ -25,6 +25,7 @@ from baolei.cadres.tests.outsiders import add_cadre_rows
 from baolei.cases.tests.outsiders import add_case_rows
 from baolei.clues.tests.outsiders import add_clue_rows
 from baolei.coordination.tests.outsiders import add_coordination_rows
+from baolei.core.models import ExportJob
 from baolei.ledger.tests.outsiders import add_ledger_rows
 from baolei.network.tests.outsiders import add_network_rows
 from baolei.notices.tests.outsiders import add_notice_rows
@@ -177,6 +178,9 @@ def build_world() -> World:
     add_cadre_rows(w)
     add_vetting_rows(w)
     add_notice_rows(w)
+    w.outsider_rows[ExportJob] = ExportJob.objects.create(
+        requested_by=u["b_clerk"], title=f"{OUTSIDER_MARK}线索清单", path="/clues/", format="xlsx"
+    )
     add_network_rows(w)
     return w
 

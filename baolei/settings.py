@@ -313,6 +313,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # A running background job whose heartbeat is older than this is marked failed
 # (后台任务中断) when a worker starts and whenever its page is polled.
 JOB_STALE_SECONDS = config.env_int("JOB_STALE_SECONDS", 120, minimum=10)
+# A list export of more rows than this is written by a worker (后台导出) and kept
+# for download this many hours.
+EXPORT_JOB_ROWS = config.env_int("EXPORT_JOB_ROWS", 5000, minimum=0)
+EXPORT_KEEP_HOURS = config.env_int("EXPORT_KEEP_HOURS", 24, minimum=1)
 
 # Ledger warnings (三色督办): blue within N working days of the deadline, yellow
 # when no progress has been reported for M calendar days.

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView
 
-from baolei.core import params, policy, security_log
+from baolei.core import export_jobs, exports, params, policy, security_log
 from baolei.core.exports import EXPORTERS, Column
 
 if TYPE_CHECKING:
@@ -117,15 +120,44 @@ class ScopedListView(ScopedViewMixin, ListView):
         export = params.choice(request, "export", EXPORTERS if self.export_columns else [])
         params.page_number(request)
         if export:
-            rows = list(self.get_queryset())
-            security_log.record(
-                security_log.EXPORT,
-                request=request,
-                target=self.export_title,
-                detail={"path": request.get_full_path(), "rows": len(rows), "format": export},
-            )
-            return EXPORTERS[export](self.export_title, self.get_export_columns(), rows)
+            return self.export(request, export)
         return super().get(request, *args, **kwargs)
+
+    def export(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        """Up to ``settings.EXPORT_JOB_ROWS`` rows are written in the request; more are
+        queued for a worker (baolei.core.export_jobs), which calls this same view and
+        lands in ``write_export``."""
+        job = getattr(request, "export_job", None)
+        if job is not None:
+            return self.write_export(job, request.export_target, fmt)  # type: ignore[attr-defined]
+        rows = self.get_queryset()
+        total = rows.count()
+        queued = total > settings.EXPORT_JOB_ROWS
+        security_log.record(
+            security_log.EXPORT,
+            request=request,
+            target=self.export_title,
+            detail={"path": request.get_full_path(), "rows": total, "format": fmt}
+            | ({"queued": True} if queued else {}),
+        )
+        if queued:
+            job = export_jobs.queue(request, self.export_title, fmt, total)
+            messages.info(
+                request,
+                f"共 {total} 行，超过 {settings.EXPORT_JOB_ROWS} 行，已转入后台生成；"
+                f"完成后在本页下载，文件保留 {settings.EXPORT_KEEP_HOURS} 小时。",
+            )
+            return redirect("web:export_job", pk=job.pk)
+        return EXPORTERS[fmt](self.export_title, self.get_export_columns(), rows)
+
+    def write_export(self, job: Any, target: Any, fmt: str) -> HttpResponse:
+        """The worker's side: every row, read in chunks, streamed into ``target``."""
+        rows = self.get_queryset().iterator(chunk_size=2000)
+        columns = self.get_export_columns()
+        exports.write_file(
+            fmt, target, self.export_title, columns, rows, lambda n: export_jobs.progress(job, n)
+        )
+        return HttpResponse(status=204)
 
     def get_export_columns(self) -> list[Column]:
         return self.export_columns

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from baolei.web import favicon, pickers, views
+from baolei.web import exports, favicon, pickers, views
 
 app_name = "web"
 urlpatterns = [
+    path("exports/", exports.ExportJobListView.as_view(), name="export_jobs"),
+    path("exports/<int:pk>/", exports.ExportJobView.as_view(), name="export_job"),
+    path("exports/<int:pk>/file", exports.ExportDownloadView.as_view(), name="export_download"),
     path("", views.HomeView.as_view(), name="home"),
     path("favicon.ico", favicon.FaviconView.as_view(), name="favicon"),
     path("imports/errors.xlsx", views.ImportErrorsView.as_view(), name="import_errors"),

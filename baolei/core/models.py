@@ -1,0 +1,91 @@
+"""Big exports, written by a background worker: a list export over
+``settings.EXPORT_JOB_ROWS`` rows is queued rather than built inside the request
+(which would hold a web worker for tens of seconds and hit the server's timeout),
+shows its progress, and ends in a download kept for ``settings.EXPORT_KEEP_HOURS``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.http import QueryDict
+from django.utils import timezone
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class ExportJobQuerySet(models.QuerySet["ExportJob"]):
+    def visible_to(self, user: Any) -> ExportJobQuerySet:
+        """An export holds what its requester could see: it is theirs alone."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(requested_by=user)
+
+    def expired(self) -> ExportJobQuerySet:
+        return self.filter(expires_at__lte=timezone.now())
+
+
+class ExportJob(models.Model):
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField("名称", max_length=200)
+    #: The list page and its query string: the worker draws the rows through that
+    #: page's own view, as the requester, so the file holds exactly what the page lists.
+    path = models.CharField(max_length=500)
+    query = models.TextField(blank=True)
+    format = models.CharField("格式", max_length=8)
+    status = models.CharField(
+        "状态", max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    total = models.PositiveIntegerField("总行数", default=0)
+    done = models.PositiveIntegerField("已写行数", default=0)
+    file = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField("文件大小", default=0)
+    error = models.CharField("失败原因", max_length=500, blank=True)
+    created_at = models.DateTimeField("申请时间", default=timezone.now)
+    #: Moved on with every batch of rows: a running job that stops moving has lost its worker.
+    beat_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    expires_at = models.DateTimeField("下载截止", null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "后台导出"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.get_status_display()}）"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        return min(99, self.done * 100 // self.total) if self.total else 0
+
+    @property
+    def list_url(self) -> str:
+        """The list page the export came from, with its filters, without the export."""
+        query = QueryDict(self.query, mutable=True)
+        query.pop("export", None)
+        return f"{self.path}?{query.urlencode()}" if query else self.path
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+    @property
+    def downloadable(self) -> bool:
+        return (
+            self.status == ExportStatus.DONE
+            and bool(self.file)
+            and (self.expires_at is None or self.expires_at > timezone.now())
+        )
