@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from io import BytesIO
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.staticfiles import finders
@@ -16,7 +18,7 @@ from baolei.clues import services as clue_services
 from baolei.clues.forms import ClueForm
 from baolei.clues.models import Category, Source
 from baolei.core import policy, security_log
-from baolei.core.exports import Column, cell_value, xlsx_cell
+from baolei.core.exports import XLSX, Column, build_workbook, cell_value, xlsx_cell
 from baolei.core.importing import keep_errors
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
 from baolei.core.views_base import PolicyRequiredMixin, ScopedListView, acting_user
@@ -47,10 +49,6 @@ EDGE_COLUMNS = [
 
 def workbook(graph: Graph) -> bytes:
     """Nodes and edges as two sheets in the office layout, text cleaned for Excel."""
-    from io import BytesIO
-
-    from baolei.core.exports import build_workbook
-
     book = build_workbook("关系网络节点", NODE_COLUMNS, graph.nodes.values())
     edges = build_workbook("关系网络连线", EDGE_COLUMNS, graph.edges.values()).active
     sheet = book.create_sheet(edges.title)
@@ -76,10 +74,6 @@ class NetworkView(TemplateView):
         return self.render_to_response(self.get_context_data(ask=ask, graph=graph))
 
     def export(self, request: HttpRequest, graph: Graph) -> HttpResponse:
-        from urllib.parse import quote
-
-        from baolei.core.exports import XLSX
-
         security_log.record(
             security_log.EXPORT,
             request=request,
