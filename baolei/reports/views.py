@@ -6,9 +6,12 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 from drf_spectacular.types import OpenApiTypes
@@ -20,9 +23,9 @@ from rest_framework.views import APIView
 
 from baolei.audit.models import Action
 from baolei.audit.services import record_event
-from baolei.core import params
+from baolei.core import export_jobs, params
 from baolei.core.api import DAY, ApiViewMixin
-from baolei.core.exports import EXPORTERS, Column, build_workbook
+from baolei.core.exports import EXPORTERS, Column, write_xlsx
 from baolei.core.scoping import ancestor_codes
 from baolei.regions.models import Region
 from baolei.regions.queries import scope_root
@@ -296,31 +299,62 @@ def ledger_views() -> list[Any]:
 
 
 class LedgerZipView(View):
-    """All ledgers of the user's scope in one .zip of office-layout workbooks."""
+    """All ledgers of the user's scope in one .zip of office-layout workbooks; over
+    ``settings.EXPORT_JOB_ROWS`` rows in all it is written by a worker (我的导出)."""
 
     scope_exempt = "每本台账都由对应列表页的 visible_to(user) 查询生成"
+    title = "全部台账"
+
+    def ledgers(self, request: HttpRequest) -> list[Any]:
+        views = []
+        for view_class in ledger_views():
+            view = view_class()
+            view.setup(request)
+            views.append(view)
+        return views
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        buffer = io.BytesIO()
-        today = timezone.localdate()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for number, view_class in enumerate(ledger_views(), start=1):
-                view = view_class()
-                view.setup(request)
-                view.request = request
-                rows = view.get_queryset()
-                workbook = build_workbook(view.export_title, view.get_export_columns(), rows)
-                content = io.BytesIO()
-                workbook.save(content)
-                archive.writestr(f"{number:02d}_{view.export_title}.xlsx", content.getvalue())
+        job = getattr(request, "export_job", None)
+        views = self.ledgers(request)
+        if job is not None:  # the worker's side (baolei.core.export_jobs)
+            write_ledgers(request.export_target, views, lambda n: export_jobs.progress(job, n))  # type: ignore[attr-defined]
+            return HttpResponse(status=204)
+        total = sum(view.get_queryset().count() for view in views)
+        queued = total > settings.EXPORT_JOB_ROWS
         record_event(
             Action.EXPORT,
             request=request,
-            target="全部台账",
-            detail={"ledgers": len(ledger_views())},
+            target=self.title,
+            detail={"ledgers": len(views), "rows": total} | ({"queued": True} if queued else {}),
         )
+        if queued:
+            job = export_jobs.queue(request, self.title, "zip", total)
+            messages.info(request, f"全部台账共 {total} 行，已转入后台生成；完成后在本页下载。")
+            return redirect("web:export_job", pk=job.pk)
+        buffer = io.BytesIO()
+        write_ledgers(buffer, views, None)
         response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+        today = timezone.localdate()
         response["Content-Disposition"] = (
-            f"attachment; filename*=UTF-8''{quote(f'全部台账_{today:%Y%m%d}.zip')}"
+            f"attachment; filename*=UTF-8''{quote(f'{self.title}_{today:%Y%m%d}.zip')}"
         )
         return response
+
+
+def write_ledgers(target: Any, views: list[Any], on_row: Any) -> None:
+    """One streamed workbook per ledger; ``on_row`` hears the rows written in all."""
+    before = {"done": 0, "this": 0}
+
+    def tick(rows: int) -> None:
+        before["this"] = rows
+        if on_row is not None:
+            on_row(before["done"] + rows)
+
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number, view in enumerate(views, start=1):
+            content = io.BytesIO()
+            rows = view.get_queryset().iterator(chunk_size=2000)
+            title = view.export_title
+            write_xlsx(content, title, view.get_export_columns(), rows, tick)
+            archive.writestr(f"{number:02d}_{title}.xlsx", content.getvalue())
+            before["done"] += before["this"]

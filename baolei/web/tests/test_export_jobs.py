@@ -4,6 +4,7 @@ exported, it is its requester's alone, shows its progress and ends."""
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import timedelta
 from typing import Any
 
@@ -172,3 +173,22 @@ def test_the_streamed_sheet_is_the_sheet_in_memory(rows: int) -> None:
     exports.write_xlsx(streamed, "清单", columns, data)
     assert cells(streamed.getvalue()) == cells(memory.getvalue())
     assert len(cells(streamed.getvalue())) == rows + 2
+
+
+def test_all_ledgers_are_queued_as_one_zip(world: Any, login: Any, settings: Any) -> None:
+    client = login(world.city_leader)
+    settings.EXPORT_JOB_ROWS = 10**6
+    direct = client.get(reverse("reports:ledgers_zip"))
+    assert direct["Content-Type"] == "application/zip"
+    settings.EXPORT_JOB_ROWS = 0
+    queued = client.get(reverse("reports:ledgers_zip"))
+    job = ExportJob.objects.get(requested_by=world.city_leader)
+    assert queued["Location"] == reverse("web:export_job", kwargs={"pk": job.pk})
+    assert job.status == ExportStatus.DONE and job.format == "zip" and job.done == job.total > 0
+    books = [zipfile.ZipFile(io.BytesIO(c)) for c in (direct.content, download(client, job))]
+    names = books[0].namelist()
+    assert names == books[1].namelist() and len(names) == 9
+    for name in names:
+        assert cells(books[0].read(name)) == cells(books[1].read(name)), name
+    rows = sum(len(cells(books[1].read(name))) - 2 for name in names)
+    assert rows == job.total
