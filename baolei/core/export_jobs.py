@@ -73,9 +73,14 @@ def view_request(job: ExportJob) -> tuple[Any, HttpRequest]:
 def run(job_id: int) -> ExportJob:
     """Writes the file of a queued job; a failure leaves the job failed with its reason."""
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
-    if job.status != ExportStatus.QUEUED:
+    # The claim: of two workers handed the same job (a retry, a queue that delivers
+    # twice), one moves it from queued to running and writes it; the other finds it taken.
+    claimed = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.RUNNING, beat_at=timezone.now()
+    )
+    if not claimed:
+        job.refresh_from_db()
         return job
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, beat_at=timezone.now())
     name = f"{job.pk}-{secrets.token_hex(8)}.{job.format}"
     target = folder() / name
     try:

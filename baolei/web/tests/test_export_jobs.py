@@ -192,3 +192,18 @@ def test_all_ledgers_are_queued_as_one_zip(world: Any, login: Any, settings: Any
         assert cells(books[0].read(name)) == cells(books[1].read(name)), name
     rows = sum(len(cells(books[1].read(name))) - 2 for name in names)
     assert rows == job.total
+
+
+def test_a_job_is_written_once_however_often_it_is_handed_out(world: Any) -> None:
+    job = ExportJob.objects.create(
+        requested_by=world.city_leader,
+        title="线索",
+        path="/clues/",
+        query="export=csv",
+        format="csv",
+    )
+    first = export_jobs.run(job.pk)
+    second = export_jobs.run(job.pk)
+    assert first.status == second.status == ExportStatus.DONE
+    assert first.file == second.file
+    assert len(list(export_jobs.folder().iterdir())) == 1
