@@ -3,7 +3,8 @@
 Lint, format, types, the import layers (.importlinter) and migrations first; then the suite on SQLite; then on
 PostgreSQL when BAOLEI_TEST_POSTGRES_URL names a server (CI always sets it); then,
 for the whole suite, the vetting benchmark at its small size (about 20 s), which
-prints its figures. The suites run on every core (pytest-xdist; BAOLEI_TEST_WORKERS
+prints its figures, and on PostgreSQL bench/cluster.py (two web servers and two
+workers on one database: sessions cross servers, every queued job runs once). The suites run on every core (pytest-xdist; BAOLEI_TEST_WORKERS
 sets how many, 0 runs in one process) and each prints how long it took.
 """
 
@@ -34,6 +35,11 @@ def main() -> int:
     if not extra:
         print("\n== Benchmark: bench/vetting.py --size small ==", flush=True)
         status |= run(PYTHON, "bench/vetting.py", "--size", "small", check=False)
+        if postgres:
+            # Two web servers and two workers on one database (about 30 s).
+            print("\n== bench/cluster.py: sessions across servers, jobs run once ==", flush=True)
+            server = postgres.rsplit("/", 1)[0]
+            status |= run(PYTHON, "bench/cluster.py", "--postgres", server, check=False)
     return status
 
 
