@@ -63,7 +63,9 @@ class RegionImport(Importer[RegionRow]):
         return [
             RowError(line, "上级代码", f"上级区划 {row.parent} 不存在")
             for line, row in checked
-            if row.parent is not None and row.parent not in available
+            if row.parent is not None
+            and row.parent not in available
+            and row.level != Level.CITY  # a city may come without its province
         ]
 
     def apply(self, row: RegionRow, report: ImportReport) -> None:
@@ -104,7 +106,7 @@ def check_row(
         problems.append(f"层级“{level.label}”与区划代码 {code} 不符")
     if code in seen:
         problems.append(f"区划代码 {code} 与第{seen[code]}行重复")
-    parent = parent_code(code) if level != Level.CITY else None
+    parent = parent_code(code)
     given_parent = cells.get("上级代码", "").replace(" ", "")
     if given_parent and given_parent != parent:
         problems.append(f"上级代码 {given_parent} 与区划代码不符（应为 {parent}）")

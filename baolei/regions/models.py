@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 
 class Level(models.TextChoices):
+    PROVINCE = "province", "省"
     CITY = "city", "市"
     COUNTY = "county", "县(区)"
     TOWNSHIP = "township", "乡镇(街道)"
@@ -25,6 +26,7 @@ class Level(models.TextChoices):
 
 # How many leading digits of the 12-digit code are significant at each level.
 SIGNIFICANT_DIGITS = {
+    Level.PROVINCE: 2,
     Level.CITY: 4,
     Level.COUNTY: 6,
     Level.TOWNSHIP: 9,
@@ -49,10 +51,11 @@ def significant_length(code: str) -> int:
 
 
 def parent_code(code: str) -> str | None:
-    """The code of the region one level up, by the prefix rule (None at the top)."""
+    """The code of the region one level up, by the prefix rule (None for a province). A
+    city's is its province's, which a deployment of one city need not hold."""
     length = significant_length(code)
     shorter = {12: 9, 9: 6, 6: 4, 4: 2}.get(length)
-    if shorter is None or shorter == 2:
+    if shorter is None:
         return None
     return code[:shorter].ljust(12, "0")
 
