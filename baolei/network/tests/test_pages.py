@@ -191,3 +191,16 @@ def test_the_page_has_a_query_budget(
     with django_assert_max_num_queries(40):
         export = client.get(URL, {"person": gang.boss.pk, "hops": 3, "export": "xlsx"})
         assert export.status_code == 200
+
+
+def test_person_case_and_clue_pages_open_their_network(world: Any, gang: Any, login: Any) -> None:
+    client = login(world.city_leader)
+    pages = {
+        f"/people/{gang.boss.pk}/": f"/network/?person={gang.boss.pk}",
+        f"/cases/{gang.case.pk}/": f"/network/?case={gang.case.pk}&umbrella=1",
+        f"/clues/{gang.clue.pk}/": f"/network/?clue={gang.clue.pk}",
+    }
+    for page, link in pages.items():
+        html = client.get(page).content.decode()
+        assert link in html, page
+        assert "关系网络" in html
