@@ -279,6 +279,14 @@ def merge(*, actor: User, duplicate: Clue, into: Clue, on: date, reason: str) ->
     return duplicate
 
 
+def merge_by_number(*, actor: User, clue: Clue, into: str, on: date, reason: str) -> Clue:
+    """并案 into a clue named by its number, which the actor must be able to see."""
+    target = Clue.objects.visible_to(actor).filter(number=into.strip()).first()
+    if target is None:
+        raise ValidationError({"into": f"找不到线索 {into}（或不在您的管理范围内）。"})
+    return merge(actor=actor, duplicate=clue, into=target, on=on, reason=reason)
+
+
 @transaction.atomic
 def supervise(
     *, actor: User, clue: Clue, on: date, deadline: date, requirement: str

@@ -5,7 +5,6 @@ from typing import Any, ClassVar
 
 import django_filters
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -198,14 +197,6 @@ class ClueCreateView(ServiceFormMixin, FormView):
         return redirect("clues:detail", pk=clue.pk)
 
 
-def merge(*, actor: Any, clue: Clue, into: str, on: date, reason: str) -> None:
-    """并案 into a clue named by its number, which the actor must be able to see."""
-    target = Clue.objects.visible_to(actor).filter(number=into.strip()).first()
-    if target is None:
-        raise ValidationError(f"找不到线索 {into}（或不在您的管理范围内）。")
-    services.merge(actor=actor, duplicate=clue, into=target, on=on, reason=reason)
-
-
 class ClueActionView(ActionView):
     """POST-only actions on a clue; each calls one service."""
 
@@ -231,7 +222,7 @@ class ClueActionView(ActionView):
             services.supervise, forms.SuperviseForm, "已挂牌督办", "clues.supervise", "督办"
         ),
         "merge": Operation(
-            merge,
+            services.merge_by_number,
             forms.MergeForm,
             "已并案",
             "clues.merge",
