@@ -1,23 +1,42 @@
-"""Cases API: cases with their timeline, and the statistics for any period."""
+"""Cases API: cases with their timeline, the statistics for any period, and the writes
+a case's pages make (open a case, record a stage, a suspect, a seizure), through the same
+services and the same policy; a police or court system pushes many stages at once."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import Any, ClassVar, cast
 
 import django_filters
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from baolei.cases import queries
-from baolei.cases.models import Case, CaseKind, Characterisation, Stage, StageEvent
-from baolei.core import params
-from baolei.core.api import PERIOD_PARAMETERS, ScopedReadOnlyViewSet, counts_schema
+from baolei.accounts.models import Agency, AgencyKind, User
+from baolei.cases import queries, services
+from baolei.cases.models import (
+    Asset,
+    AssetKind,
+    Case,
+    CaseKind,
+    Characterisation,
+    Measure,
+    Outcome,
+    Stage,
+    StageEvent,
+    Suspect,
+    SuspectRole,
+)
+from baolei.core import bulk, params
+from baolei.core.api import PERIOD_PARAMETERS, DayField, ScopedViewSetMixin, counts_schema
 from baolei.core.filters import FilterSet
+from baolei.core.views_base import require
+from baolei.people.models import Person
+from baolei.regions.models import Region
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -111,8 +130,166 @@ STATISTICS = inline_serializer(
 )
 
 
-class CaseViewSet(ScopedReadOnlyViewSet):
-    """案件（含办案进程、嫌疑人，身份证号码脱敏）；``statistics?from=&to=`` 为期间统计。"""
+class OpenCaseSerializer(serializers.Serializer):
+    """立案登记：与立案页面同样的字段；区划与主办公安机关只能选本人可见范围内的。"""
+
+    number = serializers.CharField(label="案件编号", max_length=60)
+    name = serializers.CharField(label="案件名称", max_length=200)
+    kind = serializers.ChoiceField(label="案件类型", choices=CaseKind.choices)
+    region = serializers.SlugRelatedField(
+        label="案发区划（12 位区划代码）", slug_field="code", queryset=Region.objects.none()
+    )
+    lead_agency = serializers.PrimaryKeyRelatedField(
+        label="主办公安机关", queryset=Agency.objects.none()
+    )
+    opened_on = DayField(label="立案日期")
+    summary = serializers.CharField(
+        label="简要案情", required=False, allow_blank=True, default="", max_length=4000
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.context.get("user")
+        if user is None:  # the schema's instance
+            return
+        self.fields["region"].queryset = Region.objects.visible_to(user)  # type: ignore[attr-defined]
+        self.fields["lead_agency"].queryset = Agency.objects.visible_to(user).filter(  # type: ignore[attr-defined]
+            kind=AgencyKind.POLICE
+        )
+
+
+class StageSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(label="阶段", choices=Stage.choices)
+    on = DayField(label="日期")
+    characterisation = serializers.ChoiceField(
+        label="定性（起诉、一审、二审必填）",
+        choices=Characterisation.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+    )
+    outcome = serializers.ChoiceField(
+        label="二审结果（仅二审审结）",
+        choices=Outcome.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+    )
+    note = serializers.CharField(
+        label="说明", required=False, allow_blank=True, default="", max_length=2000
+    )
+
+
+class SuspectRequestSerializer(serializers.Serializer):
+    person = serializers.PrimaryKeyRelatedField(label="人员", queryset=Person.objects.none())
+    role = serializers.ChoiceField(label="地位作用", choices=SuspectRole.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "user" in self.context:  # not the schema's instance
+            self.fields["person"].queryset = Person.objects.visible_to(self.context["user"])  # type: ignore[attr-defined]
+
+
+class SuspectSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.name", read_only=True)
+    id_number = serializers.CharField(source="person.id_number_masked", read_only=True)
+
+    class Meta:
+        model = Suspect
+        fields = ["id", "case", "person", "name", "id_number", "role", "sentence"]
+
+
+class AssetRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(label="财产类型", choices=AssetKind.choices)
+    measure = serializers.ChoiceField(label="措施", choices=Measure.choices)
+    description = serializers.CharField(label="财产描述", max_length=200)
+    value = serializers.DecimalField(
+        label="价值（元）", max_digits=16, decimal_places=2, min_value=Decimal("0.01")
+    )
+    on = DayField(label="日期")
+
+
+class AssetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Asset
+        fields = [
+            "id",
+            "case",
+            "kind",
+            "measure",
+            "description",
+            "value",
+            "on",
+            "disposition",
+            "disposed_on",
+        ]
+
+
+class StageEventSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number", read_only=True)
+
+    class Meta:
+        model = StageEvent
+        fields = ["id", "case", "case_number", "stage", "on", "characterisation", "outcome", "note"]
+
+
+class BulkStageSerializer(serializers.Serializer):
+    """One stage of a bulk push: the case by its number (案件编号)."""
+
+    case = serializers.SlugRelatedField(
+        label="案件编号", slug_field="number", queryset=Case.objects.none()
+    )
+    stage = serializers.ChoiceField(label="阶段", choices=Stage.choices)
+    date = DayField(label="日期")
+    characterisation = serializers.ChoiceField(
+        label="定性（起诉、一审、二审必填）",
+        choices=Characterisation.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+    )
+    outcome = serializers.ChoiceField(
+        label="二审结果（仅二审审结）",
+        choices=Outcome.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+    )
+    note = serializers.CharField(
+        label="说明", required=False, allow_blank=True, default="", max_length=2000
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "user" in self.context:  # not the schema's instance
+            self.fields["case"].queryset = Case.objects.visible_to(self.context["user"])  # type: ignore[attr-defined]
+
+
+BULK_RESULT = inline_serializer(
+    name="BulkStagesResult",
+    fields={
+        "recorded": serializers.IntegerField(),
+        "events": StageEventSerializer(many=True),
+    },
+)
+#: A service's field names as a bulk item names them.
+BULK_FIELDS = {"on": "date"}
+
+
+def example(summary: str, value: Any) -> list[OpenApiExample]:
+    return [OpenApiExample(summary, value=value, request_only=True)]
+
+
+class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """案件（含办案进程、嫌疑人，身份证号码脱敏）；``statistics?from=&to=`` 为期间统计。
+    POST 立案登记；``stage`` 登记办案阶段，``suspect`` 犯罪嫌疑人，``asset`` 查封扣押冻结，
+    与页面相同，由同一规则把关；``stages/bulk`` 一次推送多个阶段，全部成功或全部不登记。"""
+
+    policy_actions: ClassVar[dict[str, str]] = {
+        "stage": "cases.stage",
+        "suspect": "cases.suspect",
+        "asset": "cases.asset",
+    }
 
     queryset = Case.objects.select_related("region").prefetch_related("events", "suspects__person")
     serializer_class = CaseSerializer
@@ -120,6 +297,142 @@ class CaseViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["opened_on", "number"]
     ordering = ["-opened_on"]
     search_fields = ["number", "name"]
+
+    def act(self, request: Request, form_class: type[serializers.Serializer], run: Any) -> Any:
+        """The case through the scoped door and the policy (403 before the body is read),
+        the body through the action's serializer, then the page's service."""
+        case = self.get_object()
+        form = form_class(data=request.data, context={"user": request.user})
+        form.is_valid(raise_exception=True)
+        return run(actor=cast(User, request.user), case=case, **form.validated_data)
+
+    @extend_schema(
+        request=OpenCaseSerializer,
+        responses={201: CaseSerializer},
+        examples=example(
+            "立案登记",
+            {
+                "number": "甲公刑〔2026〕15号",
+                "name": "李某某等人恶势力犯罪集团案",
+                "kind": "evil_group",
+                "region": "510121100200",
+                "lead_agency": 5,
+                "opened_on": "2026-11-20",
+                "summary": "李某某纠集多人在村内强揽工程、寻衅滋事",
+            },
+        ),
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        require(request, "cases.open")
+        form = OpenCaseSerializer(data=request.data, context={"user": request.user})
+        form.is_valid(raise_exception=True)
+        case = services.open_case(actor=cast(User, request.user), **form.validated_data)
+        return Response(
+            CaseSerializer(queries.with_current_stage(self.queryset).get(pk=case.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        request=StageSerializer,
+        responses={201: StageEventSerializer},
+        examples=example(
+            "检察院提起公诉",
+            {
+                "stage": "prosecuted",
+                "on": "2026-11-25",
+                "characterisation": "evil_group",
+                "note": "以恶势力犯罪集团提起公诉",
+            },
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def stage(self, request: Request, **kwargs: Any) -> Response:
+        event = self.act(request, StageSerializer, services.record_stage)
+        return Response(StageEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=SuspectRequestSerializer,
+        responses={201: SuspectSerializer},
+        examples=example("登记组织者、领导者", {"person": 42, "role": "leader"}),
+    )
+    @action(detail=True, methods=["post"])
+    def suspect(self, request: Request, **kwargs: Any) -> Response:
+        suspect = self.act(request, SuspectRequestSerializer, services.add_suspect)
+        return Response(SuspectSerializer(suspect).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=AssetRequestSerializer,
+        responses={201: AssetSerializer},
+        examples=example(
+            "冻结银行存款",
+            {
+                "kind": "deposit",
+                "measure": "freeze",
+                "description": "李某某名下农商银行账户存款",
+                "value": "356000.00",
+                "on": "2026-11-22",
+            },
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def asset(self, request: Request, **kwargs: Any) -> Response:
+        asset = self.act(request, AssetRequestSerializer, services.record_asset)
+        return Response(AssetSerializer(asset).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=BulkStageSerializer(many=True),
+        responses={201: BULK_RESULT, 400: bulk.ERRORS},
+        examples=example(
+            "一次推送两个案件的阶段",
+            [
+                {"case": "甲公刑〔2026〕1号", "stage": "transferred", "date": "2026-11-20"},
+                {
+                    "case": "甲公刑〔2026〕3号",
+                    "stage": "prosecuted",
+                    "date": "2026-11-21",
+                    "characterisation": "evil_force",
+                    "note": "以恶势力提起公诉",
+                },
+            ],
+        ),
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="stages/bulk",
+        url_name="stages-bulk",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def bulk_stages(self, request: Request, **kwargs: Any) -> Response:
+        """All or nothing (baolei.core.bulk): each item is checked as the case page checks
+        one — the policy, then the service, in order, so two stages of one case may follow
+        each other; if any item fails, nothing is recorded and every failure is listed."""
+        done = bulk.push(request, "阶段", self.push_stage)
+        if isinstance(done, Response):
+            return done
+        events = done.results
+        return Response(
+            {"recorded": len(events), "events": StageEventSerializer(events, many=True).data},
+            status=status.HTTP_201_CREATED,
+        )
+
+    def push_stage(self, push: bulk.Push, index: int, item: Any) -> None:
+        data = push.form(index, item, BulkStageSerializer, user=push.request.user)
+        if data is None:
+            return
+        case = data.pop("case")
+        if push.allowed(index, "cases.stage", case, "stage", "case"):
+            # The service's own refusal is the stage's: another agency records it.
+            push.run(
+                index,
+                services.record_stage,
+                renamed=BULK_FIELDS,
+                refused_field="stage",
+                case=case,
+                on=data.pop("date"),
+                **data,
+            )
 
     def get_queryset(self) -> Any:
         return queries.with_current_stage(super().get_queryset())
