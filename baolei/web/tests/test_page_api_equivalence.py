@@ -1,0 +1,403 @@
+"""A page and the API do the same thing: each action, done once through its page (signed
+in) and once through the API (an agency system's token) from the same starting state,
+leaves the same records, the same record history and the same security-log entries.
+So does a refusal: the same 403 and the same entry in the security log.
+
+The page's action runs inside a transaction that is rolled back after its records are
+read, so the API's action starts from exactly the state the page's did."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.db import models, transaction
+from django.test import Client
+
+from baolei.accounts.models import Agency, AgencyKind, Role
+from baolei.accounts.tokens import issue_token
+from baolei.audit.models import SecurityEvent
+from baolei.cases import services as cases
+from baolei.clues import services as clues
+from baolei.conftest import make_user
+from baolei.ledger.calendar import seed_from_package
+from baolei.people.services import create_person
+
+TODAY = date(2026, 11, 26)
+#: Whatever differs between two writes of the same thing: keys, clocks, digests and
+#: the encrypted reporter (a fresh nonce each time).
+VOLATILE = {"id", "history_id", "seq", "hash", "prev_hash", "ip", "reporter_encrypted"}
+COMPARED_APPS = ("clues", "cases", "notices")
+
+
+@pytest.fixture(autouse=True)
+def frozen() -> Any:
+    with time_machine.travel(TODAY, tick=False) as traveller:
+        yield traveller
+
+
+def value_of(row: models.Model, field: models.Field) -> Any:
+    value = getattr(row, field.name)
+    if field.is_relation:
+        return None if value is None else str(value)
+    if field.name == "detail" and isinstance(value, dict):
+        return {k: v for k, v in value.items() if k != "api"}  # the API marks its refusals
+    if field.name == "target" and isinstance(value, str) and value.startswith("/"):
+        return "<the page's or the API's address>"
+    return value
+
+
+def rows_of(model: type[models.Model]) -> list[dict[str, Any]]:
+    found = []
+    for row in model._default_manager.all():
+        record = {
+            f.name: value_of(row, f)
+            for f in model._meta.concrete_fields
+            if f.name not in VOLATILE and not isinstance(f, models.DateTimeField)
+        }
+        for m2m in model._meta.many_to_many:
+            record[m2m.name] = sorted(str(r) for r in getattr(row, m2m.name).all())
+        found.append(record)
+    return sorted(found, key=repr)
+
+
+def snapshot() -> dict[str, list[dict[str, Any]]]:
+    """Every row of the apps the actions write, their history, and the security log."""
+    tables = [m for label in COMPARED_APPS for m in apps.get_app_config(label).get_models()]
+    return {m._meta.label: rows_of(m) for m in [*tables, SecurityEvent]}
+
+
+@dataclass
+class Cast:
+    world: Any
+    police: Any
+    discipline: Any
+    discipline_agency: Agency
+    person: Any
+    page: Client
+    api: Client
+
+
+@pytest.fixture
+def cast(world: Any) -> Cast:
+    seed_from_package()
+    discipline_agency = Agency.objects.create(
+        name="甲县纪委监委", kind=AgencyKind.DISCIPLINE, region=world.county_a
+    )
+    police = make_user("a_police_clerk", world.agencies["a_police"], Role.CLERK)
+    return Cast(
+        world=world,
+        police=police,
+        discipline=make_user("a_discipline_clerk", discipline_agency, Role.CLERK),
+        discipline_agency=discipline_agency,
+        person=create_person(actor=police, name="李某某", region=world.village_a),
+        page=Client(),
+        api=Client(),
+    )
+
+
+def register(cast: Cast, category: str = "gang", summary: str = "甲县一村有人强揽工程") -> Any:
+    return clues.register_clue(
+        actor=cast.police,
+        received_on=date(2026, 11, 2),
+        source="hotline",
+        category=category,
+        summary=summary,
+        region=cast.world.village_a,
+    )
+
+
+def verifying(cast: Cast) -> Any:
+    clue = register(cast)
+    clues.assign(actor=cast.police, clue=clue, handler=cast.police, on=date(2026, 11, 3))
+    return clues.start_verification(actor=cast.police, clue=clue, on=date(2026, 11, 4))
+
+
+def referred(cast: Cast, acknowledged: bool = False) -> Any:
+    clue = register(cast, "umbrella", "派出所民警为村霸通风报信")
+    referral = clues.refer(
+        actor=cast.police,
+        clue=clue,
+        to_agency=cast.discipline_agency,
+        on=date(2026, 11, 20),
+        reason="涉及公职人员",
+    )
+    if acknowledged:
+        clues.acknowledge(actor=cast.discipline, referral=referral, on=date(2026, 11, 23))
+    return referral
+
+
+def opened(cast: Cast) -> Any:
+    return cases.open_case(
+        actor=cast.police,
+        number="甲公刑〔2026〕1号",
+        name="张某某等人恶势力犯罪集团案",
+        kind="evil_group",
+        region=cast.world.village_a,
+        lead_agency=cast.world.agencies["a_police"],
+        opened_on=date(2026, 11, 1),
+    )
+
+
+@dataclass(frozen=True)
+class Act:
+    """One action: its starting state, who does it, who is refused it, and its request
+    through the page (form fields) and through the API (JSON) — the same facts."""
+
+    name: str
+    setup: Callable[[Cast], Any]
+    actor: str
+    refused: str
+    page: Callable[[Cast, Any], tuple[str, dict[str, Any]]]
+    api: Callable[[Cast, Any], tuple[str, dict[str, Any]]]
+
+
+def clue_action(name: str, fields: Callable[[Cast, Any], dict[str, Any]]) -> Any:
+    return (
+        lambda c, r: (f"/clues/{r.pk}/{name}/", fields(c, r)),
+        lambda c, r: (f"/api/v1/clues/{r.pk}/{name}/", fields(c, r)),
+    )
+
+
+def case_action(name: str, fields: Callable[[Cast, Any], dict[str, Any]]) -> Any:
+    return (
+        lambda c, r: (f"/cases/{r.pk}/{name}/", fields(c, r)),
+        lambda c, r: (f"/api/v1/cases/{r.pk}/{name}/", fields(c, r)),
+    )
+
+
+def referral_action(name: str, fields: dict[str, Any]) -> Any:
+    return (
+        lambda c, r: (f"/clues/referrals/{r.pk}/{name}/", fields),
+        lambda c, r: (f"/api/v1/clues/referrals/{r.pk}/{name}/", fields),
+    )
+
+
+CLUE_FIELDS = {
+    "received_on": "2026-11-20",
+    "source": "public_report",
+    "category": "village_bully",
+    "summary": "群众举报某村村霸强揽工程、威胁村民",
+    "reporter": "王某 13800000000",
+}
+CASE_FIELDS = {
+    "number": "甲公刑〔2026〕9号",
+    "name": "王某某等人恶势力案",
+    "kind": "evil_force",
+    "opened_on": "2026-11-20",
+    "summary": "王某某纠集多人寻衅滋事",
+}
+
+ACTS = [
+    Act(
+        "register",
+        lambda c: None,
+        "police",
+        "city_leader",
+        lambda c, r: ("/clues/new/", CLUE_FIELDS | {"region": c.world.village_a.pk}),
+        lambda c, r: ("/api/v1/clues/", CLUE_FIELDS | {"region": c.world.village_a.code}),
+    ),
+    Act(
+        "assign",
+        register,
+        "police",
+        "city_leader",
+        *clue_action("assign", lambda c, r: {"on": "2026-11-21", "handler": c.police.pk}),
+    ),
+    Act(
+        "verify",
+        lambda c: clues.assign(
+            actor=c.police, clue=register(c), handler=c.police, on=date(2026, 11, 3)
+        ),
+        "police",
+        "a_clerk",
+        *clue_action("verify", lambda c, r: {"on": "2026-11-21"}),
+    ),
+    Act(
+        "refer",
+        lambda c: register(c, "umbrella", "派出所民警为村霸通风报信"),
+        "police",
+        "city_leader",
+        *clue_action(
+            "refer",
+            lambda c, r: {
+                "on": "2026-11-24",
+                "to_agency": c.discipline_agency.pk,
+                "reason": "涉及公职人员充当“保护伞”",
+            },
+        ),
+    ),
+    Act(
+        "acknowledge",
+        referred,
+        "discipline",
+        "police",
+        *referral_action("acknowledge", {"on": "2026-11-24"}),
+    ),
+    Act(
+        "feedback",
+        lambda c: referred(c, acknowledged=True),
+        "discipline",
+        "police",
+        *referral_action("feedback", {"on": "2026-11-25", "feedback": "经核查属实，已立案审查"}),
+    ),
+    Act(
+        "conclude",
+        verifying,
+        "police",
+        "a_clerk",
+        *clue_action(
+            "conclude",
+            lambda c, r: {"on": "2026-11-25", "conclusion": "partly", "note": "部分属实"},
+        ),
+    ),
+    Act(
+        "merge",
+        lambda c: (register(c), register(c, summary="甲县一村有人强揽工程，欺压群众"))[1],
+        "police",
+        "a_clerk",
+        *clue_action(
+            "merge",
+            lambda c, r: {"on": "2026-11-24", "into": "线索〔2026〕0001号", "reason": "重复举报"},
+        ),
+    ),
+    Act(
+        "supervise",
+        register,
+        "a_clerk",
+        "police",
+        *clue_action(
+            "supervise",
+            lambda c, r: {"on": "2026-11-24", "deadline": "2026-12-24", "requirement": "限期查清"},
+        ),
+    ),
+    Act(
+        "promote",
+        verifying,
+        "police",
+        "a_clerk",
+        *clue_action(
+            "promote",
+            lambda c, r: {
+                "on": "2026-11-25",
+                "number": "甲公刑〔2026〕20号",
+                "name": "赵某某等人恶势力案",
+                "kind": "evil_force",
+                "lead_agency": c.world.agencies["a_police"].pk,
+            },
+        ),
+    ),
+    Act(
+        "open case",
+        lambda c: None,
+        "police",
+        "discipline",
+        lambda c, r: (
+            "/cases/new/",
+            CASE_FIELDS
+            | {"region": c.world.village_a.pk, "lead_agency": c.world.agencies["a_police"].pk},
+        ),
+        lambda c, r: (
+            "/api/v1/cases/",
+            CASE_FIELDS
+            | {"region": c.world.village_a.code, "lead_agency": c.world.agencies["a_police"].pk},
+        ),
+    ),
+    Act(
+        "stage",
+        opened,
+        "police",
+        "city_leader",
+        *case_action("stage", lambda c, r: {"stage": "transferred", "on": "2026-11-20"}),
+    ),
+    Act(
+        "suspect",
+        opened,
+        "police",
+        "city_leader",
+        *case_action("suspect", lambda c, r: {"person": c.person.pk, "role": "leader"}),
+    ),
+    Act(
+        "asset",
+        opened,
+        "a_clerk",
+        "city_leader",
+        *case_action(
+            "asset",
+            lambda c, r: {
+                "kind": "deposit",
+                "measure": "freeze",
+                "description": "李某某名下存款",
+                "value": "356000.00",
+                "on": "2026-11-22",
+            },
+        ),
+    ),
+]
+
+
+def persona(cast: Cast, name: str) -> Any:
+    return getattr(cast, name) if name in ("police", "discipline") else cast.world.users[name]
+
+
+def both_ways(cast: Cast, act: Act, who: str) -> tuple[Any, Any, dict[str, Any], dict[str, Any]]:
+    """The action through the page (rolled back once read), then through the API."""
+    record = act.setup(cast)
+    user = persona(cast, who)
+    cast.page.force_login(user)
+    _, key = issue_token(actor=user, name="对接系统")
+    before = snapshot()
+    with transaction.atomic():
+        url, fields = act.page(cast, record)
+        page = cast.page.post(url, fields)
+        by_page = snapshot()
+        transaction.set_rollback(True)
+    assert snapshot() == before
+    url, body = act.api(cast, record)
+    api = cast.api.post(
+        url, body, content_type="application/json", headers={"Authorization": f"Token {key}"}
+    )
+    return page, api, by_page, snapshot()
+
+
+@pytest.mark.parametrize("act", ACTS, ids=lambda a: a.name)
+def test_the_page_and_the_api_write_the_same(cast: Cast, act: Act) -> None:
+    page, api, by_page, by_api = both_ways(cast, act, act.actor)
+    assert page.status_code == 302, page.content.decode()[:2000]
+    assert api.status_code in (200, 201), api.content.decode()[:2000]
+    assert by_api == by_page
+
+
+@pytest.mark.parametrize("act", ACTS, ids=lambda a: a.name)
+def test_the_page_and_the_api_refuse_the_same(cast: Cast, act: Act) -> None:
+    page, api, by_page, by_api = both_ways(cast, act, act.refused)
+    assert page.status_code == api.status_code == 403
+    assert api.json()["detail"] in page.content.decode()
+    assert by_api == by_page
+    refusals = [e for e in by_api["audit.SecurityEvent"] if e["action"] == "access_denied"]
+    assert len(refusals) == 1 and refusals[0]["actor"] == persona(cast, act.refused).username
+
+
+def test_the_comparison_sees_a_different_record(cast: Cast) -> None:
+    """Guards the tests above: one different field through the API is a difference."""
+    register_act = ACTS[0]
+    other = Act(
+        "register otherwise",
+        register_act.setup,
+        "police",
+        "city_leader",
+        register_act.page,
+        lambda c, r: (
+            "/api/v1/clues/",
+            CLUE_FIELDS | {"region": c.world.village_a.code, "summary": "另一摘要"},
+        ),
+    )
+    page, api, by_page, by_api = both_ways(cast, other, "police")
+    assert page.status_code == 302 and api.status_code == 201
+    assert by_api["clues.Clue"] != by_page["clues.Clue"]
+    assert by_api["clues.HistoricalClue"] != by_page["clues.HistoricalClue"]
