@@ -95,3 +95,17 @@ def test_the_candidate_pages(world: Any, gang: Any, twin: Person, login: Any) ->
     found.refresh_from_db()
     assert found.decision == Decision.CONFIRMED
     assert login(world.city_leader).post("/network/identities/find/").status_code == 403
+
+
+def test_the_candidate_list_has_a_query_budget(
+    world: Any, gang: Any, login: Any, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(6):
+        create_person(actor=world.a_clerk, name=f"路人{n}", region=world.village_a)
+        create_person(actor=world.a_clerk, name=f"路人{n}", region=world.village_a)
+    services.find_same_persons(actor=world.a_clerk)
+    assert Identity.objects.count() >= 6
+    client = login(world.a_reviewer)
+    client.get("/network/identities/")  # the session and navigation badges, read once
+    with django_assert_max_num_queries(20):
+        assert client.get("/network/identities/").status_code == 200
