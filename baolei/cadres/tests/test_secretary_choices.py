@@ -114,3 +114,31 @@ def test_every_field_of_the_evaluation_form_round_trips(
         assert f"2026-04-0{n + 1}" in row
         assert ("认定不胜任" in row) == flagged
         assert appointment.person.name not in " ".join(options(page))
+
+
+def test_results_are_shown_a_page_at_a_time(
+    world: Any, campaign: Any, client: Any, evaluator: Any
+) -> None:
+    for n in range(8):
+        village = make_region(
+            f"5101211002{n + 20:02d}", f"甲县{n + 20}村", Level.VILLAGE, world.township_a
+        )
+        appoint(world, f"书记{n}", 60 + n, region=village)
+    for appointment in queries.pending_secretaries(campaign, evaluator).rows:
+        services.record_evaluation(
+            actor=evaluator, campaign=campaign, appointment=appointment,
+            rating=Rating.COMPETENT, findings=f"意见{appointment.region.name}",
+            evaluator="甲县一镇党委", on=date(2026, 5, 1),
+        )  # fmt: skip
+    assert Evaluation.objects.filter(campaign=campaign).count() == 12
+    client.force_login(evaluator)
+    url = f"/cadres/evaluations/{campaign.pk}/"
+    pages = [
+        client.get(url, {"page_size": 10, "page": n}).content.decode().split("研判结果</h2>")[1]
+        for n in (1, 2)
+    ]
+    shown = [p.count("<td>意见") for p in pages]
+    assert shown == [10, 2]
+    assert "共 12 条，第 1/2 页" in pages[0]
+    everything = "".join(pages)
+    assert all(f"意见甲县{n}村" in everything for n in [10, 11, 12, 13, *range(20, 28)])

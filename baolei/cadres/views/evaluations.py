@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -57,6 +58,7 @@ class CampaignView(ScopedDetailView):
     model = EvaluationCampaign
     template_name = "cadres/campaign.html"
     context_object_name = "campaign"
+    paginate_by = 50
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -68,12 +70,23 @@ class CampaignView(ScopedDetailView):
             .filter(campaign=campaign)
             .select_related("appointment__person", "appointment__region")
             .prefetch_related("adjustments")
+            .order_by("appointment__region__code", "pk")
         )
+        # A city's campaign holds a result for each of its ~1,000 secretaries: shown a
+        # page at a time, in the order of the villages' codes.
+        size = params.page_size(self.request, self.paginate_by, maximum=200, minimum=10)
+        page = Paginator(evaluations, size).get_page(params.page_number(self.request))
+        query = self.request.GET.copy()
+        query.pop("page", None)
         pending = queries.pending_secretaries(campaign, user, params.text(self.request, "q"))
         context.update(
             total=total,
             counties=counties,
-            evaluations=evaluations,
+            evaluations=page.object_list,
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+            query_string=query.urlencode(),
             pending=pending,
             evaluation_form=forms.EvaluationForm(initial={"on": timezone.localdate()}),
             history_rows=history_rows(campaign),
