@@ -33,6 +33,7 @@ NAVIGATION = [
     NavItem("案件", "cases:list"),
     NavItem("村干部", "cadres:list"),
     NavItem("背景审查", "vetting:runs"),
+    NavItem("关系网络", "network:graph"),
     NavItem("专项督导", "supervision:plans"),
     NavItem("问题清单", "supervision:problems"),
     NavItem("会议", "coordination:meetings"),
