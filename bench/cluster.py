@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import os
 import re
 import shutil
 import signal
@@ -32,11 +31,11 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from _harness import child_env, postgres_database
+from load import PASSWORD, Client, Refused, Tally, pick_free_port, stop_server, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import PASSWORD, Client, Refused, Tally, pick_free_port, stop_server, wait_until_serving  # noqa: E402
 
 CAST = """
 import os
@@ -71,13 +70,6 @@ print(json.dumps({
     "tasks": [[r.status, r.worker_ids, r.args_kwargs] for r in results],
 }))
 """
-
-
-def pg_admin(url: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(statement)  # type: ignore[arg-type]
 
 
 class Cluster:
@@ -146,6 +138,48 @@ def queue_exports(clients: tuple[Client, Client], jobs: int) -> list[str]:
     return queued
 
 
+def exercise(
+    cluster: Cluster, workdir: Path, args: argparse.Namespace, checks: dict[str, bool]
+) -> None:
+    """Start the servers and workers, use them, and record what was found in ``checks``."""
+    (workdir / "data").mkdir()
+    cluster.django("-m", "baolei.cli", "migrate", "--no-input", "-v", "0")
+    cluster.django("-c", "import django; django.setup()\n" + CAST)
+    a, b = cluster.web("web-a"), cluster.web("web-b")
+    for name in ("worker-1", "worker-2"):
+        cluster.start(
+            name, "-m", "baolei.cli", "db_worker", "--worker-id", name, "--interval", "0.2",
+            "--no-startup-delay", "--no-reload",
+        )  # fmt: skip
+    print(f"→ web A on :{a}, web B on :{b}, workers worker-1 and worker-2", flush=True)
+    clients = sessions_cross_servers(a, b, checks)
+    started = time.perf_counter()
+    queued = queue_exports(clients, args.jobs)
+    print(f"→ {len(queued)} exports queued through both servers", flush=True)
+    facts: dict[str, Any] = {}
+    while time.perf_counter() - started < args.wait:
+        facts = json.loads(cluster.django("-c", "import django; django.setup()\n" + FACTS))
+        if all(facts["jobs"][pk][0] in ("done", "failed") for pk in queued):
+            break
+        time.sleep(1)
+    elapsed = time.perf_counter() - started
+    jobs, tasks = facts["jobs"], facts["tasks"]
+    files = [jobs[pk][3] for pk in queued]
+    workers = [w for _, ids, _ in tasks for w in ids]
+    checks["every job finished written (done = total rows)"] = all(
+        jobs[pk][0] == "done" and jobs[pk][1] == jobs[pk][2] == 3000 for pk in queued
+    )
+    checks["one task per job, each run by exactly one worker"] = len(tasks) == len(queued) and all(
+        status == "SUCCESSFUL" and len(ids) == 1 for status, ids, _ in tasks
+    )
+    checks["no job written twice (one file each)"] = len(set(files)) == len(files)
+    checks["both workers took jobs"] = set(workers) == {"worker-1", "worker-2"}
+    print(
+        f"  {len(queued)} jobs in {elapsed:.1f} s; by worker: "
+        + ", ".join(f"{w} {workers.count(w)}" for w in sorted(set(workers)))
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
@@ -158,66 +192,23 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     workdir = Path(tempfile.mkdtemp(prefix="baolei-cluster-"))
-    server = urlsplit(args.postgres)
-    database = f"baolei_cluster_{os.getpid()}"
-    admin = urlunsplit(server._replace(path="/postgres"))
-    env = dict(os.environ)
-    env.update(
-        BAOLEI_DATA_DIR=str(workdir / "data"),
-        BAOLEI_DATABASE_URL=urlunsplit(server._replace(path=f"/{database}")),
-        BAOLEI_ENV="development",
-        BAOLEI_DEBUG="false",
-        BAOLEI_EXPORT_JOB_ROWS="100",
-        DJANGO_SETTINGS_MODULE="baolei.settings",
-        PYTHONPATH=str(ROOT),
-        CLUSTER_PASSWORD=PASSWORD,
-    )
-    cluster = Cluster(env, workdir)
     checks: dict[str, bool] = {}
-    pg_admin(admin, f'CREATE DATABASE "{database}"')
     try:
-        (workdir / "data").mkdir()
-        cluster.django("-m", "baolei.cli", "migrate", "--no-input", "-v", "0")
-        cluster.django("-c", "import django; django.setup()\n" + CAST)
-        a, b = cluster.web("web-a"), cluster.web("web-b")
-        for name in ("worker-1", "worker-2"):
-            cluster.start(
-                name, "-m", "baolei.cli", "db_worker", "--worker-id", name, "--interval", "0.2",
-                "--no-startup-delay", "--no-reload",
-            )  # fmt: skip
-        print(f"→ web A on :{a}, web B on :{b}, workers worker-1 and worker-2", flush=True)
-        clients = sessions_cross_servers(a, b, checks)
-        started = time.perf_counter()
-        queued = queue_exports(clients, args.jobs)
-        print(f"→ {len(queued)} exports queued through both servers", flush=True)
-        facts: dict[str, Any] = {}
-        while time.perf_counter() - started < args.wait:
-            facts = json.loads(cluster.django("-c", "import django; django.setup()\n" + FACTS))
-            if all(facts["jobs"][pk][0] in ("done", "failed") for pk in queued):
-                break
-            time.sleep(1)
-        elapsed = time.perf_counter() - started
-        jobs, tasks = facts["jobs"], facts["tasks"]
-        files = [jobs[pk][3] for pk in queued]
-        workers = [w for _, ids, _ in tasks for w in ids]
-        checks["every job finished written (done = total rows)"] = all(
-            jobs[pk][0] == "done" and jobs[pk][1] == jobs[pk][2] == 3000 for pk in queued
-        )
-        checks["one task per job, each run by exactly one worker"] = len(tasks) == len(
-            queued
-        ) and all(status == "SUCCESSFUL" and len(ids) == 1 for status, ids, _ in tasks)
-        checks["no job written twice (one file each)"] = len(set(files)) == len(files)
-        checks["both workers took jobs"] = set(workers) == {"worker-1", "worker-2"}
-        print(
-            f"  {len(queued)} jobs in {elapsed:.1f} s; by worker: "
-            + ", ".join(f"{w} {workers.count(w)}" for w in sorted(set(workers)))
-        )
+        with postgres_database(args.postgres, "baolei_cluster") as url:
+            env = child_env(workdir / "data") | {
+                "BAOLEI_DATABASE_URL": url,
+                "BAOLEI_EXPORT_JOB_ROWS": "100",
+                "CLUSTER_PASSWORD": PASSWORD,
+            }
+            cluster = Cluster(env, workdir)
+            try:
+                exercise(cluster, workdir, args, checks)
+            finally:
+                cluster.stop()
     except KeyboardInterrupt:
         print("\ninterrupted; cleaning up", file=sys.stderr)
         return 130
     finally:
-        cluster.stop()
-        pg_admin(admin, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         shutil.rmtree(workdir, ignore_errors=True)
     for check, ok in checks.items():
         print(f"  {'ok    ' if ok else 'FAILED'} {check}")

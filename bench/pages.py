@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -33,7 +32,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from _harness import child_env, postgres_database, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 USERS = ("office_clerk", "baihe_clerk")  # the demo city's campaign office, a county's
@@ -192,28 +192,12 @@ def report(name: str, result: dict[str, Any]) -> int:
     return missed
 
 
-def run_child(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--child", "--repeat", str(args.repeat)]
-    command += ["--users", ",".join(args.users)]
-    done = subprocess.run(  # noqa: S603 - our own script
-        command, env=env, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def build_demo(env: dict[str, str]) -> None:
     for command in (["migrate", "--no-input", "-v", "0"], ["demo", "--quiet-accounts"]):
         subprocess.run(  # noqa: S603 - our own command
             [sys.executable, "-m", "baolei.cli", *command], env=env, cwd=ROOT, check=True,
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
-
-
-def pg_admin(url: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(statement)  # type: ignore[arg-type]
 
 
 def main() -> int:
@@ -227,36 +211,24 @@ def main() -> int:
     if args.child:
         print(json.dumps(measure(args.repeat, args.users), ensure_ascii=False))
         return 0
-    env = dict(os.environ)
-    env.update(BAOLEI_ENV="development", BAOLEI_DEBUG="false", PYTHONPATH=str(ROOT))
-    env.update(DJANGO_SETTINGS_MODULE="baolei.settings")
+    arguments = ["--repeat", str(args.repeat), "--users", ",".join(args.users)]
     results = {}
-    if args.database:
-        results["the database given"] = run_child(
-            env | {"BAOLEI_DATABASE_URL": args.database}, args
-        )
-    else:
-        workdir = Path(tempfile.mkdtemp(prefix="baolei-pages-"))
-        env["BAOLEI_DATA_DIR"] = str(workdir)
-        env.pop("BAOLEI_DATABASE_URL", None)
-        try:
+    workdir = Path(tempfile.mkdtemp(prefix="baolei-pages-"))
+    env = child_env(workdir)
+    try:
+        if args.database:
+            given = env | {"BAOLEI_DATABASE_URL": args.database}
+            results["the database given"] = run_child(__file__, arguments, given)
+        else:
             build_demo(env)
-            results["the demo city on SQLite"] = run_child(env, args)
+            results["the demo city on SQLite"] = run_child(__file__, arguments, env)
             if args.postgres:
-                server = urlsplit(args.postgres)
-                database = f"baolei_pages_{os.getpid()}"
-                admin = urlunsplit(server._replace(path="/postgres"))
-                pg_admin(admin, f'CREATE DATABASE "{database}"')
-                try:
-                    pg = env | {
-                        "BAOLEI_DATABASE_URL": urlunsplit(server._replace(path=f"/{database}"))
-                    }
+                with postgres_database(args.postgres, "baolei_pages") as url:
+                    pg = env | {"BAOLEI_DATABASE_URL": url}
                     build_demo(pg)
-                    results["the demo city on PostgreSQL"] = run_child(pg, args)
-                finally:
-                    pg_admin(admin, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
+                    results["the demo city on PostgreSQL"] = run_child(__file__, arguments, pg)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
     missed = sum(report(name, result) for name, result in results.items())
     print(f"\n{missed} requests miss their target or do not answer 200")
     return 0

@@ -22,18 +22,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from _harness import on_each_database
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 200.0
@@ -357,22 +354,6 @@ def measure(scale: float, repeat: int) -> dict[str, Any]:
 # ---------------------------------------------------------------- the parent process
 
 
-def run_child(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--child", "--scale", str(args.scale)]
-    command += ["--repeat", str(args.repeat)]
-    done = subprocess.run(  # noqa: S603 - our own script
-        command, env=env, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def pg_admin(url: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(statement)  # type: ignore[arg-type]
-
-
 def report(name: str, result: dict[str, Any]) -> None:
     rows = ", ".join(f"{k} {v:,}" for k, v in result["rows"].items())
     print(f"\n{name}: {rows}; {result['terms']:,} index terms")
@@ -397,31 +378,8 @@ def main() -> int:
     if args.child:
         print(json.dumps(measure(args.scale, args.repeat), ensure_ascii=False))
         return 0
-    workdir = Path(tempfile.mkdtemp(prefix="baolei-search-"))
-    env = dict(os.environ)
-    env.update(
-        BAOLEI_DATA_DIR=str(workdir),
-        BAOLEI_ENV="development",
-        BAOLEI_DEBUG="false",
-        DJANGO_SETTINGS_MODULE="baolei.settings",
-        PYTHONPATH=str(ROOT),
-    )
-    env.pop("BAOLEI_DATABASE_URL", None)
-    results = {}
-    try:
-        results["SQLite"] = run_child(env, args)
-        if args.postgres:
-            server = urlsplit(args.postgres)
-            database = f"baolei_search_bench_{os.getpid()}"
-            admin = urlunsplit(server._replace(path="/postgres"))
-            pg_admin(admin, f'CREATE DATABASE "{database}"')
-            try:
-                url = urlunsplit(server._replace(path=f"/{database}"))
-                results["PostgreSQL"] = run_child(env | {"BAOLEI_DATABASE_URL": url}, args)
-            finally:
-                pg_admin(admin, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    arguments = ["--scale", str(args.scale), "--repeat", str(args.repeat)]
+    results = on_each_database(__file__, arguments, args.postgres, "search")
     for name, result in results.items():
         report(name, result)
     return 0
