@@ -260,6 +260,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
+        # A token limited to some modules (read or write) reaches only those.
+        "baolei.accounts.authentication.TokenScopePermission",
         "baolei.core.api_policy.PolicyPermission",
     ],
     # JSON only: DRF's browsable pages carry inline styles the Content-Security-Policy

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 from rest_framework import permissions, serializers
 
+from baolei.accounts.authentication import TokenScopePermission
 from baolei.accounts.models import Agency, AgencyKind, Role, User
 from baolei.core.api import ScopedReadOnlyViewSet
 from baolei.core.filters import FilterSet, IdFilter
@@ -76,7 +77,7 @@ class UserViewSet(ScopedReadOnlyViewSet):
 
     queryset = User.objects.select_related("agency").prefetch_related("role_assignments")
     serializer_class = UserSerializer
-    permission_classes = [IsUserAdmin]
+    permission_classes = [IsUserAdmin, TokenScopePermission]
     filterset_class = UserApiFilter
     ordering_fields = ["username", "name", "last_login"]
     ordering = ["username"]

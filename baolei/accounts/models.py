@@ -179,6 +179,10 @@ class ApiToken(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    #: What the token may do, per module of the API ("clues:read", "cases:write"; write
+    #: implies read), within its user's rights; empty (NULL) for a token issued before
+    #: scopes existed, which may do whatever its user may.
+    scopes = models.JSONField("权限范围", null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 

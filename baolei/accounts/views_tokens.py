@@ -21,6 +21,8 @@ from baolei.core.views_base import (
     acting_user,
 )
 
+MODULE_CHOICES = list(tokens.MODULES.items())
+
 
 class TokenForm(forms.Form):
     name = forms.CharField(
@@ -29,12 +31,34 @@ class TokenForm(forms.Form):
         help_text="例如：区县台账同步脚本",
         error_messages={"required": "请填写令牌用途。", "max_length": "用途最多 100 个字。"},
     )
+    # Only what the system needs: a case system that pushes stages writes 案件 alone.
+    read = forms.MultipleChoiceField(
+        label="可读取的模块",
+        choices=MODULE_CHOICES,
+        required=False,
+        initial=list(tokens.MODULES),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    write = forms.MultipleChoiceField(
+        label="可写入的模块（含读取）",
+        choices=MODULE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="写入仍须本人有权办理；不选则令牌只读。",
+    )
+
+    def scopes(self) -> list[str]:
+        data = self.cleaned_data
+        return [f"{m}:{tokens.READ}" for m in data["read"] if m not in data["write"]] + [
+            f"{m}:{tokens.WRITE}" for m in data["write"]
+        ]
 
 
 def with_states(rows: Any) -> list[ApiToken]:
     listed = list(rows)
     for token in listed:
         token.state = tokens.token_state(token)
+        token.scope_text = tokens.describe_scopes(token.scopes)
     return listed
 
 
@@ -61,6 +85,7 @@ class MyTokensView(ServiceFormMixin, FormView):
             actor=acting_user(self.request),
             name=form.cleaned_data["name"],
             request=self.request,
+            scopes=form.scopes(),
         )
         # The key is rendered into this response only (never into a message or a
         # redirect), and the response is not cached (Cache-Control: no-store).

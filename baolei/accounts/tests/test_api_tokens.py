@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from baolei.accounts import services
 from baolei.accounts.models import ApiToken
-from baolei.accounts.tokens import issue_token
+from baolei.accounts.tokens import MODULES, issue_token
 from baolei.audit.models import Action, SecurityEvent
 from baolei.conftest import PASSWORD
 
@@ -27,7 +27,7 @@ def call(client: Any, key: str) -> Any:
 
 def issue_on_page(client: Any, user: Any, name: str = "台账同步脚本") -> str:
     client.force_login(user)
-    response = client.post("/accounts/tokens/", {"name": name})
+    response = client.post("/accounts/tokens/", {"name": name, "read": list(MODULES)})
     assert response.status_code == 200
     match = re.search(r'id="new-token">(bl_[A-Za-z0-9_-]+)<', response.content.decode())
     assert match, "the new key is shown on the page"
