@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 from io import StringIO
 from typing import Any
@@ -197,3 +198,64 @@ def test_the_schema_documents_the_header_on_every_write() -> None:
     assert not any(p["name"] == HEADER for p in reads.get("parameters", []))
     assert document_header({"paths": {}}, None) == {"paths": {}}
     assert timezone.now()  # the frozen clock is in place for the other tests
+
+
+@pytest.fixture
+def log_emptied() -> Any:
+    """The flush that ends a transactional test cannot empty the append-only security
+    log (its token was logged), so it is emptied here with the guard lifted."""
+    from django.db import connection
+
+    from baolei.audit import guard
+
+    yield
+    guard.remove(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_securityevent")
+    guard.install(connection)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("log_emptied")
+def test_two_requests_with_one_key_at_once_write_once(world: Any, monkeypatch: Any) -> None:
+    """The second request waits on the unique key until the first commits, then replays
+    its answer: the item is created once."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from baolei.ledger import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL matter: SQLite lets one writer in at a time anyway")
+    created = services.create_item
+
+    def slow(**kwargs: Any) -> Any:
+        item = created(**kwargs)
+        time.sleep(0.5)  # the other request arrives while this one is still open
+        return item
+
+    monkeypatch.setattr(services, "create_item", slow)
+    _, key = issue_token(actor=world.a_clerk, name="公安办案系统")
+    barrier = threading.Barrier(2)
+    answers: list[Any] = []
+
+    def send() -> None:
+        try:
+            barrier.wait()
+            answers.append(
+                post(Client(), item_body(world), "at-once", Authorization=f"Token {key}")
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(a.status_code for a in answers) == [201, 201]
+    assert sorted(a.has_header("Idempotent-Replayed") for a in answers) == [False, True]
+    assert answers[0].json() == answers[1].json()
+    assert LedgerItem.objects.filter(title="村务公开整改").count() == 1
