@@ -17,7 +17,7 @@ from django.views.generic import FormView, TemplateView
 from baolei.clues import services as clue_services
 from baolei.clues.forms import ClueForm
 from baolei.clues.models import Category, Source
-from baolei.core import policy, security_log
+from baolei.core import params, policy, security_log
 from baolei.core.exports import XLSX, Column, build_workbook, cell_value, xlsx_cell
 from baolei.core.importing import keep_errors
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
@@ -69,7 +69,7 @@ class NetworkView(TemplateView):
         user = acting_user(request)
         ask = reading.read_ask(request, user)
         graph = reading.answer(user, ask)
-        if request.GET.get("export") == "xlsx" and ask.start:
+        if params.choice(request, "export", ["xlsx"]) and ask.start:
             return self.export(request, graph)
         return self.render_to_response(self.get_context_data(ask=ask, graph=graph))
 
@@ -131,8 +131,8 @@ class RelationCreateView(ServiceFormMixin, FormView):
         return super().get_form_kwargs() | {"user": self.request.user}
 
     def get_initial(self) -> dict[str, Any]:
-        person = self.request.GET.get("person", "")
-        return {"person_a": person} if person.isdigit() else {}
+        person = params.identifier(self.request, "person")
+        return {"person_a": person} if person is not None else {}
 
     def perform(self, form: Any) -> HttpResponse:
         relation = services.add_relation(actor=acting_user(self.request), **form.cleaned_data)

@@ -3,6 +3,7 @@ expect no county-A user to reach."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -16,7 +17,11 @@ def add_network_rows(w: World) -> None:
     from baolei.people.models import Person
 
     person = w.outsider_rows[Person]
-    relative = Person.objects.create(name="乙县张四", region=w.village_b)
+    # Born earliest of the cast, so lists ordered by birth date keep their order on
+    # both databases (which disagree on where a missing date sorts).
+    relative = Person.objects.create(
+        name="乙县张四", region=w.village_b, birth_date=date(1950, 1, 1)
+    )
     first, second = sorted((person, relative), key=lambda p: p.pk)
     w.outsider_rows[Relation] = Relation.objects.create(
         person_a=first,
