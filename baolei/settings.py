@@ -296,6 +296,11 @@ SPECTACULAR_SETTINGS = {
         "AdjustmentReasonEnum": "baolei.cadres.models.Reason",
         "ProblemSourceEnum": "baolei.supervision.models.ProblemSource",
         "RelationKindEnum": "baolei.network.models.Kind",
+        "CaseKindEnum": "baolei.cases.models.CaseKind",
+        "AssetKindEnum": "baolei.cases.models.AssetKind",
+        "ConsultationKindEnum": "baolei.cases.models.ConsultationKind",
+        "SuspectStatusEnum": "baolei.cases.models.SuspectStatus",
+        "ClueSourceEnum": "baolei.clues.models.Source",
     },
 }
 

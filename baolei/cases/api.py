@@ -5,7 +5,6 @@ services and the same policy; a police or court system pushes many stages at onc
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any, ClassVar, cast
 
 import django_filters
@@ -16,27 +15,40 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from baolei.accounts.models import Agency, AgencyKind, User
+from baolei.accounts.models import User
 from baolei.cases import queries, services
 from baolei.cases.models import (
     Asset,
-    AssetKind,
     Case,
     CaseKind,
     Characterisation,
-    Measure,
-    Outcome,
     Stage,
     StageEvent,
     Suspect,
-    SuspectRole,
+)
+from baolei.cases.serializers import (
+    AssetRequestSerializer,
+    AssetSerializer,
+    BulkStageSerializer,
+    ConsultationRequestSerializer,
+    ConsultationSerializer,
+    DisposeRequestSerializer,
+    InterventionRequestSerializer,
+    InterventionSerializer,
+    JointSupervisionSerializer,
+    OpenCaseSerializer,
+    StageEventSerializer,
+    StageSerializer,
+    SupervisionRequestSerializer,
+    SuspectEventSerializer,
+    SuspectRequestSerializer,
+    SuspectSerializer,
+    SuspectStatusRequestSerializer,
 )
 from baolei.core import bulk, params
-from baolei.core.api import PERIOD_PARAMETERS, DayField, ScopedViewSetMixin, counts_schema
+from baolei.core.api import PERIOD_PARAMETERS, ScopedViewSetMixin, counts_schema
 from baolei.core.filters import FilterSet
 from baolei.core.views_base import require
-from baolei.people.models import Person
-from baolei.regions.models import Region
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -130,141 +142,6 @@ STATISTICS = inline_serializer(
 )
 
 
-class OpenCaseSerializer(serializers.Serializer):
-    """立案登记：与立案页面同样的字段；区划与主办公安机关只能选本人可见范围内的。"""
-
-    number = serializers.CharField(label="案件编号", max_length=60)
-    name = serializers.CharField(label="案件名称", max_length=200)
-    kind = serializers.ChoiceField(label="案件类型", choices=CaseKind.choices)
-    region = serializers.SlugRelatedField(
-        label="案发区划（12 位区划代码）", slug_field="code", queryset=Region.objects.none()
-    )
-    lead_agency = serializers.PrimaryKeyRelatedField(
-        label="主办公安机关", queryset=Agency.objects.none()
-    )
-    opened_on = DayField(label="立案日期")
-    summary = serializers.CharField(
-        label="简要案情", required=False, allow_blank=True, default="", max_length=4000
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        user = self.context.get("user")
-        if user is None:  # the schema's instance
-            return
-        self.fields["region"].queryset = Region.objects.visible_to(user)  # type: ignore[attr-defined]
-        self.fields["lead_agency"].queryset = Agency.objects.visible_to(user).filter(  # type: ignore[attr-defined]
-            kind=AgencyKind.POLICE
-        )
-
-
-class StageSerializer(serializers.Serializer):
-    stage = serializers.ChoiceField(label="阶段", choices=Stage.choices)
-    on = DayField(label="日期")
-    characterisation = serializers.ChoiceField(
-        label="定性（起诉、一审、二审必填）",
-        choices=Characterisation.choices,
-        required=False,
-        allow_blank=True,
-        default="",
-    )
-    outcome = serializers.ChoiceField(
-        label="二审结果（仅二审审结）",
-        choices=Outcome.choices,
-        required=False,
-        allow_blank=True,
-        default="",
-    )
-    note = serializers.CharField(
-        label="说明", required=False, allow_blank=True, default="", max_length=2000
-    )
-
-
-class SuspectRequestSerializer(serializers.Serializer):
-    person = serializers.PrimaryKeyRelatedField(label="人员", queryset=Person.objects.none())
-    role = serializers.ChoiceField(label="地位作用", choices=SuspectRole.choices)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if "user" in self.context:  # not the schema's instance
-            self.fields["person"].queryset = Person.objects.visible_to(self.context["user"])  # type: ignore[attr-defined]
-
-
-class SuspectSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(source="person.name", read_only=True)
-    id_number = serializers.CharField(source="person.id_number_masked", read_only=True)
-
-    class Meta:
-        model = Suspect
-        fields = ["id", "case", "person", "name", "id_number", "role", "sentence"]
-
-
-class AssetRequestSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(label="财产类型", choices=AssetKind.choices)
-    measure = serializers.ChoiceField(label="措施", choices=Measure.choices)
-    description = serializers.CharField(label="财产描述", max_length=200)
-    value = serializers.DecimalField(
-        label="价值（元）", max_digits=16, decimal_places=2, min_value=Decimal("0.01")
-    )
-    on = DayField(label="日期")
-
-
-class AssetSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Asset
-        fields = [
-            "id",
-            "case",
-            "kind",
-            "measure",
-            "description",
-            "value",
-            "on",
-            "disposition",
-            "disposed_on",
-        ]
-
-
-class StageEventSerializer(serializers.ModelSerializer):
-    case_number = serializers.CharField(source="case.number", read_only=True)
-
-    class Meta:
-        model = StageEvent
-        fields = ["id", "case", "case_number", "stage", "on", "characterisation", "outcome", "note"]
-
-
-class BulkStageSerializer(serializers.Serializer):
-    """One stage of a bulk push: the case by its number (案件编号)."""
-
-    case = serializers.SlugRelatedField(
-        label="案件编号", slug_field="number", queryset=Case.objects.none()
-    )
-    stage = serializers.ChoiceField(label="阶段", choices=Stage.choices)
-    date = DayField(label="日期")
-    characterisation = serializers.ChoiceField(
-        label="定性（起诉、一审、二审必填）",
-        choices=Characterisation.choices,
-        required=False,
-        allow_blank=True,
-        default="",
-    )
-    outcome = serializers.ChoiceField(
-        label="二审结果（仅二审审结）",
-        choices=Outcome.choices,
-        required=False,
-        allow_blank=True,
-        default="",
-    )
-    note = serializers.CharField(
-        label="说明", required=False, allow_blank=True, default="", max_length=2000
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if "user" in self.context:  # not the schema's instance
-            self.fields["case"].queryset = Case.objects.visible_to(self.context["user"])  # type: ignore[attr-defined]
-
-
 BULK_RESULT = inline_serializer(
     name="BulkStagesResult",
     fields={
@@ -280,15 +157,32 @@ def example(summary: str, value: Any) -> list[OpenApiExample]:
     return [OpenApiExample(summary, value=value, request_only=True)]
 
 
+def suspect_status(*, actor: User, case: Case, suspect: Suspect, **data: Any) -> Any:
+    return services.record_suspect_status(actor=actor, suspect=suspect, **data)
+
+
+def dispose(*, actor: User, case: Case, asset: Asset, **data: Any) -> Any:
+    return services.dispose_asset(actor=actor, asset=asset, **data)
+
+
 class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """案件（含办案进程、嫌疑人，身份证号码脱敏）；``statistics?from=&to=`` 为期间统计。
-    POST 立案登记；``stage`` 登记办案阶段，``suspect`` 犯罪嫌疑人，``asset`` 查封扣押冻结，
-    与页面相同，由同一规则把关；``stages/bulk`` 一次推送多个阶段，全部成功或全部不登记。"""
+    POST 立案登记；``stage`` 办案阶段，``suspect`` 犯罪嫌疑人，``status`` 强制措施或处理结果，
+    ``asset`` 查封扣押冻结，``dispose`` 财产处置，``consultation`` 会商，``intervention``
+    提前介入，``supervision`` 联合督办，与页面相同，由同一规则把关；``stages/bulk`` 一次推送多个阶段，全部成功或全部不登记。"""
 
     policy_actions: ClassVar[dict[str, str]] = {
-        "stage": "cases.stage",
-        "suspect": "cases.suspect",
-        "asset": "cases.asset",
+        name: f"cases.{name}"
+        for name in (
+            "stage",
+            "suspect",
+            "status",
+            "asset",
+            "dispose",
+            "consultation",
+            "intervention",
+            "supervision",
+        )
     }
 
     queryset = Case.objects.select_related("region").prefetch_related("events", "suspects__person")
@@ -302,7 +196,7 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         """The case through the scoped door and the policy (403 before the body is read),
         the body through the action's serializer, then the page's service."""
         case = self.get_object()
-        form = form_class(data=request.data, context={"user": request.user})
+        form = form_class(data=request.data, context={"user": request.user, "record": case})
         form.is_valid(raise_exception=True)
         return run(actor=cast(User, request.user), case=case, **form.validated_data)
 
@@ -378,6 +272,72 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
     def asset(self, request: Request, **kwargs: Any) -> Response:
         asset = self.act(request, AssetRequestSerializer, services.record_asset)
         return Response(AssetSerializer(asset).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=SuspectStatusRequestSerializer,
+        responses={201: SuspectEventSerializer},
+        examples=example("登记逮捕", {"suspect": 7, "status": "arrested", "on": "2026-11-23"}),
+    )
+    @action(detail=True, methods=["post"])
+    def status(self, request: Request, **kwargs: Any) -> Response:
+        event = self.act(request, SuspectStatusRequestSerializer, suspect_status)
+        return Response(SuspectEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=DisposeRequestSerializer,
+        responses={200: AssetSerializer},
+        examples=example(
+            "判决没收", {"asset": 3, "disposition": "confiscated", "on": "2026-11-25"}
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def dispose(self, request: Request, **kwargs: Any) -> Response:
+        return Response(AssetSerializer(self.act(request, DisposeRequestSerializer, dispose)).data)
+
+    @extend_schema(
+        request=ConsultationRequestSerializer,
+        responses={201: ConsultationSerializer},
+        examples=example(
+            "诉前会商",
+            {
+                "kind": "pre_prosecution",
+                "on": "2026-11-24",
+                "agencies": [5, 6],
+                "disputes": ["characterisation"],
+                "conclusion": "一致认定为恶势力犯罪集团，补充证据后移送起诉",
+            },
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def consultation(self, request: Request, **kwargs: Any) -> Response:
+        done = self.act(request, ConsultationRequestSerializer, services.record_consultation)
+        return Response(ConsultationSerializer(done).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=InterventionRequestSerializer,
+        responses={201: InterventionSerializer},
+        examples=example(
+            "检察院提前介入",
+            {"prosecutor": "刘检察官", "on": "2026-11-22", "guidance": "补强资金往来证据"},
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def intervention(self, request: Request, **kwargs: Any) -> Response:
+        done = self.act(request, InterventionRequestSerializer, services.record_intervention)
+        return Response(InterventionSerializer(done).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=SupervisionRequestSerializer,
+        responses={201: JointSupervisionSerializer},
+        examples=example(
+            "联合挂牌督办",
+            {"bodies": "市扫黑办、市公安局", "on": "2026-11-22", "deadline": "2027-02-22"},
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def supervision(self, request: Request, **kwargs: Any) -> Response:
+        done = self.act(request, SupervisionRequestSerializer, services.record_supervision)
+        return Response(JointSupervisionSerializer(done).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=BulkStageSerializer(many=True),

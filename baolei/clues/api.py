@@ -216,7 +216,7 @@ class FeedbackSerializer(OnSerializer):
     feedback = serializers.CharField(label="反馈情况", max_length=4000)
 
 
-class SupervisionSerializer(serializers.ModelSerializer):
+class ClueSupervisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ClueSupervision
         fields = ["id", "clue", "on", "deadline", "requirement"]
@@ -393,7 +393,7 @@ class ClueViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
 
     @extend_schema(
         request=SuperviseSerializer,
-        responses={201: SupervisionSerializer},
+        responses={201: ClueSupervisionSerializer},
         examples=example(
             "挂牌督办",
             {"on": "2026-11-22", "deadline": "2026-12-22", "requirement": "30日内查清并反馈"},
@@ -402,7 +402,7 @@ class ClueViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
     @action(detail=True, methods=["post"])
     def supervise(self, request: Request, **kwargs: Any) -> Response:
         supervision = self.act(request, SuperviseSerializer, services.supervise)
-        return Response(SupervisionSerializer(supervision).data, status=status.HTTP_201_CREATED)
+        return Response(ClueSupervisionSerializer(supervision).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=PromoteSerializer,

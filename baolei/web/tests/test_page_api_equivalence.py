@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -84,6 +85,7 @@ class Cast:
     discipline: Any
     discipline_agency: Agency
     person: Any
+    procuratorate: Agency
     page: Client
     api: Client
 
@@ -101,6 +103,9 @@ def cast(world: Any) -> Cast:
         discipline=make_user("a_discipline_clerk", discipline_agency, Role.CLERK),
         discipline_agency=discipline_agency,
         person=create_person(actor=police, name="李某某", region=world.village_a),
+        procuratorate=Agency.objects.create(
+            name="甲县人民检察院", kind=AgencyKind.PROCURATORATE, region=world.county_a
+        ),
         page=Client(),
         api=Client(),
     )
@@ -344,6 +349,109 @@ ACTS = [
         ),
     ),
 ]
+
+
+def with_suspect(cast: Cast) -> Any:
+    case = opened(cast)
+    cases.add_suspect(actor=cast.police, case=case, person=cast.person, role="leader")
+    return case
+
+
+def with_asset(cast: Cast) -> Any:
+    case = opened(cast)
+    cases.record_asset(
+        actor=cast.police,
+        case=case,
+        kind="vehicle",
+        measure="seize",
+        description="轿车一辆",
+        value=Decimal("80000"),
+        on=date(2026, 11, 2),
+    )
+    return case
+
+
+MORE_CASE_ACTS = [
+    Act(
+        "suspect status",
+        with_suspect,
+        "police",
+        "city_leader",
+        *case_action(
+            "status",
+            lambda c, r: {
+                "suspect": r.suspects.get().pk,
+                "status": "arrested",
+                "on": "2026-11-23",
+            },
+        ),
+    ),
+    Act(
+        "dispose",
+        with_asset,
+        "police",
+        "city_leader",
+        *case_action(
+            "dispose",
+            lambda c, r: {
+                "asset": r.assets.get().pk,
+                "disposition": "returned",
+                "on": "2026-11-24",
+            },
+        ),
+    ),
+    Act(
+        "consultation",
+        opened,
+        "police",
+        "city_leader",
+        lambda c, r: (
+            f"/cases/{r.pk}/consultation/",
+            {
+                "kind": "pre_prosecution",
+                "on": "2026-11-24",
+                "agencies": [c.world.agencies["a_police"].pk, c.procuratorate.pk],
+                "disputes": ["evidence", "characterisation"],
+                "conclusion": "补充证据后移送起诉",
+            },
+        ),
+        lambda c, r: (
+            f"/api/v1/cases/{r.pk}/consultation/",
+            {
+                "kind": "pre_prosecution",
+                "on": "2026-11-24",
+                "agencies": [c.world.agencies["a_police"].pk, c.procuratorate.pk],
+                "disputes": ["evidence", "characterisation"],
+                "conclusion": "补充证据后移送起诉",
+            },
+        ),
+    ),
+    Act(
+        "intervention",
+        opened,
+        "a_clerk",
+        "police",
+        *case_action(
+            "intervention",
+            lambda c, r: {"prosecutor": "刘检察官", "on": "2026-11-22", "guidance": "补强证据"},
+        ),
+    ),
+    Act(
+        "supervision",
+        opened,
+        "a_clerk",
+        "police",
+        *case_action(
+            "supervision",
+            lambda c, r: {
+                "bodies": "县扫黑办、县公安局",
+                "on": "2026-11-22",
+                "deadline": "2027-02-22",
+            },
+        ),
+    ),
+]
+ACTS += MORE_CASE_ACTS
 
 
 def persona(cast: Cast, name: str) -> Any:
