@@ -259,3 +259,27 @@ def test_two_requests_with_one_key_at_once_write_once(world: Any, monkeypatch: A
     assert sorted(a.has_header("Idempotent-Replayed") for a in answers) == [False, True]
     assert answers[0].json() == answers[1].json()
     assert LedgerItem.objects.filter(title="村务公开整改").count() == 1
+
+
+def test_an_upload_retried_with_its_key_is_kept_once(world: Any, client: Any) -> None:
+    """A multipart body is told apart by its fields and its files' contents (its raw
+    bytes hold a random boundary)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from baolei.ledger.models import Evidence
+    from baolei.ledger.tests.builders import make_item
+
+    item = make_item(world)
+    client.force_login(world.a_clerk)
+    url = f"/api/v1/ledger/items/{item.pk}/evidence/"
+
+    def upload(body: bytes) -> Any:
+        scan = SimpleUploadedFile("scan.jpg", body, content_type="image/jpeg")
+        return client.post(url, {"file": scan}, headers={HEADER: "scan-1"})
+
+    first = upload(b"\xff\xd8\xff\xe0 jpeg body")
+    again = upload(b"\xff\xd8\xff\xe0 jpeg body")
+    assert first.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert upload(b"\xff\xd8\xff\xe0 another scan").status_code == 409
+    assert Evidence.objects.filter(item=item).count() == 1
