@@ -559,3 +559,27 @@ def test_every_persona_is_answered_alike(cast: Cast, act: Act) -> None:
         if {page.status_code, api.status_code} & {403, 404}:
             assert page.status_code == api.status_code, (who, page.status_code, api.content)
         assert by_api == by_page, who
+
+
+#: Writes on a record that no rule guards, and why.
+UNRULED = {("me/notices", "read"): "marks the user's own notice read; visible_to is the user's own"}
+
+
+def test_every_api_write_on_a_record_asks_a_rule() -> None:
+    """No API write on a record skips the action policy: each names its rule in
+    ``policy_actions`` (asked by PolicyPermission before the body is read)."""
+    from baolei.core import policy
+    from baolei.web.api_urls import router
+
+    checked = 0
+    for prefix, viewset, _ in router.registry:
+        rules = getattr(viewset, "policy_actions", {})
+        for extra in viewset.get_extra_actions():
+            if not extra.detail or not set(extra.mapping) - {"get", "head", "options"}:
+                continue
+            if (prefix, extra.__name__) in UNRULED:
+                continue
+            assert extra.__name__ in rules, f"{prefix} {extra.__name__} names no rule"
+            assert policy.known(rules[extra.__name__])
+            checked += 1
+    assert checked >= 25
