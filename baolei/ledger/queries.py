@@ -22,6 +22,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from baolei.accounts.models import AgencyKind, Role
+from baolei.core import days
 from baolei.ledger.calendar import work_calendar
 from baolei.ledger.models import (
     OPEN_STATUSES,
@@ -75,7 +76,7 @@ def with_warning(
                 & (
                     Q(last_result=AcceptanceResult.RETURNED)
                     | Q(last_progress_on__lt=stale_before)
-                    | Q(last_progress_on__isnull=True, created_at__date__lt=stale_before)
+                    | Q(last_progress_on__isnull=True, **days.before("created_at", stale_before))
                 ),
                 then=Value(Warning.YELLOW),
             ),

@@ -20,6 +20,7 @@ from baolei.accounts.models import Agency
 from baolei.cases import queries as case_queries
 from baolei.cases.models import Case, CaseKind, Stage
 from baolei.clues.models import Referral
+from baolei.core import days
 from baolei.ledger.models import DONE_STATUSES, Acceptance, AcceptanceResult, LedgerItem, Status
 from baolei.regions.models import Region
 from baolei.reports.figures import Figure, Scope, organisation_figures
@@ -258,7 +259,7 @@ def overdue_items(scope: Scope) -> QuerySet[LedgerItem]:
     )
     items = scope.within(LedgerItem.objects.visible_to(scope.user), "region")
     return (
-        items.filter(created_at__date__lte=day, deadline__lt=day)
+        items.filter(**days.on_or_before("created_at", day), deadline__lt=day)
         .exclude(status=Status.CANCELLED)
         .exclude(Q(status__in=DONE_STATUSES) & Exists(accepted))
         .filter(Q(suspended_on__isnull=True) | Q(suspended_on__gt=day))

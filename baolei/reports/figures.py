@@ -31,6 +31,7 @@ from baolei.cases import queries as case_queries
 from baolei.cases.models import Case, CaseKind, Characterisation, Stage
 from baolei.clues.models import Clue
 from baolei.coordination.models import Mechanism, MechanismStatus, Meeting, MeetingKind
+from baolei.core import days
 from baolei.ledger.models import DONE_STATUSES, Acceptance, AcceptanceResult
 from baolei.regions.models import SIGNIFICANT_DIGITS, Level, Region, significant_length
 from baolei.regions.queries import CENTRE_LEVELS
@@ -213,7 +214,7 @@ def vetted_cadres(scope: Scope) -> QuerySet[Any]:
     started, no later than the day, on or after the day they took office."""
     runs = (
         VettingRun.objects.visible_to(scope.user)
-        .filter(status=RunStatus.DONE, started_at__date__lte=scope.as_of)
+        .filter(status=RunStatus.DONE, **days.on_or_before("started_at", scope.as_of))
         .values_list("region__code", "started_at")
     )
     covered = [

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from baolei.cadres.models import Appointment
 from baolei.cadres.queries import county_names, in_office
-from baolei.core import policy, readable
+from baolei.core import days, policy, readable
 from baolei.vetting.models import Candidate, Decision, RunStatus, VettingRun
 
 #: A run finished or failed this many days ago or less is still news to whoever started it.
@@ -115,5 +115,5 @@ def recent_runs(rows: QuerySet[VettingRun], user: Any, today: date) -> QuerySet[
     return rows.filter(
         started_by=user.pk,
         status__in=[RunStatus.DONE, RunStatus.FAILED],
-        finished_at__date__gte=since,
+        **days.on_or_after("finished_at", since),
     )
