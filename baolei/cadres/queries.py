@@ -146,7 +146,7 @@ class Coverage:
 def campaign_secretaries(campaign: EvaluationCampaign, user: Any) -> QuerySet[Any]:
     """Secretaries in the campaign's region in office at any time during its period."""
     rows = Appointment.objects.visible_to(user).filter(
-        region__code__startswith=campaign.region.prefix,
+        region__code__under=campaign.region.prefix,
         post__in=SECRETARY_POSTS,
         started_on__lte=campaign.period_ends_on,
     )

@@ -45,7 +45,7 @@ def missed_periods(cadence: MeetingCadence, until: date) -> list[tuple[date, dat
     held = sorted(
         Meeting.objects.filter(
             kind=cadence.kind,
-            region__code__startswith=cadence.region.prefix,
+            region__code__under=cadence.region.prefix,
             held_on__gte=cadence.since,
             held_on__lte=until,
         ).values_list("held_on", flat=True)
@@ -124,7 +124,7 @@ def rate_score(indicator: Indicator, good: int, total: int, population: str, wha
 def score_indicator(
     indicator: Indicator, county: Region, scheme: AssessmentScheme, today: date
 ) -> Score:
-    items = LedgerItem.objects.filter(region__code__startswith=county.prefix).exclude(
+    items = LedgerItem.objects.filter(region__code__under=county.prefix).exclude(
         status=Status.CANCELLED
     )
     if indicator.metric == Metric.RECTIFICATION_RATE:
@@ -150,7 +150,7 @@ def score_indicator(
         return deduct(indicator, overdue, f"截至{as_of:%Y年%m月%d日}逾期台账事项")
     if indicator.metric == Metric.FEEDBACK_ON_TIME:
         received = Referral.objects.filter(
-            to_agency__region__code__startswith=county.prefix,
+            to_agency__region__code__under=county.prefix,
             feedback_by__gte=scheme.starts_on,
             feedback_by__lte=min(scheme.ends_on, today),
         )
@@ -166,7 +166,7 @@ def score_indicator(
         )
     if indicator.metric == Metric.CLUE_CONCLUSION:
         clues_due = Clue.objects.filter(
-            region__code__startswith=county.prefix,
+            region__code__under=county.prefix,
             deadline__gte=scheme.starts_on,
             deadline__lte=min(scheme.ends_on, today),
         ).exclude(status=ClueStatus.MERGED)
@@ -178,7 +178,7 @@ def score_indicator(
         )
     if indicator.metric == Metric.MISSED_MEETINGS:
         cadences = MeetingCadence.objects.filter(
-            region__code__startswith=county.prefix
+            region__code__under=county.prefix
         ).select_related("region")
         periods = [
             p

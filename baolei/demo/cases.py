@@ -42,7 +42,7 @@ class CaseBuilder:
     def case(self, kind: str, opened: date, n: int) -> Case:
         county = self.counties[n % len(self.counties)]
         village = Region.objects.filter(
-            code__startswith=county.prefix, level=Level.VILLAGE
+            code__under=county.prefix, level=Level.VILLAGE
         ).order_by("code")[n]
         lead = Agency.objects.get(kind=AgencyKind.POLICE, region=county)
         self.number += 1

@@ -44,7 +44,7 @@ def build_ledger(today: date) -> int:
         clerk = User.objects.get(username__endswith="_clerk", agency__region=county)
         office = Agency.objects.get(kind=AgencyKind.CAMPAIGN_OFFICE, region=county)
         villages = list(
-            Region.objects.filter(code__startswith=county.prefix, level=Level.VILLAGE)[: len(ITEMS)]
+            Region.objects.filter(code__under=county.prefix, level=Level.VILLAGE)[: len(ITEMS)]
         )
         for i, (title, measures, offset, scenario) in enumerate(ITEMS):
             if (i + n) % 2 and scenario in ("fresh", "not_started"):

@@ -34,7 +34,7 @@ def village_cadres(case: Case, today: date) -> list[Appointment]:
     county = case.region.code[:6]
     rows = in_office(
         Appointment.objects.filter(
-            region__code__startswith=county,
+            region__code__under=county,
             region__level=Level.VILLAGE,
             post__in=[Post.SECRETARY, Post.SECRETARY_DIRECTOR, Post.DIRECTOR],
         ),

@@ -90,7 +90,7 @@ class ItemFilter(FilterSet):
 
     def within(self, rows: Any, name: str, value: str) -> Any:
         region = Region.objects.filter(code=value).first()
-        return rows.filter(region__code__startswith=region.prefix) if region else rows.none()
+        return rows.filter(region__code__under=region.prefix) if region else rows.none()
 
 
 class ProgressSerializer(serializers.ModelSerializer):

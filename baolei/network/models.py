@@ -113,7 +113,7 @@ class IdentityQuerySet(ScopedQuerySet):
     def restrict_for(self, user: object, rows: IdentityQuerySet) -> IdentityQuerySet:
         """Both records must lie in the user's scope."""
         prefix = getattr(user, "scope_prefix", "") or ""
-        return rows.filter(other__region__code__startswith=prefix)
+        return rows.filter(other__region__code__under=prefix)
 
 
 class Identity(models.Model):

@@ -163,7 +163,7 @@ def load_nodes(user: Any, keys: Iterable[str], filters: Filters, limit: int) -> 
         kind, pk = split_key(key)
         wanted.setdefault(kind, []).append(pk)
     found: dict[str, Node] = {}
-    region = Q(region__code__startswith=filters.within) if filters.within else Q()
+    region = Q(region__code__under=filters.within) if filters.within else Q()
     if wanted.get(PERSON):
         people = Person.objects.visible_to(user).filter(region, pk__in=wanted[PERSON])
         for person in people.select_related(PATH_JOINS):

@@ -52,4 +52,4 @@ class PersonFilter(FilterSet):
         return queryset.with_id_number(value)  # type: ignore[attr-defined]
 
     def filter_region(self, queryset: QuerySet, name: str, value: Region) -> QuerySet:
-        return queryset.filter(region__code__startswith=value.prefix)
+        return queryset.filter(region__code__under=value.prefix)

@@ -65,10 +65,10 @@ class RegionQuerySet(ScopedQuerySet):
         prefix = user.scope_prefix
         if prefix is None:
             return self.none()
-        return self.filter(code__startswith=prefix)
+        return self.filter(code__under=prefix)
 
     def subtree(self, region: Region) -> RegionQuerySet:
-        return self.filter(code__startswith=region.prefix)
+        return self.filter(code__under=region.prefix)
 
 
 class Region(models.Model):

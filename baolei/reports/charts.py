@@ -228,7 +228,7 @@ def rectification_by_county(scope: Scope) -> Chart:
                 scope,
                 key,
                 f"{child.name}{parent.label}",
-                parent.records.filter(region__code__startswith=child.prefix),
+                parent.records.filter(region__code__under=child.prefix),
                 parent.unit,
                 counts,
                 child.prefix,
@@ -300,7 +300,7 @@ def feedback_timeliness(scope: Scope) -> Chart:
     time, fed back late, or still without feedback."""
     day = scope.as_of
     due = Referral.objects.visible_to(scope.user).filter(
-        clue__region__code__startswith=scope.region.prefix, feedback_by__lt=day
+        clue__region__code__under=scope.region.prefix, feedback_by__lt=day
     )
     answered = Q(feedback_on__isnull=False, feedback_on__lte=day)
     parts = {

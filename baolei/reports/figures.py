@@ -121,7 +121,7 @@ class Scope:
     start: date
 
     def within(self, rows: QuerySet[Any], field: str) -> QuerySet[Any]:
-        return rows.filter(**{f"{field}__code__startswith": self.region.prefix})
+        return rows.filter(**{f"{field}__code__under": self.region.prefix})
 
     def count(self, key: str, label: str, records: Any, unit: str, ledger_url: str = "") -> Figure:
         def measure() -> int:
@@ -219,7 +219,7 @@ def vetted_cadres(scope: Scope) -> QuerySet[Any]:
     )
     covered = [
         Q(
-            region__code__startswith=code[: significant_length(code)],
+            region__code__under=code[: significant_length(code)],
             started_on__lte=timezone.localdate(started),
         )
         for code, started in runs

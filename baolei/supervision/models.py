@@ -31,8 +31,8 @@ class PlanPartQuerySet(ScopedQuerySet):
         prefix = getattr(user, "scope_prefix", None)
         if not getattr(user, "is_authenticated", False) or prefix is None:
             return self.none()
-        covering = self.model.objects.filter(counties__code__startswith=prefix).values("pk")
-        return self.filter(Q(plan__region__code__startswith=prefix) | Q(pk__in=covering))
+        covering = self.model.objects.filter(counties__code__under=prefix).values("pk")
+        return self.filter(Q(plan__region__code__under=prefix) | Q(pk__in=covering))
 
 
 class SupervisionPlan(models.Model):
@@ -208,7 +208,7 @@ class ProblemQuerySet(ScopedQuerySet):
         if not getattr(user, "is_authenticated", False) or prefix is None:
             return self.none()
         return self.filter(
-            Q(region__code__startswith=prefix) | Q(items__region__code__startswith=prefix)
+            Q(region__code__under=prefix) | Q(items__region__code__under=prefix)
         ).distinct()
 
 

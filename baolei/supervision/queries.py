@@ -23,7 +23,7 @@ def with_items(rows: QuerySet[Problem], user: Any) -> QuerySet[Problem]:
     ``partial`` says the problem reaches beyond the user's region (``sees_whole``), so that
     what it shows is the user's part of it."""
     items = visible_items(user).select_related("owner_agency")
-    inside = Q(region__code__startswith=getattr(user, "scope_prefix", None) or "-")
+    inside = Q(region__code__under=getattr(user, "scope_prefix", None) or "-")
     return rows.prefetch_related(Prefetch("items", queryset=items)).annotate(
         partial=Case(When(inside, then=Value(False)), default=Value(True))
     )

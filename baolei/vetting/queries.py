@@ -72,7 +72,7 @@ def vetted(latest: dict[str, date]) -> Q:
     """The appointments some completed run has vetted (the same rule as last_vetted_on)."""
     found = Q(pk__in=[])
     for prefix, on in latest.items():
-        found |= Q(region__code__startswith=prefix, started_on__lte=on)
+        found |= Q(region__code__under=prefix, started_on__lte=on)
     return found
 
 

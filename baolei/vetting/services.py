@@ -345,7 +345,7 @@ def match_run(run: VettingRun) -> list[Candidate]:
     report(run, 5, status=RunStatus.RUNNING)
     cadres = list(
         in_office(
-            Appointment.objects.filter(region__code__startswith=region.prefix)
+            Appointment.objects.filter(region__code__under=region.prefix)
         ).select_related("person", "region")
     )
     left = [
