@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from baolei.accounts.models import User
 
 
+#: Prefixes this short (a province) select too much of a table for an index to help.
+WIDE_PREFIX = 2
+
+
 @models.CharField.register_lookup
 class Under(models.Lookup):
     """``code__under=prefix``: the codes that start with ``prefix``, written as the range
@@ -35,6 +39,11 @@ class Under(models.Lookup):
         if not prefix:
             return f"{lhs} IS NOT NULL", list(lhs_params)
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        if connection.vendor == "sqlite" and len(prefix) <= WIDE_PREFIX:
+            # A province's range holds nearly every row, but SQLite's statistics cannot
+            # tell a wide range from a narrow one and would walk the index region by
+            # region; the unary + keeps it to a scan (PostgreSQL has histograms).
+            lhs = f"+{lhs}"
         return f"({lhs} >= %s AND {lhs} < %s)", [*lhs_params, prefix, *lhs_params, upper]
 
 
