@@ -177,9 +177,9 @@ def score_indicator(
             indicator, counts["done"], counts["total"], "办结时限在考核期内的线索", "按期办结"
         )
     if indicator.metric == Metric.MISSED_MEETINGS:
-        cadences = MeetingCadence.objects.filter(
-            region__code__under=county.prefix
-        ).select_related("region")
+        cadences = MeetingCadence.objects.filter(region__code__under=county.prefix).select_related(
+            "region"
+        )
         periods = [
             p
             for c in cadences

@@ -41,9 +41,9 @@ class CaseBuilder:
 
     def case(self, kind: str, opened: date, n: int) -> Case:
         county = self.counties[n % len(self.counties)]
-        village = Region.objects.filter(
-            code__under=county.prefix, level=Level.VILLAGE
-        ).order_by("code")[n]
+        village = Region.objects.filter(code__under=county.prefix, level=Level.VILLAGE).order_by(
+            "code"
+        )[n]
         lead = Agency.objects.get(kind=AgencyKind.POLICE, region=county)
         self.number += 1
         boss = f"{SURNAMES[self.number % len(SURNAMES)]}{GIVEN[self.number % len(GIVEN)]}"

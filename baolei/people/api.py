@@ -58,9 +58,7 @@ class PersonApiFilter(FilterSet):
 
     def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         region = Region.objects.filter(code=value).first()
-        return (
-            queryset.filter(region__code__under=region.prefix) if region else queryset.none()
-        )
+        return queryset.filter(region__code__under=region.prefix) if region else queryset.none()
 
 
 class PersonViewSet(ScopedReadOnlyViewSet):

@@ -344,9 +344,9 @@ def match_run(run: VettingRun) -> list[Candidate]:
         raise PermissionDenied("比对批次没有发起人。")
     report(run, 5, status=RunStatus.RUNNING)
     cadres = list(
-        in_office(
-            Appointment.objects.filter(region__code__under=region.prefix)
-        ).select_related("person", "region")
+        in_office(Appointment.objects.filter(region__code__under=region.prefix)).select_related(
+            "person", "region"
+        )
     )
     left = [
         engine.Record(i, a.person.name, person_number(a.person), a.person.birth_date, a.region.code)
