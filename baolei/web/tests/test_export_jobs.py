@@ -194,7 +194,9 @@ def test_all_ledgers_are_queued_as_one_zip(world: Any, login: Any, settings: Any
     assert rows == job.total
 
 
-def test_a_job_is_written_once_however_often_it_is_handed_out(world: Any) -> None:
+def test_a_job_is_written_once_however_often_it_is_handed_out(world: Any, monkeypatch: Any) -> None:
+    """Two workers handed the same job both read it as queued; only the one whose
+    conditional update moves it to running writes it."""
     job = ExportJob.objects.create(
         requested_by=world.city_leader,
         title="线索",
@@ -203,7 +205,17 @@ def test_a_job_is_written_once_however_often_it_is_handed_out(world: Any) -> Non
         format="csv",
     )
     first = export_jobs.run(job.pk)
+    assert first.status == ExportStatus.DONE
+    stale = ExportJob.objects.get(pk=job.pk)
+    stale.status = ExportStatus.QUEUED  # what the second worker read before the first claimed it
+    reads = ExportJob.objects.select_related("requested_by")
+    monkeypatch.setattr(
+        ExportJob.objects,
+        "select_related",
+        lambda *a: type("Q", (), {"get": lambda self, **k: stale})(),
+    )
     second = export_jobs.run(job.pk)
-    assert first.status == second.status == ExportStatus.DONE
-    assert first.file == second.file
-    assert len(list(export_jobs.folder().iterdir())) == 1
+    monkeypatch.undo()
+    assert second.file == first.file
+    assert [p.name for p in export_jobs.folder().iterdir()] == [first.file]
+    assert reads.get(pk=job.pk).status == ExportStatus.DONE
