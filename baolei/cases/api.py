@@ -9,7 +9,7 @@ from typing import Any, ClassVar, cast
 
 import django_filters
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -46,7 +46,7 @@ from baolei.cases.serializers import (
     SuspectStatusRequestSerializer,
 )
 from baolei.core import bulk, params
-from baolei.core.api import PERIOD_PARAMETERS, ScopedViewSetMixin, counts_schema
+from baolei.core.api import PERIOD_PARAMETERS, ScopedViewSetMixin, counts_schema, example
 from baolei.core.filters import FilterSet
 from baolei.core.views_base import require
 
@@ -153,10 +153,6 @@ BULK_RESULT = inline_serializer(
 BULK_FIELDS = {"on": "date"}
 
 
-def example(summary: str, value: Any) -> list[OpenApiExample]:
-    return [OpenApiExample(summary, value=value, request_only=True)]
-
-
 def suspect_status(*, actor: User, case: Case, suspect: Suspect, **data: Any) -> Any:
     return services.record_suspect_status(actor=actor, suspect=suspect, **data)
 
@@ -185,20 +181,13 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         )
     }
 
+    record_name = "case"
     queryset = Case.objects.select_related("region").prefetch_related("events", "suspects__person")
     serializer_class = CaseSerializer
     filterset_class = CaseApiFilter
     ordering_fields = ["opened_on", "number"]
     ordering = ["-opened_on"]
     search_fields = ["number", "name"]
-
-    def act(self, request: Request, form_class: type[serializers.Serializer], run: Any) -> Any:
-        """The case through the scoped door and the policy (403 before the body is read),
-        the body through the action's serializer, then the page's service."""
-        case = self.get_object()
-        form = form_class(data=request.data, context={"user": request.user, "record": case})
-        form.is_valid(raise_exception=True)
-        return run(actor=cast(User, request.user), case=case, **form.validated_data)
 
     @extend_schema(
         request=OpenCaseSerializer,

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, cast
 
 import django_filters
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -29,7 +29,13 @@ from baolei.clues.models import (
     Source,
 )
 from baolei.core import bulk, params
-from baolei.core.api import PERIOD_PARAMETERS, DayField, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from baolei.core.api import (
+    PERIOD_PARAMETERS,
+    DayField,
+    ScopedReadOnlyViewSet,
+    ScopedViewSetMixin,
+    example,
+)
 from baolei.core.filters import FilterSet
 from baolei.core.scoping import ancestor_codes
 from baolei.core.views_base import require
@@ -228,10 +234,6 @@ BULK_REGISTERED = inline_serializer(
 )
 
 
-def example(summary: str, value: Any) -> list[OpenApiExample]:
-    return [OpenApiExample(summary, value=value, request_only=True)]
-
-
 class ClueViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """问题线索（“保护伞”类仅纪委监委与扫黑办领导可见）；举报人信息不经接口提供。
     POST 登记线索（``bulk`` 一次登记多条，全部成功或全部不登记）；交办、开始核查、移送、
@@ -242,6 +244,7 @@ class ClueViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         for name in ("assign", "verify", "refer", "conclude", "merge", "supervise", "promote")
     }
 
+    record_name = "clue"
     queryset = Clue.objects.select_related("region")
     serializer_class = ClueSerializer
     filterset_class = ClueApiFilter
@@ -254,14 +257,6 @@ class ClueViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
 
     def answer(self, clue: Clue, code: int = status.HTTP_200_OK) -> Response:
         return Response(ClueSerializer(self.get_queryset().get(pk=clue.pk)).data, status=code)
-
-    def act(self, request: Request, form_class: type[serializers.Serializer], run: Any) -> Any:
-        """The record through the scoped door and the policy (403 before the body is
-        read), the body through the action's serializer, then the page's service."""
-        clue = self.get_object()
-        form = form_class(data=request.data, context={"record": clue})
-        form.is_valid(raise_exception=True)
-        return run(actor=cast(User, request.user), clue=clue, **form.validated_data)
 
     @extend_schema(
         request=RegisterSerializer,
@@ -454,6 +449,7 @@ class ReferralViewSet(ScopedReadOnlyViewSet):
         "feedback": "clues.feedback",
     }
 
+    record_name = "referral"
     queryset = Referral.objects.select_related("clue")
     serializer_class = ReferralSerializer
     filterset_class = ReferralApiFilter
@@ -467,13 +463,9 @@ class ReferralViewSet(ScopedReadOnlyViewSet):
     )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, **kwargs: Any) -> Response:
-        referral = self.get_object()
-        form = OnSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        done = services.acknowledge(
-            actor=cast(User, request.user), referral=referral, **form.validated_data
+        return Response(
+            ReferralSerializer(self.act(request, OnSerializer, services.acknowledge)).data
         )
-        return Response(ReferralSerializer(done).data)
 
     @extend_schema(
         request=FeedbackSerializer,
@@ -485,12 +477,7 @@ class ReferralViewSet(ScopedReadOnlyViewSet):
     )
     @action(detail=True, methods=["post"])
     def feedback(self, request: Request, **kwargs: Any) -> Response:
-        referral = self.get_object()
-        form = FeedbackSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        done = services.give_feedback(
-            actor=cast(User, request.user), referral=referral, **form.validated_data
-        )
+        done = self.act(request, FeedbackSerializer, services.give_feedback)
         return Response(ReferralSerializer(done).data)
 
     @extend_schema(parameters=PERIOD_PARAMETERS, responses=REFERRAL_SUMMARY)

@@ -1,10 +1,5 @@
-"""A page and the API do the same thing: each action, done once through its page (signed
-in) and once through the API (an agency system's token) from the same starting state,
-leaves the same records, the same record history and the same security-log entries.
-So does a refusal: the same 403 and the same entry in the security log.
-
-The page's action runs inside a transaction that is rolled back after its records are
-read, so the API's action starts from exactly the state the page's did."""
+"""A page and the API do the same thing, for the clue and case actions (the machinery is
+in ``equivalence``)."""
 
 from __future__ import annotations
 
@@ -16,66 +11,29 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.apps import apps
-from django.db import models, transaction
 from django.test import Client
 
 from baolei.accounts.models import Agency, AgencyKind, Role
-from baolei.accounts.tokens import issue_token
-from baolei.audit.models import SecurityEvent
 from baolei.cases import services as cases
 from baolei.clues import services as clues
 from baolei.conftest import make_user
 from baolei.ledger.calendar import seed_from_package
 from baolei.people.services import create_person
+from baolei.web.tests.equivalence import (
+    Act,
+    both_ways,
+    check_personas_alike,
+    check_refuses_same,
+    check_writes_same,
+)
 
 TODAY = date(2026, 11, 26)
-#: Whatever differs between two writes of the same thing: keys, clocks, digests and
-#: the encrypted reporter (a fresh nonce each time).
-VOLATILE = {"id", "history_id", "seq", "hash", "prev_hash", "ip", "reporter_encrypted"}
-COMPARED_APPS = ("clues", "cases", "notices")
 
 
 @pytest.fixture(autouse=True)
 def frozen() -> Any:
     with time_machine.travel(TODAY, tick=False) as traveller:
         yield traveller
-
-
-def value_of(row: models.Model, field: models.Field) -> Any:
-    value = getattr(row, field.name)
-    if field.is_relation:
-        return None if value is None else str(value)
-    if field.name == "record_id" and hasattr(row, "record_type"):
-        # A notice names its record by number: a new record's key is not the same on
-        # PostgreSQL, whose sequences the rolled-back run of the page leaves advanced.
-        model = row.record_type.model_class()
-        return str(model._default_manager.filter(pk=value).first())
-    if field.name == "detail" and isinstance(value, dict):
-        return {k: v for k, v in value.items() if k != "api"}  # the API marks its refusals
-    if field.name == "target" and isinstance(value, str) and value.startswith("/"):
-        return "<the page's or the API's address>"
-    return value
-
-
-def rows_of(model: type[models.Model]) -> list[dict[str, Any]]:
-    found = []
-    for row in model._default_manager.all():
-        record = {
-            f.name: value_of(row, f)
-            for f in model._meta.concrete_fields
-            if f.name not in VOLATILE and not isinstance(f, models.DateTimeField)
-        }
-        for m2m in model._meta.many_to_many:
-            record[m2m.name] = sorted(str(r) for r in getattr(row, m2m.name).all())
-        found.append(record)
-    return sorted(found, key=repr)
-
-
-def snapshot() -> dict[str, list[dict[str, Any]]]:
-    """Every row of the apps the actions write, their history, and the security log."""
-    tables = [m for label in COMPARED_APPS for m in apps.get_app_config(label).get_models()]
-    return {m._meta.label: rows_of(m) for m in [*tables, SecurityEvent]}
 
 
 @dataclass
@@ -88,6 +46,9 @@ class Cast:
     procuratorate: Agency
     page: Client
     api: Client
+
+    def persona(self, name: str) -> Any:
+        return getattr(self, name) if name in ("police", "discipline") else self.world.users[name]
 
 
 @pytest.fixture
@@ -152,19 +113,6 @@ def opened(cast: Cast) -> Any:
         lead_agency=cast.world.agencies["a_police"],
         opened_on=date(2026, 11, 1),
     )
-
-
-@dataclass(frozen=True)
-class Act:
-    """One action: its starting state, who does it, who is refused it, and its request
-    through the page (form fields) and through the API (JSON) — the same facts."""
-
-    name: str
-    setup: Callable[[Cast], Any]
-    actor: str
-    refused: str
-    page: Callable[[Cast, Any], tuple[str, dict[str, Any]]]
-    api: Callable[[Cast, Any], tuple[str, dict[str, Any]]]
 
 
 def clue_action(name: str, fields: Callable[[Cast, Any], dict[str, Any]]) -> Any:
@@ -454,46 +402,14 @@ MORE_CASE_ACTS = [
 ACTS += MORE_CASE_ACTS
 
 
-def persona(cast: Cast, name: str) -> Any:
-    return getattr(cast, name) if name in ("police", "discipline") else cast.world.users[name]
-
-
-def both_ways(cast: Cast, act: Act, who: str) -> tuple[Any, Any, dict[str, Any], dict[str, Any]]:
-    """The action through the page (rolled back once read), then through the API."""
-    record = act.setup(cast)
-    user = persona(cast, who)
-    cast.page.force_login(user)
-    _, key = issue_token(actor=user, name="对接系统")
-    before = snapshot()
-    with transaction.atomic():
-        url, fields = act.page(cast, record)
-        page = cast.page.post(url, fields)
-        by_page = snapshot()
-        transaction.set_rollback(True)
-    assert snapshot() == before
-    url, body = act.api(cast, record)
-    api = cast.api.post(
-        url, body, content_type="application/json", headers={"Authorization": f"Token {key}"}
-    )
-    return page, api, by_page, snapshot()
-
-
 @pytest.mark.parametrize("act", ACTS, ids=lambda a: a.name)
 def test_the_page_and_the_api_write_the_same(cast: Cast, act: Act) -> None:
-    page, api, by_page, by_api = both_ways(cast, act, act.actor)
-    assert page.status_code == 302, page.content.decode()[:2000]
-    assert api.status_code in (200, 201), api.content.decode()[:2000]
-    assert by_api == by_page
+    check_writes_same(cast, act)
 
 
 @pytest.mark.parametrize("act", ACTS, ids=lambda a: a.name)
 def test_the_page_and_the_api_refuse_the_same(cast: Cast, act: Act) -> None:
-    page, api, by_page, by_api = both_ways(cast, act, act.refused)
-    assert page.status_code == api.status_code == 403
-    assert api.json()["detail"] in page.content.decode()
-    assert by_api == by_page
-    refusals = [e for e in by_api["audit.SecurityEvent"] if e["action"] == "access_denied"]
-    assert len(refusals) == 1 and refusals[0]["actor"] == persona(cast, act.refused).username
+    check_refuses_same(cast, act)
 
 
 def test_the_comparison_sees_a_different_record(cast: Cast) -> None:
@@ -529,36 +445,9 @@ PERSONAS = [
 ]
 
 
-def rolled_back(call: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
-    """A request and the rows it leaves, then undone."""
-    with transaction.atomic():
-        response = call(*args, **kwargs)
-        rows = snapshot()
-        transaction.set_rollback(True)
-    return response, rows
-
-
 @pytest.mark.parametrize("act", ACTS, ids=lambda a: a.name)
 def test_every_persona_is_answered_alike(cast: Cast, act: Act) -> None:
-    """Whoever asks, the page and the API refuse alike (403, or 404 unseen) and
-    otherwise leave the same rows (both done, or both refused by the service)."""
-    record = act.setup(cast)
-    for who in PERSONAS:
-        user = persona(cast, who)
-        cast.page.force_login(user)
-        _, key = issue_token(actor=user, name="对接系统")
-        page, by_page = rolled_back(cast.page.post, *act.page(cast, record))
-        url, body = act.api(cast, record)
-        api, by_api = rolled_back(
-            cast.api.post,
-            url,
-            body,
-            content_type="application/json",
-            headers={"Authorization": f"Token {key}"},
-        )
-        if {page.status_code, api.status_code} & {403, 404}:
-            assert page.status_code == api.status_code, (who, page.status_code, api.content)
-        assert by_api == by_page, who
+    check_personas_alike(cast, act, PERSONAS)
 
 
 #: Writes on a record that no rule guards, and why.
