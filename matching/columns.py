@@ -79,6 +79,7 @@ class Columns:
     has_id: Bools
     valid_id: Bools  # 18 characters as written, with the right check character
     weak_id: Bools  # a number without a check character of its own: 15-digit, or a wrong one
+    legacy_id: Bools  # written in the 15-digit form: its check character is computed, not written
     name_hash: I64  # written form, normalised
     length: npt.NDArray[np.int8]
     syllables: I32  # (n, WIDTH) first reading of each character, -1 padding
@@ -121,7 +122,15 @@ def _codepoints(arr: np.ndarray) -> npt.NDArray[np.uint32]:
 
 def parse_ids(values: Sequence[str] | npt.NDArray[np.str_]) -> tuple[np.ndarray, Bools, Bools]:
     """(digits (n, 18) int8 with -1 where absent, has_id, valid) — ``ids.canonical``
-    and ``ids.is_valid`` over a whole column; odd shapes fall back to Python.
+    and ``ids.is_valid`` over a whole column; odd shapes fall back to Python."""
+    digits, has, valid, _ = parse_ids_legacy(values)
+    return digits, has, valid
+
+
+def parse_ids_legacy(
+    values: Sequence[str] | npt.NDArray[np.str_],
+) -> tuple[np.ndarray, Bools, Bools, Bools]:
+    """``parse_ids``, and which numbers were written in the 15-digit form.
 
     A 15-digit number gains its century and a computed check character, but is not
     *valid* here: nobody wrote that check character, so it cannot tell a typo from
@@ -153,7 +162,7 @@ def parse_ids(values: Sequence[str] | npt.NDArray[np.str_]) -> tuple[np.ndarray,
     body = digits[:, :17].astype(np.int32)
     computed = CHECK_VALUES[(body @ ID_WEIGHTS.astype(np.int32)) % 11]
     valid = has & (digits[:, 17] == computed) & (body <= 9).all(axis=1) & ~legacy
-    return digits, has, valid
+    return digits, has, valid, legacy & has
 
 
 def id_code(digits: npt.NDArray[np.int8], has: Bools) -> I64:
@@ -272,7 +281,7 @@ def encode(
 ) -> Columns:
     """Columns of a record set given as parallel sequences or NumPy arrays."""
     n = len(names_)
-    digits, has, valid = parse_ids(id_numbers) if n else parse_ids(np.array([], "<U18"))
+    digits, has, valid, legacy = parse_ids_legacy(id_numbers if n else np.array([], "<U18"))
     norm = _normalised_codepoints(names_) if n else np.zeros((0, WIDTH), np.uint32)
     tables = _tables()
     length = np.minimum((norm != 0).sum(axis=1), 127).astype(np.int8)
@@ -322,6 +331,7 @@ def encode(
         has_id=has,
         valid_id=valid,
         weak_id=has & ~valid,
+        legacy_id=legacy,
         name_hash=name_hash,
         length=length,
         syllables=first,

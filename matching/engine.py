@@ -408,8 +408,12 @@ def compare(left: Columns, right: Columns, li: I64, ri: I64) -> dict[str, Levels
     both = left.has_id[li] & right.has_id[ri]
     a, b = left.id_digits[li], right.id_digits[ri]
     differs = a != b
-    # Without a check character of its own, a number is compared on its 17 digits.
-    differs[:, 17] &= ~(left.weak_id[li] | right.weak_id[ri])
+    # A 15-digit number has no check character of its own: it is compared on its 17
+    # digits.  A wrong check character is a typo only where the 17 digits agree: a
+    # typo in them leaves the written check character as it was.
+    body_same = ~differs[:, :17].any(axis=1)
+    legacy = left.legacy_id[li] | right.legacy_id[ri]
+    differs[:, 17] &= ~(legacy | (body_same & (left.weak_id[li] | right.weak_id[ri])))
     n_diff = differs.sum(axis=1)
     exact = both & (n_diff == 0)
     swapped = ((a[:, :-1] == b[:, 1:]) & (a[:, 1:] == b[:, :-1]) & differs[:, :-1]).any(axis=1)

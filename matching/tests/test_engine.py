@@ -295,3 +295,38 @@ def test_pet_names_are_candidates_with_their_evidence_named():
     assert "nickname" in found[(1, 4)]
     assert "nickname" in found[(2, 5)]
     assert "nickname" not in found.get((1, 6), ())
+
+
+def test_a_wrong_check_character_does_not_hide_a_second_difference():
+    """孔娜's number, one body digit from 杨瑞辰's, also has another check character:
+    a typo in the body leaves the written check character as it was, so these two
+    numbers differ in two places and are not one typo apart."""
+    from matching.engine import ID_WEAK_CONFLICT
+
+    cadre = "523501195312292323"
+    assert ids.is_valid(cadre)
+    typo = cadre[:3] + "1" + cadre[4:]  # one body digit off: check character as written
+    other = typo[:17] + "6"  # the same digit off, and another check character
+    assert not ids.is_valid(typo) and not ids.is_valid(other)
+    born = date(1953, 12, 29)
+    found = {
+        m.right: m.evidence
+        for m in match(
+            [Record(1, "杨瑞辰", cadre, born)],
+            [Record(2, "杨瑞辰", typo, born), Record(3, "孔娜", other, born)],
+            threshold=0.0,
+        )
+    }
+    assert ID_ONE_EDIT in found[2]
+    assert ID_WEAK_CONFLICT in found.get(3, (ID_WEAK_CONFLICT,))
+    assert ID_ONE_EDIT not in found.get(3, ())
+
+
+def test_a_fifteen_digit_number_is_still_compared_on_seventeen_digits():
+    cadre = "431003197005216911"
+    legacy = "431003700621691"  # month mistyped; its computed check character differs
+    from matching.columns import parse_ids_legacy
+
+    digits, has, valid, old = parse_ids_legacy([cadre, legacy, cadre[:17] + "0"])
+    assert list(old) == [False, True, False]
+    assert list(valid) == [True, False, False]
