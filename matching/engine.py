@@ -155,6 +155,11 @@ EM_ITERATIONS = 10
 TF_PSEUDO = 1000.0
 #: Name-based blocks larger than this are skipped (an ID or a birth date must help).
 MAX_BLOCK = 5000
+#: The same for the place rules (surname within a village, last given-name character
+#: within a township), which join on so little of the name: a village of one clan
+#: must not propose its whole roll.
+PLACE_BLOCK = 200
+PLACE_RULES = ("surname+V", "tail+T")
 CHUNK = 1 << 20
 
 #: ID-typo blocking: each key blanks a window of four positions; windows overlap by
@@ -242,11 +247,16 @@ def _birth_parts(cols: Columns) -> dict[str, I64]:
         "YM": np.where(known, cols.year * 12 + cols.month, -1).astype(np.int64),
         "YMD": cols.birth,
         "V": cols.village,
+        "T": cols.township,
     }
 
 
 #: Name-based blocking rules: (name part, birth part).  "-" means no birth part and
-#: only pairs where one side's birth date is unknown; "V" is the village, not a date.
+#: only pairs where one side's birth date is unknown; "V" and "T" are the village and
+#: the township, not a date: a name changed past every name key (a pet name 阿春 for
+#: 陈根春, a given-name character replaced and another dropped) is still found where
+#: the place agrees, by the surname within the village or the last given-name
+#: character within the township.
 #: Name rules only propose pairs where at least one side has no valid 18-digit ID:
 #: two valid IDs that differ by more than one edit are two people, whatever the names
 #: say, but a 15-digit number (or one with a wrong check character) is weak evidence.
@@ -260,6 +270,8 @@ NAME_RULES = (
     ("variants3", "Y"),
     ("variants", "V"),
     ("tail", "YMD"),
+    ("surname", "V"),
+    ("tail", "T"),
 )
 
 
@@ -274,6 +286,8 @@ def _name_parts(cols: Columns) -> dict[str, tuple[I64, I64]]:
         "variants": _ragged([cols.sound, cols.given_sorted, *deletions]),
         # The last syllable, which a pet name keeps (王小强, 小强, 阿强 for 王志强).
         "tail": _ragged([np.where(cols.tail >= 0, cols.tail.astype(np.int64) * 7919 + 1, -1)]),
+        # The surname's syllable, for a given name changed beyond the other keys.
+        "surname": _ragged([np.where(cols.length >= 2, cols.syllables[:, 0].astype(np.int64), -1)]),
         # The same without single-syllable remainders, for rules with little else.
         "variants3": _ragged(
             [cols.sound, cols.given_sorted, *(np.where(long, d, -1) for d in deletions)]
@@ -378,7 +392,9 @@ class PersonIndex:
                 for a, b in _ranges(rule, flag):
                     lo = np.searchsorted(index.keyflag, keys[sel] + a)
                     count = np.searchsorted(index.keyflag, keys[sel] + b) - lo
-                    if not rule.startswith("id"):
+                    if rule in PLACE_RULES:
+                        count[count > PLACE_BLOCK] = 0
+                    elif not rule.startswith("id"):
                         count[count > MAX_BLOCK] = 0
                     total = int(count.sum())
                     if not total:

@@ -330,3 +330,44 @@ def test_a_fifteen_digit_number_is_still_compared_on_seventeen_digits():
     digits, has, valid, old = parse_ids_legacy([cadre, legacy, cadre[:17] + "0"])
     assert list(old) == [False, True, False]
     assert list(valid) == [True, False, False]
+
+
+def _pairs(cadres, people):
+    from matching.engine import PersonIndex, columns_of
+
+    index = PersonIndex(columns_of(people))
+    left = columns_of(cadres)
+    li, ri = index.candidates(left)
+    return {(int(left.keys[a]), int(index.cols.keys[b])) for a, b in zip(li, ri, strict=True)}
+
+
+def test_a_name_changed_past_every_name_key_is_a_candidate_where_the_place_agrees():
+    """No ID, no birth date on the person side: 阿春 for 陈根春 is found within the
+    township, 李春春 for 李智兰 within the village; elsewhere neither is."""
+    township = VILLAGE[:9] + "202"
+    cadres = [
+        Record(1, "陈根春", "431003196804021234", date(1968, 4, 2), VILLAGE),
+        Record(2, "李智兰", "431003197001011236", date(1970, 1, 1), VILLAGE),
+    ]
+    people = [
+        Record(11, "阿春", region_code=township),
+        Record(12, "李春春", region_code=VILLAGE),
+        Record(13, "阿春", region_code="520101101201"),
+        Record(14, "李春春", region_code=township),
+    ]
+    found = _pairs(cadres, people)
+    assert (1, 11) in found and (2, 12) in found
+    assert (1, 13) not in found and (2, 14) not in found
+
+
+def test_the_place_rules_skip_a_village_of_one_clan():
+    from matching.engine import PLACE_BLOCK
+
+    cadre = Record(1, "李智兰", "431003197001011236", date(1970, 1, 1), VILLAGE)
+    target = Record(2, "李春春", region_code=VILLAGE)
+    rng = np.random.default_rng(6)
+    given = [n[1:] for n in _people(rng, PLACE_BLOCK + 100) if not set(n[1:]) & set("智兰春")]
+    clan = [Record(100 + k, "李" + g, region_code=VILLAGE) for k, g in enumerate(given)]
+    assert len(clan) > PLACE_BLOCK
+    assert (1, 2) in _pairs([cadre], [target, *clan[: PLACE_BLOCK // 2]])
+    assert (1, 2) not in _pairs([cadre], [target, *clan[:PLACE_BLOCK]])
