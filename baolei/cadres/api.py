@@ -1,20 +1,26 @@
-"""Cadre API (read-only): roster, evaluation campaigns and results, adjustments with
-their summary by reason and county, education upgrade, training bases and sessions."""
+"""Cadre API: roster, evaluation campaigns and results, adjustments with their summary by
+reason and county, education upgrade, training bases and sessions; and the writes the
+cadre pages make (appoint, open a campaign and evaluate, propose, decide and execute an
+adjustment, enrol and finish, open a base, schedule a session, record attendance), through
+the same services and the same rules."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from functools import partial
+from typing import Any, ClassVar, cast
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from baolei.cadres import queries
+from baolei.accounts.models import User
+from baolei.cadres import queries, services
 from baolei.cadres.models import (
     Adjustment,
     Appointment,
@@ -27,35 +33,67 @@ from baolei.cadres.models import (
     TrainingBase,
     TrainingSession,
 )
+from baolei.cadres.serializers import (
+    AdjustmentSerializer,
+    AppointmentSerializer,
+    AppointRequestSerializer,
+    AttendanceSerializer,
+    AttendRequestSerializer,
+    CampaignRequestSerializer,
+    CampaignSerializer,
+    DecideRequestSerializer,
+    EnrolmentSerializer,
+    EnrolRequestSerializer,
+    EvaluateRequestSerializer,
+    EvaluationSerializer,
+    ExecuteRequestSerializer,
+    FinishRequestSerializer,
+    OpenBaseRequestSerializer,
+    ProposeRequestSerializer,
+    ScheduleRequestSerializer,
+    TrainingBaseSerializer,
+    TrainingSessionSerializer,
+)
 from baolei.core import params
-from baolei.core.api import PERIOD_PARAMETERS, ScopedReadOnlyViewSet, counts_schema
+from baolei.core.api import (
+    PERIOD_PARAMETERS,
+    ScopedReadOnlyViewSet,
+    ScopedViewSetMixin,
+    counts_schema,
+    example,
+)
 from baolei.core.filters import FilterSet
+from baolei.core.views_base import require
+from baolei.people.models import Person
 
 
-class AppointmentSerializer(serializers.ModelSerializer):
-    """Numbers only masked, as everywhere."""
+class ScopedWritableViewSet(
+    ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """A list and detail that also take a POST creating a record (``create``, whose rule
+    is asked by ``require`` as the page's create form asks it)."""
 
-    person_name = serializers.CharField(source="person.name", read_only=True)
-    id_number_masked = serializers.CharField(source="person.id_number_masked", read_only=True)
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    region_name = serializers.CharField(source="region.name", read_only=True)
-    state = serializers.CharField(read_only=True)
+    def created(
+        self,
+        request: Request,
+        rule: str,
+        form_class: Any,
+        run: Any,
+        refusal: dict[str, Any] | None = None,
+    ) -> Any:
+        """A create as its page does it: the rule (403 before the body is read, in the
+        security log with the page's ``refusal`` detail), the body through the action's
+        serializer (records limited to what the user may see), then the page's service
+        with the user as actor."""
+        require(request, rule, None, refusal)
+        form = form_class(data=request.data, context={"user": request.user})
+        form.is_valid(raise_exception=True)
+        return run(actor=cast(User, request.user), **form.validated_data)
 
-    class Meta:
-        model = Appointment
-        fields = [
-            "id",
-            "person",
-            "person_name",
-            "id_number_masked",
-            "region",
-            "region_name",
-            "post",
-            "started_on",
-            "term_starts_on",
-            "term_ends_on",
-            "state",
-        ]
+    def answer(self, record: Any, code: int = status.HTTP_200_OK) -> Response:
+        """The record as the list and detail show it."""
+        found = self.get_queryset().get(pk=record.pk)
+        return Response(self.get_serializer(found).data, status=code)
 
 
 class AppointmentApiFilter(FilterSet):
@@ -68,9 +106,31 @@ class AppointmentApiFilter(FilterSet):
         fields = ["post", "state", "region"]
 
 
-class AppointmentViewSet(ScopedReadOnlyViewSet):
-    """村干部名册（任职）；``state`` 为今天的状态：serving 在任、expired 届满待换届、removed 已调整离任。"""
+def appoint(*, actor: User, person: Person, **data: Any) -> Appointment:
+    """登记任职 of a person on record. The appointment page finds the person by ID number
+    and refuses one already in office (importing.existing_person); so does this."""
+    held = (
+        queries.in_office(Appointment.objects.filter(person=person))
+        .select_related("region")
+        .first()
+    )
+    if held is not None:
+        raise ValidationError(
+            {
+                "person": f"该人员已在名册中：{held.region.name} {held.get_post_display()} "
+                f"{person.name}（任职编号 {held.pk}）"
+            }
+        )
+    return services.appoint(actor=actor, person=person, **data)
 
+
+class AppointmentViewSet(ScopedWritableViewSet):
+    """村干部名册（任职）；``state`` 为今天的状态：serving 在任、expired 届满待换届、removed 已调整离任。
+    POST 登记任职（人员须已登记，按人员编号指明）；``propose`` 对在任者提出调整，与页面相同，由同一规则把关。"""
+
+    policy_actions: ClassVar[dict[str, str]] = {"propose": "cadres.propose"}
+
+    record_name = "appointment"
     queryset = Appointment.objects.select_related("person", "region")
     serializer_class = AppointmentSerializer
     filterset_class = AppointmentApiFilter
@@ -81,13 +141,41 @@ class AppointmentViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self) -> Any:
         return queries.with_state(super().get_queryset())
 
+    @extend_schema(
+        request=AppointRequestSerializer,
+        responses={201: AppointmentSerializer},
+        examples=example(
+            "登记村党组织书记",
+            {
+                "person": 42,
+                "region": "510121100200",
+                "post": "secretary",
+                "started_on": "2026-11-20",
+                "term_starts_on": "2024-03-01",
+                "term_ends_on": "2029-02-28",
+            },
+        ),
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        done = self.created(request, "cadres.appoint", AppointRequestSerializer, appoint)
+        return self.answer(done, status.HTTP_201_CREATED)
 
-class CampaignSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = EvaluationCampaign
-        fields = ["id", "name", "region", "period_starts_on", "period_ends_on"]
+    @extend_schema(
+        request=ProposeRequestSerializer,
+        responses={201: AdjustmentSerializer},
+        examples=example(
+            "研判不胜任，提出调整",
+            {
+                "reason": "incompetent",
+                "details": "年度履职研判为不称职，群众反映强烈",
+                "on": "2026-11-24",
+            },
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def propose(self, request: Request, **kwargs: Any) -> Response:
+        done = self.act(request, ProposeRequestSerializer, services.propose_adjustment)
+        return Response(AdjustmentSerializer(done).data, status=status.HTTP_201_CREATED)
 
 
 class CoverageSerializer(serializers.Serializer):
@@ -105,38 +193,61 @@ class CampaignCoverageSerializer(serializers.Serializer):
     counties = CoverageSerializer(many=True)
 
 
-class CampaignViewSet(ScopedReadOnlyViewSet):
-    """履职研判；``coverage`` 给出各县(区)已研判 / 范围内全部书记。"""
+class CampaignViewSet(ScopedWritableViewSet):
+    """履职研判；``coverage`` 给出各县(区)已研判 / 范围内全部书记。POST 启动履职研判；
+    ``evaluate`` 登记一名书记的研判结果（不称职或认定不胜任的自动提出调整建议），与页面相同，由同一规则把关。"""
 
+    policy_actions: ClassVar[dict[str, str]] = {"evaluate": "cadres.evaluate"}
+
+    record_name = "campaign"
     queryset = EvaluationCampaign.objects.select_related("region")
     serializer_class = CampaignSerializer
     ordering = ["-period_starts_on"]
+
+    @extend_schema(
+        request=CampaignRequestSerializer,
+        responses={201: CampaignSerializer},
+        examples=example(
+            "启动县级年度履职研判",
+            {
+                "name": "甲县2026年度村党组织书记履职研判",
+                "region": "510121000000",
+                "period_starts_on": "2026-01-01",
+                "period_ends_on": "2026-12-31",
+            },
+        ),
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        done = self.created(
+            request, "cadres.open_campaign", CampaignRequestSerializer, services.open_campaign
+        )
+        return self.answer(done, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=EvaluateRequestSerializer,
+        responses={201: EvaluationSerializer},
+        examples=example(
+            "研判为称职",
+            {
+                "appointment": 17,
+                "rating": "competent",
+                "flagged_incompetent": False,
+                "findings": "带头落实扫黑除恶各项任务，群众满意度高",
+                "evaluator": "甲县一镇党委",
+                "on": "2026-11-24",
+            },
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def evaluate(self, request: Request, **kwargs: Any) -> Response:
+        done = self.act(request, EvaluateRequestSerializer, services.record_evaluation)
+        return Response(EvaluationSerializer(done).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=CampaignCoverageSerializer)
     @action(detail=True, methods=["get"])
     def coverage(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         total, counties = queries.campaign_coverage(self.get_object(), request.user)
         return Response({"total": total.as_dict(), "counties": [c.as_dict() for c in counties]})
-
-
-class EvaluationSerializer(serializers.ModelSerializer):
-    person_name = serializers.CharField(source="appointment.person.name", read_only=True)
-    region = serializers.CharField(source="appointment.region.code", read_only=True)
-
-    class Meta:
-        model = Evaluation
-        fields = [
-            "id",
-            "campaign",
-            "appointment",
-            "person_name",
-            "region",
-            "rating",
-            "flagged_incompetent",
-            "findings",
-            "evaluator",
-            "evaluated_on",
-        ]
 
 
 class EvaluationViewSet(ScopedReadOnlyViewSet):
@@ -146,37 +257,6 @@ class EvaluationViewSet(ScopedReadOnlyViewSet):
     serializer_class = EvaluationSerializer
     filterset_fields = ["campaign", "rating"]
     ordering = ["campaign", "appointment__region__code"]
-
-
-class AdjustmentSerializer(serializers.ModelSerializer):
-    person_name = serializers.CharField(source="appointment.person.name", read_only=True)
-    region = serializers.CharField(source="appointment.region.code", read_only=True)
-    post = serializers.CharField(source="appointment.post", read_only=True)
-    status = serializers.CharField(read_only=True)
-    successor_name = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Adjustment
-        fields = [
-            "id",
-            "appointment",
-            "person_name",
-            "region",
-            "post",
-            "reason",
-            "details",
-            "evaluation",
-            "proposed_on",
-            "decision",
-            "decided_on",
-            "executed_on",
-            "successor",
-            "successor_name",
-            "status",
-        ]
-
-    def get_successor_name(self, adjustment: Adjustment) -> str:
-        return adjustment.successor.person.name if adjustment.successor else ""
 
 
 class AdjustmentApiFilter(FilterSet):
@@ -214,8 +294,15 @@ ADJUSTMENT_SUMMARY = inline_serializer(
 
 
 class AdjustmentViewSet(ScopedReadOnlyViewSet):
-    """村干部调整；``summary?from=YYYY-MM-DD&to=YYYY-MM-DD`` 按原因和县(区)统计该期间执行的调整。"""
+    """村干部调整；``summary?from=YYYY-MM-DD&to=YYYY-MM-DD`` 按原因和县(区)统计该期间执行的调整。
+    ``decide`` 审批（组织部审核员），``execute`` 执行已批准的调整（继任者或空缺），与页面相同，由同一规则把关。"""
 
+    policy_actions: ClassVar[dict[str, str]] = {
+        "decide": "cadres.decide",
+        "execute": "cadres.execute",
+    }
+
+    record_name = "adjustment"
     queryset = Adjustment.objects.select_related(
         "appointment__person", "appointment__region", "successor__person"
     )
@@ -234,25 +321,29 @@ class AdjustmentViewSet(ScopedReadOnlyViewSet):
         start, end = params.period(request, "from", "to", date(today.year, 1, 1), today)
         return Response(queries.adjustment_summary(request.user, start, end))
 
+    def answer(self, adjustment: Adjustment) -> Response:
+        return Response(AdjustmentSerializer(self.get_queryset().get(pk=adjustment.pk)).data)
 
-class EnrolmentSerializer(serializers.ModelSerializer):
-    person_name = serializers.CharField(source="person.name", read_only=True)
-    status = serializers.CharField(source="status_label", read_only=True)
+    @extend_schema(
+        request=DecideRequestSerializer,
+        responses={200: AdjustmentSerializer},
+        examples=example(
+            "批准调整", {"decision": "approved", "on": "2026-11-25", "note": "同意调整"}
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, **kwargs: Any) -> Response:
+        return self.answer(self.act(request, DecideRequestSerializer, services.decide_adjustment))
 
-    class Meta:
-        model = Enrolment
-        fields = [
-            "id",
-            "person",
-            "person_name",
-            "target_level",
-            "institution",
-            "enrolled_on",
-            "expected_on",
-            "graduated_on",
-            "withdrawn_on",
-            "status",
-        ]
+    @extend_schema(
+        request=ExecuteRequestSerializer,
+        responses={200: AdjustmentSerializer},
+        examples=example("执行调整，由他人继任", {"on": "2026-11-26", "successor": 58}),
+    )
+    @action(detail=True, methods=["post"])
+    def execute(self, request: Request, **kwargs: Any) -> Response:
+        done = self.act(request, ExecuteRequestSerializer, services.execute_adjustment)
+        return self.answer(done)
 
 
 class EducationProgressSerializer(serializers.Serializer):
@@ -266,25 +357,68 @@ class EducationProgressSerializer(serializers.Serializer):
     withdrawn = serializers.IntegerField()
 
 
-class EnrolmentViewSet(ScopedReadOnlyViewSet):
-    """学历提升；``progress`` 给出各县(区)入学、在读、毕业、退学人数。"""
+class EnrolmentViewSet(ScopedWritableViewSet):
+    """学历提升；``progress`` 给出各县(区)入学、在读、毕业、退学人数。POST 登记入学（名册中的人员）；
+    ``graduate`` 登记毕业，``withdraw`` 登记退学，与页面相同，由同一规则把关。"""
 
+    policy_actions: ClassVar[dict[str, str]] = {
+        "graduate": "cadres.finish",
+        "withdraw": "cadres.finish",
+    }
+
+    record_name = "enrolment"
     queryset = Enrolment.objects.select_related("person")
     serializer_class = EnrolmentSerializer
     ordering = ["-enrolled_on", "id"]
+
+    @extend_schema(
+        request=EnrolRequestSerializer,
+        responses={201: EnrolmentSerializer},
+        examples=example(
+            "登记入读大专",
+            {
+                "person": 42,
+                "target_level": "junior_college",
+                "institution": "某市广播电视大学",
+                "enrolled_on": "2026-09-01",
+                "expected_on": "2029-07-01",
+            },
+        ),
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        done = self.created(
+            request,
+            "cadres.enrol",
+            EnrolRequestSerializer,
+            services.enrol,
+            refusal={"action": "enrol", "record": None},
+        )
+        return self.answer(done, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=FinishRequestSerializer,
+        responses={200: EnrolmentSerializer},
+        examples=example("登记毕业", {"on": "2026-07-01"}),
+    )
+    @action(detail=True, methods=["post"])
+    def graduate(self, request: Request, **kwargs: Any) -> Response:
+        run = partial(services.finish_enrolment, graduated=True)
+        return self.answer(self.act(request, FinishRequestSerializer, run))
+
+    @extend_schema(
+        request=FinishRequestSerializer,
+        responses={200: EnrolmentSerializer},
+        examples=example("登记退学", {"on": "2026-11-20"}),
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, **kwargs: Any) -> Response:
+        run = partial(services.finish_enrolment, graduated=False)
+        return self.answer(self.act(request, FinishRequestSerializer, run))
 
     @extend_schema(responses=EducationProgressSerializer(many=True))
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def progress(self, request: Request, **kwargs: Any) -> Response:
         return Response(queries.education_progress(request.user))
-
-
-class TrainingBaseSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = TrainingBase
-        fields = ["id", "name", "region", "level", "opened_on"]
 
 
 class TrainingCountsSerializer(serializers.Serializer):
@@ -312,12 +446,58 @@ class TrainingCountsSerializer(serializers.Serializer):
     )
 
 
-class TrainingBaseViewSet(ScopedReadOnlyViewSet):
-    """实训基地；``counts`` 给出各县(区)、各基地的培训人数。"""
+class TrainingBaseViewSet(ScopedWritableViewSet):
+    """实训基地；``counts`` 给出各县(区)、各基地的培训人数。POST 设立实训基地（设在村或社区）；
+    ``schedule`` 安排培训班次，与页面相同，由同一规则把关。"""
 
+    policy_actions: ClassVar[dict[str, str]] = {"schedule": "cadres.schedule"}
+
+    record_name = "base"
     queryset = TrainingBase.objects.select_related("region")
     serializer_class = TrainingBaseSerializer
     ordering = ["region__code", "name"]
+
+    @extend_schema(
+        request=OpenBaseRequestSerializer,
+        responses={201: TrainingBaseSerializer},
+        examples=example(
+            "设立县级实训基地",
+            {
+                "name": "甲县一村“领头雁”实训基地",
+                "region": "510121100200",
+                "level": "county",
+                "opened_on": "2026-11-20",
+            },
+        ),
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        done = self.created(
+            request,
+            "cadres.open_base",
+            OpenBaseRequestSerializer,
+            services.open_base,
+            refusal={"action": "open", "record": None},
+        )
+        return self.answer(done, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ScheduleRequestSerializer,
+        responses={201: TrainingSessionSerializer},
+        examples=example(
+            "安排一期跟岗培训",
+            {
+                "title": "2026年第二期村党组织书记跟岗培训",
+                "kind": "shadowing",
+                "starts_on": "2026-12-01",
+                "ends_on": "2026-12-15",
+            },
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def schedule(self, request: Request, **kwargs: Any) -> Response:
+        done = self.act(request, ScheduleRequestSerializer, services.schedule_session)
+        answer = TrainingSession.objects.prefetch_related("attendances").get(pk=done.pk)
+        return Response(TrainingSessionSerializer(answer).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=TrainingCountsSerializer)
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
@@ -325,21 +505,23 @@ class TrainingBaseViewSet(ScopedReadOnlyViewSet):
         return Response(queries.training_counts(request.user))
 
 
-class TrainingSessionSerializer(serializers.ModelSerializer):
-    attendees = serializers.SerializerMethodField()
-
-    class Meta:
-        model = TrainingSession
-        fields = ["id", "base", "title", "kind", "starts_on", "ends_on", "attendees"]
-
-    def get_attendees(self, session: TrainingSession) -> int:
-        return len(session.attendances.all())
-
-
 class TrainingSessionViewSet(ScopedReadOnlyViewSet):
-    """培训班次。"""
+    """培训班次；``attend`` 登记参训（名册中的人员，结业须注明），与页面相同，由同一规则把关。"""
 
+    policy_actions: ClassVar[dict[str, str]] = {"attend": "cadres.attend"}
+
+    record_name = "session"
     queryset = TrainingSession.objects.prefetch_related("attendances")
     serializer_class = TrainingSessionSerializer
     filterset_fields = ["base", "kind"]
     ordering = ["-starts_on", "id"]
+
+    @extend_schema(
+        request=AttendRequestSerializer,
+        responses={201: AttendanceSerializer},
+        examples=example("登记参训并结业", {"person": 42, "completed": True}),
+    )
+    @action(detail=True, methods=["post"])
+    def attend(self, request: Request, **kwargs: Any) -> Response:
+        done = self.act(request, AttendRequestSerializer, services.record_attendance)
+        return Response(AttendanceSerializer(done).data, status=status.HTTP_201_CREATED)
