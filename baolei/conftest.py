@@ -19,7 +19,7 @@ import pytest
 from django.db import connection, transaction
 from django.test import override_settings
 
-from baolei.accounts.models import Agency, AgencyKind, Role, RoleAssignment, User
+from baolei.accounts.models import Agency, AgencyKind, Role, RoleAssignment, SystemAccount, User
 from baolei.audit import guard
 from baolei.cadres.tests.outsiders import add_cadre_rows
 from baolei.cases.tests.outsiders import add_case_rows
@@ -180,6 +180,16 @@ def build_world() -> World:
     add_notice_rows(w)
     w.outsider_rows[ExportJob] = ExportJob.objects.create(
         requested_by=u["b_clerk"], title=f"{OUTSIDER_MARK}线索清单", path="/clues/", format="xlsx"
+    )
+    w.outsider_rows[SystemAccount] = SystemAccount.objects.create(
+        name=f"{OUTSIDER_MARK}警务平台",
+        agency=a["b_office"],
+        region=county_b,
+        purpose="推送案件阶段",
+        roles=[Role.CLERK],
+        scopes=["cases:write"],
+        token_days=30,
+        requested_by=u["b_clerk"],
     )
     add_network_rows(w)
     return w

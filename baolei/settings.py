@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "baolei.core.caching.NoStoreMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "baolei.accounts.middleware.PasswordExpiryMiddleware",
+    "baolei.accounts.middleware.SystemCallLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "baolei.core.middleware.BadQueryMiddleware",
     "baolei.core.outcomes.ServiceErrorMiddleware",

@@ -12,8 +12,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from baolei.audit.models import Action
+from baolei.audit.services import record_event
+
 
 def password_expired(user: Any) -> bool:
+    if getattr(user, "is_system", False):
+        return False  # a system account has no password; its tokens expire instead
     changed = user.password_changed_at
     if changed is None:
         return True
@@ -68,4 +73,32 @@ class SessionTouchMiddleware:
             or now - touched >= SESSION_TOUCH_SECONDS
         ):
             session[SESSION_TOUCHED] = now
+        return response
+
+
+class SystemCallLogMiddleware:
+    """Every API call of a system account is in the security log under that account:
+    its method, address, answer and token (a person's reads are not logged one by one;
+    a system's are, since no one watches it work)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if getattr(user, "is_system", False) and request.path.startswith("/api/"):
+            token = getattr(request, "auth", None)
+            record_event(
+                Action.API_CALL,
+                actor=user,
+                request=request,
+                success=response.status_code < 400,
+                target=request.path[:200],
+                detail={
+                    "method": request.method,
+                    "status": response.status_code,
+                    "token": getattr(token, "prefix", ""),
+                },
+            )
         return response

@@ -102,6 +102,9 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     # Bumped to end every session of this user at once.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    #: An agency's own system calling the API (SystemAccount): no password, never signs
+    #: in to a page, works only through the tokens issued for it.
+    is_system = models.BooleanField("系统账户", default=False, editable=False)
 
     objects = BaoleiUserManager()  # type: ignore[misc]
     history = HistoricalRecords(excluded_fields=["password", "last_login", "session_epoch"])
@@ -143,11 +146,95 @@ class User(AbstractUser):
     def scope_prefix(self) -> str | None:
         if not self.is_active or self.agency_id is None:
             return None
+        if self.is_system:
+            # A system account sees the region it was approved for, which may be
+            # narrower than its agency's; unapproved or disabled, it sees nothing.
+            account = getattr(self, "system_account", None)
+            if account is None or account.status != SystemAccountStatus.APPROVED:
+                return None
+            return account.region.prefix
         return self.agency.region.prefix  # type: ignore[union-attr]
 
     @property
     def agency_kind(self) -> str | None:
         return self.agency.kind if self.agency_id else None  # type: ignore[union-attr]
+
+
+class SystemAccountStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "已驳回"
+    DISABLED = "disabled", "已停用"
+
+
+class SystemAccountQuerySet(ScopedQuerySet):
+    # Administered where its agency is (its data region is the same or narrower).
+    region_field = "agency__region"
+
+
+class SystemAccount(models.Model):
+    """An agency's own system (a police case system, the discipline commission's clue
+    ledger) that reads and writes through the API: requested by a system administrator
+    for an agency and a region in their scope, with the roles it acts in and the API
+    modules it may read or write; approved by a security administrator, who is never the
+    requester (三员分立). Approval creates its user (``User.is_system``): no password, the
+    approved roles, seeing only the approved region. Its tokens never exceed the approved
+    modules or lifetime, and every call it makes is in the security log."""
+
+    name = models.CharField("系统名称", max_length=100)
+    agency = models.ForeignKey(
+        Agency, verbose_name="所属单位", on_delete=models.PROTECT, related_name="systems"
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name="数据范围",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="系统只能读写该区划内的记录，须在所属单位的区划之内。",
+    )
+    purpose = models.TextField("用途说明")
+    roles = models.JSONField("办理角色", default=list)
+    scopes = models.JSONField("权限范围", default=list)
+    token_days = models.PositiveSmallIntegerField("令牌有效期（天）")
+    status = models.CharField(
+        "状态",
+        max_length=16,
+        choices=SystemAccountStatus.choices,
+        default=SystemAccountStatus.PENDING,
+    )
+    requested_by = models.ForeignKey(
+        User, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.CharField("审批意见", max_length=200, blank=True)
+    user = models.OneToOneField(
+        User,
+        verbose_name="系统用户",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="system_account",
+    )
+
+    objects = SystemAccountQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "系统账户"
+        verbose_name_plural = verbose_name
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ApiTokenQuerySet(ScopedQuerySet):

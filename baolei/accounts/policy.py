@@ -13,7 +13,7 @@ from typing import Any
 
 import rules
 
-from baolei.accounts.models import Role, User
+from baolei.accounts.models import Agency, Role, SystemAccount, User
 from baolei.core.policy import rule
 
 
@@ -75,4 +75,61 @@ rule(
     "accounts.agency_two_factor",
     is_security_admin,
     "只有安全管理员可以设置单位的两步验证要求。",
+)
+
+
+@rules.predicate
+def agency_in_scope(user: Any, agency: Any) -> bool:
+    """The agency is in the user's region (asked of no agency: the form, which offers
+    only those)."""
+    return agency is None or Agency.objects.visible_to(user).filter(pk=agency.pk).exists()
+
+
+@rules.predicate
+def system_in_scope(user: Any, account: Any) -> bool:
+    return (
+        account is not None
+        and SystemAccount.objects.visible_to(user).filter(pk=account.pk).exists()
+    )
+
+
+@rules.predicate
+def requested_it(user: Any, account: Any) -> bool:
+    return account is not None and account.requested_by_id == user.pk
+
+
+def system_refusal(what: str, who: str) -> Any:
+    def why(user: Any, account: Any) -> str:
+        if account is not None and not system_in_scope(user, account):
+            return "该系统账户不在您的管理范围内。"
+        if account is not None and requested_it(user, account):
+            return "申请人不能审批自己的申请。"
+        return f"只有{who}可以{what}。"
+
+    return why
+
+
+rule(
+    "accounts.request_system",
+    is_system_admin & agency_in_scope,
+    lambda user, agency: (
+        "所选单位不在您的管理范围内。"
+        if agency is not None and is_system_admin(user)
+        else "只有系统管理员可以申请系统账户。"
+    ),
+)
+rule(
+    "accounts.decide_system",
+    is_security_admin & system_in_scope & ~requested_it,
+    system_refusal("审批系统账户", "安全管理员"),
+)
+rule(
+    "accounts.issue_system_token",
+    is_system_admin & system_in_scope,
+    system_refusal("为系统账户签发令牌", "系统管理员"),
+)
+rule(
+    "accounts.disable_system",
+    is_user_admin & system_in_scope,
+    system_refusal("停用系统账户", "系统管理员或安全管理员"),
 )

@@ -61,6 +61,8 @@ def grant_role(
     """三员分立: only the security administrator grants roles, and no user may hold
     two of the system, security and audit administrator roles."""
     policy.require(actor, "accounts.grant", user)
+    if user.is_system:
+        raise ValidationError("系统账户的角色在审批时确定，不能另行授予。")
     held = set(user.role_assignments.values_list("role", flat=True))
     if role in held:
         raise ValidationError(f"{user} 已拥有“{role.label}”角色。")
@@ -114,6 +116,8 @@ def set_active(
     if user.pk == actor.pk:
         raise ValidationError("不能停用自己的账户。")
     policy.require(actor, "accounts.set_active", user)
+    if user.is_system:
+        raise ValidationError("系统账户在“系统账户”页面停用；停用后不能重新启用，请重新申请。")
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:

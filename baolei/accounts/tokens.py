@@ -125,12 +125,17 @@ def issue_token(
     name: str,
     request: HttpRequest | None = None,
     scopes: Sequence[str] | None = None,
+    owner: User | None = None,
+    lifetime: timedelta | None = None,
 ) -> tuple[ApiToken, str]:
-    """A user issues tokens to themself only, each for BAOLEI_API_TOKEN_DAYS days,
-    limited to ``scopes`` (read or write per module) or, without, whole.
+    """A user issues tokens to themself, each for BAOLEI_API_TOKEN_DAYS days, limited
+    to ``scopes`` (read or write per module) or, without, whole. For a system account
+    (``owner``, via ``baolei.accounts.systems``) its administrator issues them, for the
+    approved ``lifetime``.
 
     Returns the token and its key; the key is shown once and never stored."""
-    if not actor.is_active:
+    owner = owner or actor
+    if not actor.is_active or not owner.is_active:
         raise PermissionDenied("账户已停用，不能签发令牌。")
     name = name.strip()
     if not name:
@@ -147,20 +152,20 @@ def issue_token(
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()
     token = ApiToken.objects.create(
-        user=actor,
+        user=owner,
         name=name,
         prefix=key[:10],
         digest=digest(key),
-        binding=actor.get_session_auth_hash(),
+        binding=owner.get_session_auth_hash(),
         created_at=now,
-        expires_at=now + timedelta(days=settings.API_TOKEN_DAYS),
+        expires_at=now + (lifetime or timedelta(days=settings.API_TOKEN_DAYS)),
         scopes=None if scopes is None else list(scopes),
     )
     record_event(
         Action.TOKEN_CREATED,
         actor=actor,
         request=request,
-        target=actor.username,
+        target=owner.username,
         detail={
             "token": token.prefix,
             "name": name,
@@ -173,10 +178,11 @@ def issue_token(
 
 @transaction.atomic
 def revoke_token(*, actor: User, token: ApiToken, request: HttpRequest | None = None) -> None:
-    """A token is revoked by its owner, or by the security administrator of the
-    owner's region."""
+    """A token is revoked by its owner, by the security administrator of the owner's
+    region, or (a system account's) by the system administrator of its region."""
     if token.user_id != actor.pk:
-        require_role(actor, Role.SECURITY_ADMIN, "吊销他人的接口令牌")
+        if not (token.user.is_system and actor.has_role(Role.SYSTEM_ADMIN)):
+            require_role(actor, Role.SECURITY_ADMIN, "吊销他人的接口令牌")
         require_in_scope(actor, token.user)
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from baolei.accounts import views, views_tokens, views_two_factor
+from baolei.accounts import views, views_systems, views_tokens, views_two_factor
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,6 +10,14 @@ urlpatterns = [
     path("tokens/", views_tokens.MyTokensView.as_view(), name="tokens"),
     path("tokens/all/", views_tokens.TokenAdminView.as_view(), name="token_admin"),
     path("tokens/revoke/", views_tokens.TokenRevokeView.as_view(), name="token_revoke"),
+    path("systems/", views_systems.SystemListView.as_view(), name="systems"),
+    path("systems/new/", views_systems.SystemRequestView.as_view(), name="system_create"),
+    path("systems/<int:pk>/", views_systems.SystemDetailView.as_view(), name="system"),
+    path(
+        "systems/<int:pk>/<slug:action>/",
+        views_systems.SystemActionView.as_view(),
+        name="system_action",
+    ),
     path("login/verify/", views_two_factor.SecondStepView.as_view(), name="two_factor_verify"),
     path("two-factor/", views_two_factor.TwoFactorView.as_view(), name="two_factor"),
     path("two-factor/enrol/", views_two_factor.EnrolView.as_view(), name="two_factor_enrol"),

@@ -48,10 +48,14 @@ class TokenForm(forms.Form):
     )
 
     def scopes(self) -> list[str]:
-        data = self.cleaned_data
-        return [f"{m}:{tokens.READ}" for m in data["read"] if m not in data["write"]] + [
-            f"{m}:{tokens.WRITE}" for m in data["write"]
-        ]
+        return scopes_of(self.cleaned_data["read"], self.cleaned_data["write"])
+
+
+def scopes_of(read: Any, write: Any) -> list[str]:
+    """Scopes from the modules ticked for reading and for writing (write implies read)."""
+    return [f"{m}:{tokens.READ}" for m in read if m not in write] + [
+        f"{m}:{tokens.WRITE}" for m in write
+    ]
 
 
 def with_states(rows: Any) -> list[ApiToken]:
@@ -125,7 +129,10 @@ class RevokeForm(forms.Form):
 class TokenRevokeView(ActionView):
     """Revoke one token: the owner's own, or (security administrator) one in scope."""
 
-    policy_exempt = "只吊销本人的令牌，或安全管理员吊销范围内的令牌（在 arguments 中按此查找）"
+    policy_exempt = (
+        "只吊销本人的令牌，或安全管理员吊销范围内的令牌、系统管理员吊销范围内系统账户的令牌"
+        "（在 arguments 中按此查找，revoke_token 再次核对）"
+    )
 
     model = ApiToken
     default_action = "revoke"
@@ -141,6 +148,8 @@ class TokenRevokeView(ActionView):
         candidates = ApiToken.objects.filter(user=actor)
         if actor.has_role(Role.SECURITY_ADMIN):
             candidates = candidates | self.get_queryset()
+        elif actor.has_role(Role.SYSTEM_ADMIN):  # the tokens of the systems it administers
+            candidates = candidates | self.get_queryset().filter(user__is_system=True)
         raw = data["token"].strip()
         token = candidates.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
         if token is None:
@@ -156,5 +165,8 @@ class TokenRevokeView(ActionView):
         return super().respond(name, record, errors, done, result)
 
     def back_to(self, record: Any, result: Any) -> str:
-        admin = self.request.POST.get("back") == "admin"
-        return reverse("accounts:token_admin" if admin else "accounts:tokens")
+        back = self.request.POST.get("back", "")
+        system = back.removeprefix("system:")
+        if system != back and system.isdigit() and len(system) < 19:
+            return reverse("accounts:system", args=[int(system)])
+        return reverse("accounts:token_admin" if back == "admin" else "accounts:tokens")

@@ -37,6 +37,11 @@ class Action(models.TextChoices):
     TWO_FACTOR_RESET = "two_factor_reset", "重置两步验证"
     RECOVERY_CODES_RENEWED = "recovery_codes_renewed", "重新生成恢复码"
     AGENCY_TWO_FACTOR = "agency_two_factor", "设置单位两步验证"
+    SYSTEM_REQUESTED = "system_requested", "申请系统账户"
+    SYSTEM_APPROVED = "system_approved", "批准系统账户"
+    SYSTEM_REJECTED = "system_rejected", "驳回系统账户"
+    SYSTEM_DISABLED = "system_disabled", "停用系统账户"
+    API_CALL = "api_call", "系统账户调用接口"
 
 
 class SecurityEvent(models.Model):

@@ -46,6 +46,7 @@ NAVIGATION = [
     NavItem("用户管理", "accounts:users", (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN), "系统管理"),
     NavItem("安全日志", "audit:events", (Role.AUDIT_ADMIN,), "系统管理"),
     NavItem("令牌管理", "accounts:token_admin", (Role.SECURITY_ADMIN,), "系统管理"),
+    NavItem("系统账户", "accounts:systems", (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN), "系统管理"),
     NavItem("接口令牌", "accounts:tokens", section="系统管理"),
     NavItem("接口文档", "api-docs", section="系统管理"),
 ]
