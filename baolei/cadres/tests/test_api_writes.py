@@ -425,14 +425,10 @@ def test_an_unseen_person_is_refused_without_a_trace(cast: Cast, act: str, who: 
     assert "王书记" not in page.content.decode() + api.content.decode()
 
 
-def in_office_again(c: Cast) -> Person:
-    return secretary(c).person
-
-
 def test_a_person_in_office_is_refused_as_on_the_page(cast: Cast) -> None:
     """The appointment page finds the person by ID number and refuses one in office; the
     API, given the person's number, refuses alike, naming the post held."""
-    person = in_office_again(cast)
+    person = secretary(cast).person
     cast.page.force_login(cast.world.a_clerk)
     headers = token_of(cast.world.a_clerk)
     before = snapshot(APPS)
