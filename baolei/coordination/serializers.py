@@ -1,0 +1,122 @@
+"""The shapes of the coordination writes through the API: what each action reads, with
+the page form's choices scoped to the user. Rules are the policy's and the services'."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from baolei.accounts.models import Agency
+from baolei.coordination.models import (
+    Indicator,
+    ManualScore,
+    MechanismKind,
+    MechanismStatus,
+    MeetingKind,
+)
+from baolei.core.api import DayField
+from baolei.regions.models import Level, Region
+
+
+def regions_of(user: Any, *levels: str) -> Any:
+    return Region.objects.visible_to(user).filter(level__in=levels)
+
+
+class MeetingRequestSerializer(serializers.Serializer):
+    """登记会议：与登记页面同样的字段；层级与单位只能选本人可见范围内的。"""
+
+    kind = serializers.ChoiceField(label="会议类型", choices=MeetingKind.choices)
+    held_on = DayField(label="召开日期")
+    topic = serializers.CharField(label="议题", max_length=200)
+    region = serializers.SlugRelatedField(
+        label="层级（12 位区划代码：市、县(区)或乡镇）",
+        slug_field="code",
+        queryset=Region.objects.none(),
+    )
+    convener = serializers.PrimaryKeyRelatedField(label="召集单位", queryset=Agency.objects.none())
+    attendees = serializers.PrimaryKeyRelatedField(
+        label="参会单位", many=True, required=False, queryset=Agency.objects.none()
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.context.get("user")
+        if user is None:  # the schema's instance
+            return
+        agencies = Agency.objects.visible_to(user)
+        self.fields["region"].queryset = regions_of(  # type: ignore[attr-defined]
+            user, Level.CITY, Level.COUNTY, Level.TOWNSHIP
+        )
+        self.fields["convener"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["attendees"].child_relation.queryset = agencies  # type: ignore[attr-defined]
+
+
+class DecisionRequestSerializer(serializers.Serializer):
+    """会议决定事项：列入台账，由责任单位在时限内落实。"""
+
+    title = serializers.CharField(label="决定事项", max_length=200)
+    owner = serializers.PrimaryKeyRelatedField(label="责任单位", queryset=Agency.objects.none())
+    responsible_person = serializers.CharField(label="责任人", max_length=50)
+    deadline = DayField(label="落实时限")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "user" in self.context:  # not the schema's instance
+            self.fields["owner"].queryset = Agency.objects.visible_to(self.context["user"])  # type: ignore[attr-defined]
+
+
+class MechanismRequestSerializer(serializers.Serializer):
+    """登记制度机制：可由多个单位联合印发。"""
+
+    title = serializers.CharField(label="名称", max_length=200)
+    document_number = serializers.CharField(
+        label="文号", max_length=60, required=False, allow_blank=True, default=""
+    )
+    region = serializers.SlugRelatedField(
+        label="层级（12 位区划代码：市或县(区)）", slug_field="code", queryset=Region.objects.none()
+    )
+    issuers = serializers.PrimaryKeyRelatedField(
+        label="印发单位", many=True, allow_empty=False, queryset=Agency.objects.none()
+    )
+    issued_on = DayField(label="印发日期")
+    kind = serializers.ChoiceField(label="类别", choices=MechanismKind.choices)
+    status = serializers.ChoiceField(label="状态", choices=MechanismStatus.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.context.get("user")
+        if user is None:  # the schema's instance
+            return
+        self.fields["region"].queryset = regions_of(user, Level.CITY, Level.COUNTY)  # type: ignore[attr-defined]
+        self.fields["issuers"].child_relation.queryset = Agency.objects.visible_to(user)  # type: ignore[attr-defined]
+
+
+class ScoreRequestSerializer(serializers.Serializer):
+    """人工评分：本方案的一项人工评分指标，给一个县(区)打分并写明理由。"""
+
+    indicator = serializers.PrimaryKeyRelatedField(
+        label="本方案的指标", queryset=Indicator.objects.none()
+    )
+    county = serializers.SlugRelatedField(
+        label="县(区)（12 位区划代码）", slug_field="code", queryset=Region.objects.none()
+    )
+    score = serializers.DecimalField(label="得分", max_digits=6, decimal_places=2)
+    reason = serializers.CharField(label="评分理由", max_length=4000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user, scheme = self.context.get("user"), self.context.get("record")
+        if user is None or scheme is None:  # the schema's instance
+            return
+        self.fields["indicator"].queryset = scheme.indicators.all()  # type: ignore[attr-defined]
+        self.fields["county"].queryset = regions_of(user, Level.COUNTY)  # type: ignore[attr-defined]
+
+
+class ManualScoreSerializer(serializers.ModelSerializer):
+    county = serializers.SlugRelatedField(slug_field="code", read_only=True)  # type: ignore[var-annotated]
+    county_name = serializers.CharField(source="county.name", read_only=True)
+
+    class Meta:
+        model = ManualScore
+        fields = ["id", "indicator", "county", "county_name", "score", "reason"]
