@@ -23,6 +23,7 @@ valid 18-digit numbers are never a confirmed pair.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -32,11 +33,12 @@ import numpy as np
 import numpy.typing as npt
 
 from matching import weights
-from matching.columns import Columns, encode
+from matching.columns import Columns, combine, encode
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 Levels = npt.NDArray[np.int8]
+Bools = npt.NDArray[np.bool_]
 
 #: Evidence names, in the order they are reported.
 ID_EXACT = "id_exact"
@@ -135,6 +137,7 @@ ID_EXACT_LEVEL = LEVELS["id"].index("exact")
 ID_ONE_EDIT_LEVEL = LEVELS["id"].index("one_edit")
 NAME_EXACT = LEVELS["name"].index("exact")
 NAME_HOMOPHONE = LEVELS["name"].index("homophone")
+BIRTH_EXACT = LEVELS["birth"].index("exact")
 
 CONFIRMED = 0.95
 REVIEW = 0.2
@@ -504,10 +507,13 @@ def compare(left: Columns, right: Columns, li: I64, ri: I64) -> dict[str, Levels
 @dataclass(frozen=True)
 class Model:
     """m and u per field and level (see LEVELS); the weight of a level is ln(m/u),
-    and the unknown level weighs nothing."""
+    and the unknown level weighs nothing.  ``dependence`` (nats, per level, see
+    ``estimate_dependence``) is taken off a birth-date level where the names agree
+    and off a region level where name and birth date agree."""
 
     m: dict[str, F64]
     u: dict[str, F64]
+    dependence: dict[str, F64] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def fitted(cls) -> Model:
@@ -571,6 +577,14 @@ def total_weight(pairs: Pairs, model: Model) -> F64:
     total = np.zeros(len(pairs.name_freq))
     for field, level in pairs.levels.items():
         total += table[field][level]
+    if model.dependence:
+        name_agrees = (pairs.levels["name"] == NAME_EXACT) | (
+            pairs.levels["name"] == NAME_HOMOPHONE
+        )
+        birth = pairs.levels["birth"]
+        total -= np.where(name_agrees, model.dependence["birth"][birth], 0.0)
+        both = name_agrees & (birth == BIRTH_EXACT)
+        total -= np.where(both, model.dependence["region"][pairs.levels["region"]], 0.0)
     n = max(pairs.n_right, 1)
     for lvl in (NAME_EXACT, NAME_HOMOPHONE):
         hit = pairs.levels["name"] == lvl
@@ -626,7 +640,7 @@ def _bounded(model: Model, prior: Model) -> Model:
         w = np.log(mf) - np.log(model.u[field])
         clipped = np.clip(w, w0 - EM_BOUND, w0 + EM_BOUND)
         m[field] = mf * np.exp(clipped - w)
-    return Model(m=m, u=model.u)
+    return Model(m=m, u=model.u, dependence=model.dependence)
 
 
 def estimate_u(index: PersonIndex, left: Columns, prior: Model, seed: int = 0) -> dict[str, F64]:
@@ -663,6 +677,74 @@ def _share(counts: F64, n: float, u0: F64, strength: float) -> F64:
     return out
 
 
+def _pairs_sharing(rows: Bools, *parts: I64) -> float:
+    """How many pairs of the rows marked agree on every part (all non-negative there)."""
+    if not rows.any():
+        return 0.0
+    key = combine(*(p[rows] for p in parts)) if len(parts) > 1 else parts[0][rows]
+    counts = np.unique(key, return_counts=True)[1].astype(np.float64)
+    return float((counts * (counts - 1) / 2).sum())
+
+
+def _distinct_pairs(rows: Bools, ident: I64, *parts: I64) -> float:
+    """Pairs of the rows marked that agree on every part and are two people: their
+    valid 18-digit numbers differ."""
+    return _pairs_sharing(rows, *parts) - _pairs_sharing(rows, *parts, ident)
+
+
+def estimate_dependence(right: Columns, left: Columns, u: dict[str, F64]) -> dict[str, F64]:
+    """How much less a birth date says between namesakes, and a place between
+    namesakes born the same day, than the independent weights claim (nats, never
+    negative, at most EM_BOUND).
+
+    Fields are not independent among unrelated records: two people with the same
+    name may be relatives or neighbours, and a namesake born the same day in the
+    same county is what turns a name and a birth date into a false confirmation.
+    The run's own records tell how often it happens: every pair of them, roster and
+    person set pooled, sharing a name while their valid 18-digit numbers differ is
+    two people, so among those pairs the share agreeing on the birth date (and,
+    among those, on the village, township or county) is u given the name, counted
+    without any posterior, so it cannot feed on its own scores.  Each share is
+    smoothed towards the independent u with U_MIN_EXPECTED pseudo-events."""
+    birth_dep = np.zeros(len(LEVELS["birth"]))
+    region_dep = np.zeros(len(LEVELS["region"]))
+    out = {"birth": birth_dep, "region": region_dep}
+    cols = [c for c in (left, right) if len(c)]
+    if not cols:
+        return out
+
+    def pooled(name: str) -> npt.NDArray[Any]:
+        return np.concatenate([getattr(c, name) for c in cols])
+
+    ident, name, birth = pooled("id_code"), pooled("name_hash"), pooled("birth")
+    village, township, county = pooled("village"), pooled("township"), pooled("county")
+    known = pooled("valid_id") & (name >= 0) & (birth >= 0)
+
+    def smoothed(count: float, n: float, u0: float) -> float:
+        estimate = (count + U_MIN_EXPECTED) / (n + U_MIN_EXPECTED / u0)
+        return float(np.clip(np.log(estimate) - np.log(u0), 0.0, EM_BOUND))
+
+    n_named = _distinct_pairs(known, ident, name)
+    # Only records sharing name and birth date with another can make the pairs below.
+    day = combine(name[known], birth[known])
+    _, inverse, counts = np.unique(day, return_inverse=True, return_counts=True)
+    rows = np.flatnonzero(known)[counts[inverse] > 1]
+    ident, name, birth = ident[rows], name[rows], birth[rows]
+    village, township, county = village[rows], township[rows], county[rows]
+    every = np.ones(len(rows), dtype=bool)
+    same_day = _distinct_pairs(every, ident, name, birth)
+    birth_dep[BIRTH_EXACT] = smoothed(same_day, n_named, float(u["birth"][BIRTH_EXACT]))
+    placed = village >= 0
+    n_placed = _distinct_pairs(placed, ident, name, birth)
+    within = [_distinct_pairs(placed, ident, name, birth, p) for p in (village, township, county)]
+    levels = ("village", "township", "county")
+    for k, (level, count) in enumerate(zip(levels, within, strict=True)):
+        inner = within[k - 1] if k else 0.0  # pairs at a closer level are not this one
+        at = LEVELS["region"].index(level)
+        region_dep[at] = smoothed(count - inner, n_placed, float(u["region"][at]))
+    return out
+
+
 def estimate_model(
     index: PersonIndex, left: Columns, pairs: Pairs, prior: Model | None = None
 ) -> tuple[Model, float]:
@@ -672,7 +754,8 @@ def estimate_model(
     true pairs, U_STRENGTH random pairs) and every weight kept within EM_BOUND of
     its prior, so a small run cannot drift."""
     prior = prior or Model.fitted()
-    model = Model(m=dict(prior.m), u=estimate_u(index, left, prior))
+    u = estimate_u(index, left, prior)
+    model = Model(m=dict(prior.m), u=u, dependence=estimate_dependence(index.cols, left, u))
     n_left, n_right = len(left), pairs.n_right
     presence = index.presence
     for _ in range(EM_ITERATIONS):
@@ -685,7 +768,7 @@ def estimate_model(
             size = len(LEVELS[field])
             counts = np.bincount(level, weights=posterior, minlength=size).astype(np.float64)
             m[field] = _smoothed(counts, mass, prior.m[field], M_STRENGTH)
-        new = _bounded(Model(m=m, u=model.u), prior)
+        new = _bounded(Model(m=m, u=model.u, dependence=model.dependence), prior)
         moved = max(float(np.abs(np.log(new.m[f]) - np.log(model.m[f])).max()) for f in LEVELS)
         model = new
         if moved < 1e-3:
@@ -694,26 +777,47 @@ def estimate_model(
     return model, presence
 
 
+#: Labels of the levels whose weight the run's namesakes lower (``estimate_dependence``).
+DEPENDENCE_LABELS = {
+    "birth": "（姓名也相同时）",
+    "region": "（姓名、出生日期也相同时）",
+}
+
+
 def weight_table(model: Model, prior: Model | None = None) -> list[dict[str, Any]]:
-    """Per field and level: the fitted (prior) weight and this run's, for the run page."""
+    """Per field and level: the fitted (prior) weight and this run's, for the run page;
+    then each level that namesakes among the run's records made weaker, with its
+    weight where the names (and birth dates) agree."""
     prior = prior or Model.fitted()
     est, fit = model.log_weights(), prior.log_weights()
-    return [
-        {
-            "field": field,
-            "field_label": FIELD_LABELS[field],
+
+    def row(field_: str, k: int, level: str, label: str, less: float = 0.0) -> dict[str, Any]:
+        return {
+            "field": field_,
+            "field_label": FIELD_LABELS[field_],
             "level": level,
-            "label": LEVEL_LABELS[field][k],
-            "prior": round(float(fit[field][k]), 3),
-            "estimated": round(float(est[field][k]), 3),
-            "moved": round(float(est[field][k] - fit[field][k]), 3),
-            "m": float(f"{model.m[field][k]:.4g}"),
-            "u": float(f"{model.u[field][k]:.4g}"),
+            "label": label,
+            "prior": round(float(fit[field_][k]), 3),
+            "estimated": round(float(est[field_][k] - less), 3),
+            "moved": round(float(est[field_][k] - less - fit[field_][k]), 3),
+            "m": float(f"{model.m[field_][k]:.4g}"),
+            "u": float(f"{model.u[field_][k] * np.exp(less):.4g}"),
         }
-        for field, names in LEVELS.items()
+
+    rows = [
+        row(field_, k, level, LEVEL_LABELS[field_][k])
+        for field_, names in LEVELS.items()
         for k, level in enumerate(names)
         if k  # the unknown level weighs nothing
     ]
+    for field_, less in model.dependence.items():
+        rows += [
+            row(field_, k, f"{LEVELS[field_][k]}_namesake", LEVEL_LABELS[field_][k] + suffix, d)
+            for k, d in enumerate(less)
+            if d > 0
+            for suffix in [DEPENDENCE_LABELS[field_]]
+        ]
+    return rows
 
 
 def apply_id_rules(score: F64, levels: dict[str, Levels]) -> None:

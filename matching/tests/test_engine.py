@@ -371,3 +371,54 @@ def test_the_place_rules_skip_a_village_of_one_clan():
     assert len(clan) > PLACE_BLOCK
     assert (1, 2) in _pairs([cadre], [target, *clan[: PLACE_BLOCK // 2]])
     assert (1, 2) not in _pairs([cadre], [target, *clan[:PLACE_BLOCK]])
+
+
+def _number(region: str, born: date, seq: int) -> str:
+    first17 = region[:6] + born.strftime("%Y%m%d") + f"{seq:03d}"
+    return first17 + ids.check_char(first17)
+
+
+def test_namesakes_born_the_same_day_in_one_county_weaken_name_and_birth_date():
+    """When the run's own records hold namesakes born the same day in the same
+    county who are two people (their valid numbers differ), a person with no ID
+    who shares a cadre's name, birth date and county is no longer confirmed on
+    those alone; in a run without such namesakes the same pair is."""
+    from matching.engine import (
+        Model,
+        PersonIndex,
+        columns_of,
+        estimate_dependence,
+        match_columns,
+    )
+
+    rng = np.random.default_rng(7)
+    names_ = _people(rng, 3100)
+    county = VILLAGE[:6]
+
+    def region(township: int, village: int) -> str:
+        return f"{county}{township:03d}{village:03d}"
+
+    def born(k: int) -> date:
+        return date(1950 + k % 45, 1 + k % 12, 1 + k % 28)
+
+    cadres = [
+        Record(k, names_[k], _number(county, born(k), k % 500), born(k), region(1, 1 + k % 9))
+        for k in range(200)
+    ]
+    filler = [Record(1000 + k, names_[200 + k], birth_date=born(k + 7)) for k in range(2900)]
+    namesakes = [
+        Record(5000 + k, names_[k], _number(county, born(k), 500 + k), born(k), region(2, 1))
+        for k in range(1, 41)
+    ]
+    target = Record(9, names_[0], "", born(0), region(3, 4))
+
+    def score(people: list[Record]) -> float:
+        index = PersonIndex(columns_of([target, *people]))
+        result = match_columns(columns_of(cadres), index, threshold=0.0)
+        hit = (result.left == 0) & (index.cols.keys[result.right] == 9)
+        return float(result.score[hit][0])
+
+    assert score(filler) >= CONFIRMED
+    assert REVIEW <= score(filler + namesakes) < CONFIRMED
+    alone = estimate_dependence(columns_of(filler), columns_of(cadres), Model.fitted().u)
+    assert alone["birth"].max() < 0.2 and alone["region"].max() < 0.2
