@@ -1,27 +1,39 @@
-"""Screening API: rounds with their county summary, organisations, joint review, lists."""
+"""Screening API: rounds with their county summary, organisations, joint review, lists;
+and the writes their pages make (open and close a round, an organisation's result,
+joint review, adding to and removing from the list), through the same services and the
+same policy."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar, cast
 
 import django_filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from baolei.accounts.models import User
-from baolei.core.api import ApiViewMixin, ScopedReadOnlyViewSet
+from baolei.core.api import ApiViewMixin, ScopedReadOnlyViewSet, ScopedViewSetMixin, example
 from baolei.core.filters import FilterSet, IdFilter
+from baolei.core.views_base import require
 from baolei.screening import queries, services
 from baolei.screening.models import (
-    Decision,
     NegativeList,
+    NegativeListItem,
     Proposal,
     Screening,
     ScreeningRound,
     Standing,
+)
+from baolei.screening.serializers import (
+    ChangeRequestSerializer,
+    CloseRequestSerializer,
+    ResultRequestSerializer,
+    ReviewRequestSerializer,
+    RoundRequestSerializer,
 )
 
 
@@ -68,9 +80,14 @@ class RoundSummarySerializer(serializers.Serializer):
     even_quota_warning = serializers.CharField(help_text="按指标平均分配的提示；无则为空")
 
 
-class RoundViewSet(ScopedReadOnlyViewSet):
-    """排查轮次；``summary`` 给出各县(区)与合计的排查对象、确定数、比例、整顿提升数。"""
+class RoundViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """排查轮次；``summary`` 给出各县(区)与合计的排查对象、确定数、比例、整顿提升数。
+    POST 启动排查（排查对象为范围内全部村(社区)党组织）；``close`` 结束本轮排查（未达最低比例的，
+    须由领导填写书面说明），与页面相同，由同一规则把关。"""
 
+    policy_actions: ClassVar[dict[str, str]] = {"close": "screening.close"}
+
+    record_name = "round_"
     queryset = ScreeningRound.objects.select_related("region", "negative_list")
     serializer_class = ScreeningRoundSerializer
     filterset_fields = ["status"]
@@ -89,6 +106,43 @@ class RoundViewSet(ScopedReadOnlyViewSet):
                 "even_quota_warning": queries.even_quota_warning(self.get_object(), request.user),
             }
         )
+
+    @extend_schema(
+        request=RoundRequestSerializer,
+        responses={201: ScreeningRoundSerializer},
+        examples=example(
+            "启动甲县第一轮排查",
+            {
+                "name": "2026年第二轮软弱涣散村党组织排查",
+                "region": "510121000000",
+                "negative_list": 1,
+                "starts_on": "2026-12-01",
+                "ends_on": "2027-02-28",
+                "minimum_ratio": "0.100",
+                "required_reviewers": ["discipline", "political_legal", "police", "organisation"],
+                "plan_days": 180,
+            },
+        ),
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        require(request, "screening.open")
+        form = RoundRequestSerializer(data=request.data, context={"user": request.user})
+        form.is_valid(raise_exception=True)
+        round_ = services.open_round(actor=cast(User, request.user), **form.validated_data)
+        return Response(
+            ScreeningRoundSerializer(self.get_queryset().get(pk=round_.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        request=CloseRequestSerializer,
+        responses={200: ScreeningRoundSerializer},
+        examples=example("结束本轮排查", {"on": "2026-11-26", "justification": ""}),
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, **kwargs: Any) -> Response:
+        round_ = self.act(request, CloseRequestSerializer, services.close_round)
+        return Response(ScreeningRoundSerializer(self.get_queryset().get(pk=round_.pk)).data)
 
 
 class ScreeningSerializer(serializers.ModelSerializer):
@@ -125,13 +179,29 @@ class ScreeningApiFilter(FilterSet):
         fields = ["standing", "proposal", "round"]
 
 
-class ReviewSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=Decision.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+def record_result(
+    *,
+    actor: User,
+    screening: Screening,
+    proposal: str,
+    hits: list[tuple[NegativeListItem, str]],
+    checked_by: str,
+    checked_on: date | None,
+    findings: str,
+) -> Screening:
+    """研判结果 as its page records it: the archive check only when one is described."""
+    archive = None
+    if checked_by or findings:
+        assert checked_on is not None  # noqa: S101 - the request asks for it then
+        archive = services.ArchiveRecord(checked_by, checked_on, findings)
+    return services.record_result(
+        actor=actor, screening=screening, proposal=proposal, hits=hits, archive=archive
+    )
 
 
 class ScreeningViewSet(ScopedReadOnlyViewSet):
-    """排查对象（村、社区党组织）；``review`` 为联审意见。"""
+    """排查对象（村、社区党组织）。``result`` 登记研判结果（命中的负面清单条目、处理建议、档案核查），
+    ``review`` 联审意见，``add`` 动态增列，``remove`` 移出整顿名单，与页面相同，由同一规则把关。"""
 
     queryset = Screening.objects.select_related("region").prefetch_related("hits__item")
     serializer_class = ScreeningSerializer
@@ -139,15 +209,65 @@ class ScreeningViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["region__code", "confirmed_on"]
     ordering = ["region__code"]
     search_fields = ["region__name", "region__code"]
-    policy_actions: ClassVar[dict[str, str]] = {"review": "screening.review"}
+    policy_actions: ClassVar[dict[str, str]] = {
+        name: f"screening.{name}" for name in ("result", "review", "add", "remove")
+    }
 
-    @action(detail=True, methods=["post"], serializer_class=ReviewSerializer)
-    def review(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
-        screening = self.get_object()
-        body = ReviewSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.review(actor=cast(User, request.user), screening=screening, **body.validated_data)
+    record_name = "screening"
+
+    def answer(self, screening: Screening) -> Response:
         return Response(ScreeningSerializer(self.get_queryset().get(pk=screening.pk)).data)
+
+    @extend_schema(
+        request=ResultRequestSerializer,
+        responses={200: ScreeningSerializer},
+        examples=example(
+            "建议列入，命中两条负面清单",
+            {
+                "proposal": "flag",
+                "hits": [
+                    {"item": "1", "note": "村党支部书记长期空缺，由镇干部兼任"},
+                    {"item": "4", "note": "近两年村干部多人受到党纪处分"},
+                ],
+                "checked_by": "张敏",
+                "checked_on": "2026-11-20",
+                "findings": "2019年以来档案记载信访问题三起，均已办结",
+            },
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def result(self, request: Request, **kwargs: Any) -> Response:
+        return self.answer(self.act(request, ResultRequestSerializer, record_result))
+
+    @extend_schema(
+        request=ReviewRequestSerializer,
+        responses={200: ScreeningSerializer},
+        examples=example("联审不同意", {"decision": "disagree", "reason": "所列问题已整改到位"}),
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, **kwargs: Any) -> Response:
+        verdict = self.act(request, ReviewRequestSerializer, services.review)
+        return self.answer(verdict.screening)
+
+    @extend_schema(
+        request=ChangeRequestSerializer,
+        responses={200: ScreeningSerializer},
+        examples=example(
+            "动态增列", {"on": "2026-11-24", "reason": "巡察发现村“两委”班子严重不团结"}
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def add(self, request: Request, **kwargs: Any) -> Response:
+        return self.answer(self.act(request, ChangeRequestSerializer, services.add_to_list))
+
+    @extend_schema(
+        request=ChangeRequestSerializer,
+        responses={200: ScreeningSerializer},
+        examples=example("移出整顿名单", {"on": "2026-11-24", "reason": "经复核不属于软弱涣散"}),
+    )
+    @action(detail=True, methods=["post"])
+    def remove(self, request: Request, **kwargs: Any) -> Response:
+        return self.answer(self.act(request, ChangeRequestSerializer, services.remove_from_list))
 
 
 class NegativeListSerializer(serializers.ModelSerializer):
