@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from baolei.accounts.models import Agency
@@ -19,6 +20,27 @@ from baolei.core.api import DayField
 from baolei.regions.models import Level, Region
 
 
+def read_enum(component: str) -> dict[str, Any]:
+    """A request's choices documented as the read side's enum component: one set of
+    choices under two components would otherwise rename the enum for every client."""
+    return {"allOf": [{"$ref": f"#/components/schemas/{component}"}]}
+
+
+@extend_schema_field(read_enum("MeetingKindEnum"))
+class MeetingKindField(serializers.ChoiceField):
+    pass
+
+
+@extend_schema_field(read_enum("MechanismKindEnum"))
+class MechanismKindField(serializers.ChoiceField):
+    pass
+
+
+@extend_schema_field(read_enum("MechanismStatusEnum"))
+class MechanismStatusField(serializers.ChoiceField):
+    pass
+
+
 def regions_of(user: Any, *levels: str) -> Any:
     return Region.objects.visible_to(user).filter(level__in=levels)
 
@@ -26,7 +48,7 @@ def regions_of(user: Any, *levels: str) -> Any:
 class MeetingRequestSerializer(serializers.Serializer):
     """登记会议：与登记页面同样的字段；层级与单位只能选本人可见范围内的。"""
 
-    kind = serializers.ChoiceField(label="会议类型", choices=MeetingKind.choices)
+    kind = MeetingKindField(label="会议类型", choices=MeetingKind.choices)
     held_on = DayField(label="召开日期")
     topic = serializers.CharField(label="议题", max_length=200)
     region = serializers.SlugRelatedField(
@@ -80,8 +102,8 @@ class MechanismRequestSerializer(serializers.Serializer):
         label="印发单位", many=True, allow_empty=False, queryset=Agency.objects.none()
     )
     issued_on = DayField(label="印发日期")
-    kind = serializers.ChoiceField(label="类别", choices=MechanismKind.choices)
-    status = serializers.ChoiceField(label="状态", choices=MechanismStatus.choices)
+    kind = MechanismKindField(label="类别", choices=MechanismKind.choices)
+    status = MechanismStatusField(label="状态", choices=MechanismStatus.choices)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -31,9 +31,9 @@ from baolei.screening.models import (
 from baolei.screening.serializers import (
     ChangeRequestSerializer,
     CloseRequestSerializer,
+    OpenRoundSerializer,
     ResultRequestSerializer,
-    ReviewRequestSerializer,
-    RoundRequestSerializer,
+    ReviewSerializer,
 )
 
 
@@ -108,7 +108,7 @@ class RoundViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
         )
 
     @extend_schema(
-        request=RoundRequestSerializer,
+        request=OpenRoundSerializer,
         responses={201: ScreeningRoundSerializer},
         examples=example(
             "启动甲县第一轮排查",
@@ -126,7 +126,7 @@ class RoundViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         require(request, "screening.open")
-        form = RoundRequestSerializer(data=request.data, context={"user": request.user})
+        form = OpenRoundSerializer(data=request.data, context={"user": request.user})
         form.is_valid(raise_exception=True)
         round_ = services.open_round(actor=cast(User, request.user), **form.validated_data)
         return Response(
@@ -240,13 +240,13 @@ class ScreeningViewSet(ScopedReadOnlyViewSet):
         return self.answer(self.act(request, ResultRequestSerializer, record_result))
 
     @extend_schema(
-        request=ReviewRequestSerializer,
+        request=ReviewSerializer,
         responses={200: ScreeningSerializer},
         examples=example("联审不同意", {"decision": "disagree", "reason": "所列问题已整改到位"}),
     )
     @action(detail=True, methods=["post"])
     def review(self, request: Request, **kwargs: Any) -> Response:
-        verdict = self.act(request, ReviewRequestSerializer, services.review)
+        verdict = self.act(request, ReviewSerializer, services.review)
         return self.answer(verdict.screening)
 
     @extend_schema(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from baolei.accounts.models import AgencyKind
@@ -21,6 +22,12 @@ from baolei.screening.models import (
 )
 
 
+@extend_schema_field({"allOf": [{"$ref": "#/components/schemas/AgencyKindEnum"}]})
+class AgencyKindField(serializers.ChoiceField):
+    """An agency kind documented as the agencies' own enum: one set of choices under two
+    components would otherwise rename the enum for every client."""
+
+
 class HitRequestSerializer(serializers.Serializer):
     item = serializers.CharField(label="负面清单条目序号（本轮使用的清单版本）", max_length=10)
     note = serializers.CharField(label="具体情况", max_length=1000, allow_blank=True)
@@ -30,7 +37,7 @@ class ResultRequestSerializer(serializers.Serializer):
     """研判结果：命中的负面清单条目（每条写明具体情况）、处理建议、档案核查。"""
 
     proposal = serializers.ChoiceField(
-        label="处理建议", choices=[(Proposal.FLAG, "建议列入"), (Proposal.CLEAR, "不列入")]
+        label="处理建议（flag 建议列入，clear 不列入）", choices=Proposal.choices
     )
     hits = HitRequestSerializer(label="命中条目", many=True, required=False, default=list)
     checked_by = serializers.CharField(
@@ -69,7 +76,7 @@ class ResultRequestSerializer(serializers.Serializer):
         return data
 
 
-class ReviewRequestSerializer(serializers.Serializer):
+class ReviewSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(label="意见", choices=Decision.choices)
     reason = serializers.CharField(
         label="理由（不同意须写明）", max_length=4000, required=False, allow_blank=True, default=""
@@ -81,7 +88,7 @@ class ChangeRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(label="理由", max_length=4000)
 
 
-class RoundRequestSerializer(serializers.Serializer):
+class OpenRoundSerializer(serializers.Serializer):
     """启动排查：排查对象为范围内全部村(社区)党组织，启动时确定。"""
 
     name = serializers.CharField(label="轮次名称", max_length=100)
@@ -106,7 +113,7 @@ class RoundRequestSerializer(serializers.Serializer):
     )
     required_reviewers = serializers.ListField(
         label="联审部门（单位类别）",
-        child=serializers.ChoiceField(choices=AgencyKind.choices),
+        child=AgencyKindField(choices=AgencyKind.choices),
         allow_empty=False,
         max_length=len(AgencyKind.choices),
         required=False,

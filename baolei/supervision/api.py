@@ -40,7 +40,7 @@ from baolei.supervision.serializers import (
     PlanRequestSerializer,
     ProblemRequestSerializer,
     ReopenRequestSerializer,
-    RoundRequestSerializer,
+    SupervisionRoundRequestSerializer,
     TeamRequestSerializer,
 )
 
@@ -206,7 +206,7 @@ class PlanViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         return Response(TeamSerializer(done).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=RoundRequestSerializer,
+        request=SupervisionRoundRequestSerializer,
         responses={201: SupervisionRoundSerializer},
         examples=example(
             "安排第一轮专项督导",
@@ -221,7 +221,7 @@ class PlanViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
     )
     @action(detail=True, methods=["post"])
     def round(self, request: Request, **kwargs: Any) -> Response:
-        done = self.act(request, RoundRequestSerializer, services.create_round)
+        done = self.act(request, SupervisionRoundRequestSerializer, services.create_round)
         return Response(SupervisionRoundSerializer(done).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

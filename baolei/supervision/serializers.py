@@ -168,7 +168,7 @@ class TeamRequestSerializer(serializers.Serializer):
         plan_counties(self, "counties")
 
 
-class RoundRequestSerializer(serializers.Serializer):
+class SupervisionRoundRequestSerializer(serializers.Serializer):
     number = serializers.IntegerField(label="轮次", min_value=1, max_value=1000)
     starts_on = DayField(label="开始日期")
     ends_on = DayField(label="结束日期")

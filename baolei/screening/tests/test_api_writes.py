@@ -339,6 +339,8 @@ def test_a_malformed_result_is_400_in_chinese_and_unchanged(cast: Cast) -> None:
     assert undated.json() == {"checked_on": ["请填写档案核查日期。"]}
     empty = post(cast, "a_clerk", url, {"proposal": "flag"})
     assert empty.json() == {"proposal": ["建议列入须至少命中一条负面清单。"]}
+    pending = post(cast, "a_clerk", url, {"proposal": "pending"})
+    assert pending.json() == {"proposal": ["请选择“建议列入”或“不列入”。"]}
     assert post(cast, "a_clerk", url, ["flag"]).status_code == 400
     assert snapshot(APPS) == before
     assert not Hit.objects.filter(screening=screening).exists()
