@@ -313,3 +313,21 @@ def test_a_malformed_meeting_is_400_in_chinese_and_unchanged(cast: Cast) -> None
     assert errors["topic"] == ["该字段是必填项。"]
     assert "不存在" in errors["region"][0] and "不存在" in errors["convener"][0]
     assert snapshot(APPS) == before
+
+
+def test_the_requests_choices_are_the_read_sides_enums() -> None:
+    """A request's kind and status point at the enum its read side names; that enum
+    must be there, with the model's choices."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from baolei.coordination.models import MechanismKind, MechanismStatus, MeetingKind
+
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    for component, field, enum, choices in (
+        ("MeetingRequest", "kind", "MeetingKindEnum", MeetingKind),
+        ("MechanismRequest", "kind", "MechanismKindEnum", MechanismKind),
+        ("MechanismRequest", "status", "MechanismStatusEnum", MechanismStatus),
+    ):
+        ref = schemas[component]["properties"][field]["allOf"][0]["$ref"]
+        assert ref == f"#/components/schemas/{enum}"
+        assert schemas[enum]["enum"] == list(choices.values)

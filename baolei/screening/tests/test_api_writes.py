@@ -344,3 +344,14 @@ def test_a_malformed_result_is_400_in_chinese_and_unchanged(cast: Cast) -> None:
     assert post(cast, "a_clerk", url, ["flag"]).status_code == 400
     assert snapshot(APPS) == before
     assert not Hit.objects.filter(screening=screening).exists()
+
+
+def test_the_requests_choices_are_the_read_sides_enums() -> None:
+    """The joint-review agencies of a new round are the agencies' own enum, which must
+    be there with every agency kind."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    items = schemas["OpenRound"]["properties"]["required_reviewers"]["items"]
+    assert items == {"$ref": "#/components/schemas/AgencyKindEnum"}
+    assert schemas["AgencyKindEnum"]["enum"] == list(AgencyKind.values)
