@@ -26,16 +26,18 @@ from baolei.coordination.models import (
     MeetingKind,
 )
 from baolei.coordination.serializers import (
+    CadenceRequestSerializer,
+    CadenceSerializer,
     DecisionRequestSerializer,
     ManualScoreSerializer,
     MechanismRequestSerializer,
     MeetingRequestSerializer,
+    SchemeRequestSerializer,
     ScoreRequestSerializer,
 )
 from baolei.core import params
 from baolei.core.api import (
     PERIOD_PARAMETERS,
-    ScopedReadOnlyViewSet,
     ScopedViewSetMixin,
     counts_schema,
     example,
@@ -99,6 +101,28 @@ class MeetingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
             MeetingSerializer(self.get_queryset().get(pk=meeting.pk)).data,
             status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(
+        request=CadenceRequestSerializer,
+        responses={201: CadenceSerializer},
+        examples=example(
+            "联席会议至少每季度召开一次",
+            {
+                "kind": "joint_meeting",
+                "region": "510121000000",
+                "every_days": 92,
+                "since": "2026-01-01",
+            },
+        ),
+    )
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def cadence(self, request: Request, **kwargs: Any) -> Response:
+        """会议频次要求 (a reviewer's): a gap longer than it is a warning on the meetings page."""
+        require(request, "coordination.require_cadence")
+        form = CadenceRequestSerializer(data=request.data, context={"user": request.user})
+        form.is_valid(raise_exception=True)
+        done = services.require_cadence(actor=cast(User, request.user), **form.validated_data)
+        return Response(CadenceSerializer(done).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=DecisionRequestSerializer,
@@ -204,9 +228,10 @@ def score_indicator(
     return services.score_by_hand(actor=actor, indicator=indicator, **data)
 
 
-class SchemeViewSet(ScopedReadOnlyViewSet):
+class SchemeViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """考核方案；``scores`` 给出调用者可见的各县(区)各项得分、计算过程，以及在全部县(区)中的排名。
-    ``score`` 人工评分（本县(区)已有评分则改为新分），与页面相同，由同一规则把关。"""
+    POST 制定考核方案（审核员）；``score`` 人工评分（本县(区)已有评分则改为新分），与页面相同，
+    由同一规则把关。"""
 
     policy_actions: ClassVar[dict[str, str]] = {"score": "coordination.score"}
 
@@ -214,6 +239,36 @@ class SchemeViewSet(ScopedReadOnlyViewSet):
     queryset = AssessmentScheme.objects.all()
     serializer_class = SchemeSerializer
     ordering = ["-starts_on"]
+
+    @extend_schema(
+        request=SchemeRequestSerializer,
+        responses={201: SchemeSerializer},
+        examples=example(
+            "制定年度考核方案",
+            {
+                "name": "2027年度甲县扫黑除恶考核",
+                "region": "510121000000",
+                "starts_on": "2027-01-01",
+                "ends_on": "2027-12-31",
+                "indicators": [
+                    {"name": "台账整改完成率", "points": "30", "metric": "rectification_rate"},
+                    {
+                        "name": "逾期台账事项",
+                        "points": "20",
+                        "metric": "overdue_items",
+                        "per_occurrence": "0.5",
+                    },
+                    {"name": "会议制度落实", "points": "10", "metric": "manual"},
+                ],
+            },
+        ),
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        require(request, "coordination.create_scheme")
+        form = SchemeRequestSerializer(data=request.data, context={"user": request.user})
+        form.is_valid(raise_exception=True)
+        scheme = services.create_scheme(actor=cast(User, request.user), **form.validated_data)
+        return Response(SchemeSerializer(scheme).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=CountyScoreSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)

@@ -3,6 +3,7 @@ the page form's choices scoped to the user. Rules are the policy's and the servi
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -14,7 +15,9 @@ from baolei.coordination.models import (
     ManualScore,
     MechanismKind,
     MechanismStatus,
+    MeetingCadence,
     MeetingKind,
+    Metric,
 )
 from baolei.core.api import DayField
 from baolei.regions.models import Level, Region
@@ -142,3 +145,75 @@ class ManualScoreSerializer(serializers.ModelSerializer):
     class Meta:
         model = ManualScore
         fields = ["id", "indicator", "county", "county_name", "score", "reason"]
+
+
+class CadenceRequestSerializer(serializers.Serializer):
+    """会议频次要求：某类会议在某区划至少每隔多少天召开一次，逾期即提示。"""
+
+    kind = MeetingKindField(label="会议类型", choices=MeetingKind.choices)
+    region = serializers.SlugRelatedField(
+        label="适用区划（12 位区划代码：市或县(区)）",
+        slug_field="code",
+        queryset=Region.objects.none(),
+    )
+    every_days = serializers.IntegerField(label="至少每隔（天）", min_value=1, max_value=366)
+    since = DayField(label="起算日期")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "user" in self.context:  # not the schema's instance
+            self.fields["region"].queryset = regions_of(  # type: ignore[attr-defined]
+                self.context["user"], Level.CITY, Level.COUNTY
+            )
+
+
+class CadenceSerializer(serializers.ModelSerializer):
+    kind = MeetingKindField(choices=MeetingKind.choices, read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)  # type: ignore[var-annotated]
+
+    class Meta:
+        model = MeetingCadence
+        fields = ["id", "kind", "region", "every_days", "since"]
+
+
+class IndicatorRequestSerializer(serializers.Serializer):
+    name = serializers.CharField(label="指标", max_length=100)
+    points = serializers.DecimalField(
+        label="分值", max_digits=6, decimal_places=2, min_value=Decimal("0.01")
+    )
+    metric = serializers.ChoiceField(label="计分方式", choices=Metric.choices)
+    per_occurrence = serializers.DecimalField(
+        label="每次扣分（按次扣分的指标）",
+        max_digits=6,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        default=Decimal("0"),
+    )
+
+
+class SchemeRequestSerializer(serializers.Serializer):
+    """制定考核方案：考核期与各项指标（按顺序），计分方式见枚举。"""
+
+    name = serializers.CharField(label="方案名称", max_length=200)
+    region = serializers.SlugRelatedField(
+        label="范围（12 位区划代码：市或县(区)）", slug_field="code", queryset=Region.objects.none()
+    )
+    starts_on = DayField(label="考核期起")
+    ends_on = DayField(label="考核期止")
+    indicators = IndicatorRequestSerializer(  # type: ignore[call-arg]
+        label="指标", many=True, allow_empty=False, max_length=100
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "user" in self.context:  # not the schema's instance
+            self.fields["region"].queryset = regions_of(  # type: ignore[attr-defined]
+                self.context["user"], Level.CITY, Level.COUNTY
+            )
+
+    def validate_indicators(
+        self, rows: list[dict[str, Any]]
+    ) -> list[tuple[str, Decimal, str, Decimal]]:
+        """As the service takes them: (name, points, metric, deduction per occurrence)."""
+        return [(r["name"], r["points"], r["metric"], r["per_occurrence"]) for r in rows]

@@ -212,6 +212,60 @@ ACTS = [
     ),
 ]
 
+SCHEME = {"name": "2027年度甲县扫黑除恶考核", "starts_on": "2027-01-01", "ends_on": "2027-12-31"}
+CADENCE = {"kind": "joint_meeting", "every_days": 92, "since": "2026-01-01"}
+
+ACTS += [
+    Act(
+        "require cadence",
+        lambda c: None,
+        "a_reviewer",
+        "a_clerk",
+        lambda c, r: (
+            "/coordination/meetings/cadence/",
+            CADENCE | {"region": c.world.county_a.pk},
+        ),
+        lambda c, r: (
+            "/api/v1/coordination/meetings/cadence/",
+            CADENCE | {"region": c.world.county_a.code},
+        ),
+        apps=APPS,
+    ),
+    Act(
+        "create scheme",
+        lambda c: None,
+        "a_reviewer",
+        "a_clerk",
+        lambda c, r: (
+            "/coordination/assessment/new/",
+            SCHEME
+            | {
+                "region": c.world.county_a.pk,
+                "indicators": "台账整改完成率,30,rectification_rate,0\n"
+                "逾期台账事项,20,overdue_items,0.5\n会议制度落实,10,人工评分,0",
+            },
+        ),
+        lambda c, r: (
+            "/api/v1/coordination/assessments/",
+            SCHEME
+            | {
+                "region": c.world.county_a.code,
+                "indicators": [
+                    {"name": "台账整改完成率", "points": "30", "metric": "rectification_rate"},
+                    {
+                        "name": "逾期台账事项",
+                        "points": "20",
+                        "metric": "overdue_items",
+                        "per_occurrence": "0.5",
+                    },
+                    {"name": "会议制度落实", "points": "10", "metric": "manual"},
+                ],
+            },
+        ),
+        apps=APPS,
+    ),
+]
+
 PERSONAS = [
     "office",
     "city_leader",
@@ -325,6 +379,8 @@ def test_the_requests_choices_are_the_read_sides_enums() -> None:
     schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
     for component, field, enum, choices in (
         ("MeetingRequest", "kind", "MeetingKindEnum", MeetingKind),
+        ("CadenceRequest", "kind", "MeetingKindEnum", MeetingKind),
+        ("Cadence", "kind", "MeetingKindEnum", MeetingKind),
         ("MechanismRequest", "kind", "MechanismKindEnum", MechanismKind),
         ("MechanismRequest", "status", "MechanismStatusEnum", MechanismStatus),
     ):
