@@ -6,7 +6,7 @@ from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -62,15 +62,8 @@ class ClueQuerySet(ScopedQuerySet):
     region_field = "region"
 
     def restrict_for(self, user: Any, rows: Self) -> Self:
-        """Umbrella and corruption clues: the discipline commission and campaign-office leaders,
-        plus the agency that holds the clue or passed it on — nobody else."""
-        kind = getattr(user, "agency_kind", None)
-        if kind == AgencyKind.DISCIPLINE or (
-            kind == AgencyKind.CAMPAIGN_OFFICE and user.has_role(Role.LEADER)
-        ):
-            return rows
-        own = Q(handling_agency=user.agency_id) | Q(referrals__from_agency=user.agency_id)
-        return rows.filter(~Q(category=Category.UMBRELLA) | own).distinct()
+        rule = hidden_umbrella(user, "")
+        return rows if rule is None else rows.filter(rule)
 
     def open(self) -> Self:
         return self.filter(status__in=OPEN)
@@ -181,11 +174,35 @@ class ClueCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
+def hidden_umbrella(user: Any, path: str) -> Q | None:
+    """Umbrella and corruption clues: the discipline commission and campaign-office leaders,
+    plus the agency that holds the clue or passed it on — nobody else. The condition on
+    the clue at ``path`` ("" for a clue, "clue__" for a referral), or None for a user who
+    sees them all. A condition, not a join: joining the referrals multiplied the rows and
+    took a DISTINCT over every clue of the region (0.6 s of a province's dashboard)."""
+    kind = getattr(user, "agency_kind", None)
+    if kind == AgencyKind.DISCIPLINE or (
+        kind == AgencyKind.CAMPAIGN_OFFICE and user.has_role(Role.LEADER)
+    ):
+        return None
+    passed_on = Referral.objects.filter(
+        clue=OuterRef(f"{path}pk"), from_agency=user.agency_id
+    ).order_by()
+    return (
+        ~Q(**{f"{path}category": Category.UMBRELLA})
+        | Q(**{f"{path}handling_agency": user.agency_id})
+        | Exists(passed_on)
+    )
+
+
 class CluePartQuerySet(ScopedQuerySet):
+    """What belongs to one clue (its referrals, supervisions) is seen with the clue."""
+
     region_field = "clue__region"
 
-    def visible_to(self, user: Any) -> Self:
-        return self.filter(clue__in=Clue.objects.visible_to(user))
+    def restrict_for(self, user: Any, rows: Self) -> Self:
+        rule = hidden_umbrella(user, "clue__")
+        return rows if rule is None else rows.filter(rule)
 
 
 class Transition(models.Model):

@@ -133,8 +133,13 @@ def returned_items(rows: QuerySet[LedgerItem], user: Any) -> QuerySet[LedgerItem
     else:
         mine = Q(responsible_user=user.pk)
     latest = Acceptance.objects.filter(item=OuterRef("pk")).order_by("-on", "-recorded_at")
+    # Returned once is implied by returned last; said first, it lets the database start
+    # from the few returned items instead of asking every item of a province for its
+    # latest acceptance (0.2 s at 100,000 items).
+    ever = Acceptance.objects.filter(item=OuterRef("pk"), result=AcceptanceResult.RETURNED)
     return (
-        rows.annotate(latest_result=Subquery(latest.values("result")[:1]))
+        rows.filter(Exists(ever))
+        .annotate(latest_result=Subquery(latest.values("result")[:1]))
         .filter(status__in=OPEN_STATUSES, latest_result=AcceptanceResult.RETURNED)
         .filter(mine)
     )

@@ -75,3 +75,16 @@ def test_help_is_bilingual(tmp_path: Path) -> None:
 def test_dates_are_accepted_as_offices_type_them(typed: str) -> None:
     field = forms.DateField()
     assert field.clean(typed) == date(2019, 11, 7)
+
+
+@pytest.mark.django_db
+def test_postgresql_runs_without_jit() -> None:
+    """JIT compilation cost more than it saved on the dashboard's and the to-do's
+    queries; the connection turns it off (only PostgreSQL has it)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
