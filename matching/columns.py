@@ -30,6 +30,9 @@ BASE = 11  # digits 0-9 and X
 CHECK_VALUES = np.array([1, 0, 10, 9, 8, 7, 6, 5, 4, 3, 2], dtype=np.int8)  # "10X98765432"
 ID_WEIGHTS = np.array(ids.WEIGHTS, dtype=np.int64)
 UNICODE = 0x110000
+#: Below this many code points a column's characters are found by sorting them, not
+#: by marking a table of every code point.
+SMALL = 1 << 16
 #: Day number (date.toordinal) of 1970-01-01, to move between datetime64 and ordinals.
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
@@ -224,16 +227,21 @@ class _CharTables:
         self.second = np.full(UNICODE, -1, dtype=np.int32)
 
     def learn(self, cps: npt.NDArray[np.uint32]) -> None:
-        seen = np.zeros(UNICODE, dtype=bool)
-        seen[cps.ravel()] = True
-        for cp in np.flatnonzero(seen & ~self.known):
+        present: npt.NDArray[np.integer]
+        if cps.size < SMALL:  # one new cadre: no pass over every code point
+            present = np.unique(cps)
+        else:
+            seen = np.zeros(UNICODE, dtype=bool)
+            seen[cps.ravel()] = True
+            present = np.flatnonzero(seen)
+        for cp in present[~self.known[present]]:
             text = names.normalise_char(chr(cp))
             if len(text) == 1:
                 self.normal[cp] = ord(text)
             elif len(text) > 1:
                 self.complex[cp] = True
             self.known[cp] = True
-        targets = np.unique(self.normal[np.flatnonzero(seen)])
+        targets = np.unique(self.normal[present])
         for code in targets[(targets != 0) & (self.first[targets] < 0)]:
             self.first[code], self.second[code] = names.char_syllables(chr(code))
 

@@ -13,7 +13,10 @@ generated data with known truth (``matching.weights``); that is the prior.  Each
 run then estimates its own, unsupervised, as Splink does (``estimate_model``): u
 from random pairs of the run's own records, m by EM over its candidate pairs, both
 pulled towards the prior by how much the run has to say and never further than
-EM_BOUND from it, so a small run cannot drift.  Agreement on a name is weighted by
+EM_BOUND from it, so a small run cannot drift.  Fields are not taken as
+independent among namesakes (``estimate_dependence``): how often two people of
+the run's records who share a name also share a birth date and a place lowers
+those weights where name and birth date agree.  Agreement on a name is weighted by
 how common the name is in the person set (term frequency).  The prior — how many
 records per cadre are the same person — is re-estimated by EM with them, so the
 score reads as a calibrated probability in [0, 1].  A number without a check
@@ -388,10 +391,8 @@ class PersonIndex:
             order = np.argsort(keys, kind="stable")  # sorted probes walk the index in order
             rows, keys = rows[order], keys[order]
             flags = _flags(rule, left, rows)
-            for flag in range(4):
+            for flag in np.unique(flags).tolist():  # one flag for one new cadre
                 sel = flags == flag
-                if not sel.any():
-                    continue
                 for a, b in _ranges(rule, flag):
                     lo = np.searchsorted(index.keyflag, keys[sel] + a)
                     count = np.searchsorted(index.keyflag, keys[sel] + b) - lo

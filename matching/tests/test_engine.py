@@ -422,3 +422,17 @@ def test_namesakes_born_the_same_day_in_one_county_weaken_name_and_birth_date():
     assert REVIEW <= score(filler + namesakes) < CONFIRMED
     alone = estimate_dependence(columns_of(filler), columns_of(cadres), Model.fitted().u)
     assert alone["birth"].max() < 0.2 and alone["region"].max() < 0.2
+
+
+def test_a_few_names_are_encoded_as_a_whole_column_would_be(monkeypatch):
+    """One new cadre's characters are found by sorting them, a roster's by a table of
+    every code point: both give the same columns."""
+    from matching import columns
+
+    raw = ["張偉", "欧阳小明", "阿不都·热合曼", "单雄信", "ＬＩ"]
+    few = columns.encode(raw, [""] * len(raw))
+    monkeypatch.setattr(columns, "SMALL", 0)
+    monkeypatch.setattr(columns, "_TABLES", None)
+    many = columns.encode(raw, [""] * len(raw))
+    for name, value in few.__dict__.items():
+        assert np.array_equal(value, many.__dict__[name]), name
