@@ -83,7 +83,49 @@ def grow(rng: random.Random) -> dict[str, str]:
         for case in Case.objects.values_list("pk", flat=True)
     ]
     Suspect.objects.bulk_create(suspects, batch_size=5000, ignore_conflicts=True)
-    return users | {"appointments": str(len(roster)), "suspects": str(len(suspects))}
+    progress, acceptances = ledger_history(rng)
+    return users | {
+        "appointments": str(len(roster)),
+        "suspects": str(len(suspects)),
+        "progress entries": str(progress),
+        "acceptances": str(acceptances),
+    }
+
+
+def ledger_history(rng: random.Random) -> tuple[int, int]:
+    """Progress reports for most ledger items (0–3 each) and an acceptance for one in
+    ten, a third of those returned: the latest-report and latest-acceptance look-ups of
+    the warnings then meet the rows they meet in an office."""
+    from baolei.accounts.models import User
+    from baolei.ledger.models import Acceptance, AcceptanceResult, LedgerItem, ProgressEntry
+    from baolei.ledger.services import note_latest_of
+
+    clerk = User.objects.get(username="county_clerk")
+    reviewer = User.objects.get(username="city_clerk")
+    today = date.today()  # noqa: DTZ011 - the bench runs in the local zone
+    entries, verdicts = [], []
+    for pk in LedgerItem.objects.values_list("pk", flat=True):
+        for _ in range(rng.choice((0, 1, 1, 2, 3))):
+            on = today - timedelta(days=rng.randrange(120))
+            entries.append(
+                ProgressEntry(item_id=pk, on=on, text="按计划推进整改", recorded_by=clerk)
+            )
+        if rng.random() < 0.1:
+            returned = rng.random() < 0.33
+            verdicts.append(
+                Acceptance(
+                    item_id=pk,
+                    on=today - timedelta(days=rng.randrange(60)),
+                    result=AcceptanceResult.RETURNED if returned else AcceptanceResult.ACCEPTED,
+                    notes="佐证材料不全，退回补充" if returned else "",
+                    reviewer=reviewer,
+                    reviewer_agency_id=reviewer.agency_id,
+                )
+            )
+    ProgressEntry.objects.bulk_create(entries, batch_size=5000)
+    Acceptance.objects.bulk_create(verdicts, batch_size=5000)
+    note_latest_of(LedgerItem.objects.all())
+    return len(entries), len(verdicts)
 
 
 def measure(scale: float, repeat: int) -> dict[str, Any]:
@@ -106,8 +148,8 @@ def measure(scale: float, repeat: int) -> dict[str, Any]:
     built = time.perf_counter() - started
     result = pages.measure(repeat, ["province_clerk", "city_clerk", "county_clerk"])
     result["rows"] = facts["rows"] | {
-        "appointments": int(grown["appointments"]),
-        "suspects": int(grown["suspects"]),
+        name: int(grown[name])
+        for name in ("appointments", "suspects", "progress entries", "acceptances")
     }
     result["build_s"] = built
     return result

@@ -52,6 +52,11 @@ class LedgerItemQuerySet(ScopedQuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
 
+class AcceptanceResult(models.TextChoices):
+    ACCEPTED = "accepted", "验收通过"
+    RETURNED = "returned", "退回整改"
+
+
 class LedgerItem(models.Model):
     """One row of a ledger: a task with an owner, a deadline, progress and acceptance."""
 
@@ -108,9 +113,20 @@ class LedgerItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("登记时间", default=timezone.now)
+    # Kept by the services that add progress and acceptances (``services.note_latest``):
+    # the warnings of every list, board and figure read them, and asking each item of a
+    # province for its latest report took 3 s on the warnings board.
+    latest_progress_on = models.DateField("最近进展日期", null=True, blank=True, editable=False)
+    latest_result = models.CharField(
+        "最近验收结果",
+        max_length=16,
+        choices=AcceptanceResult.choices,
+        blank=True,
+        editable=False,
+    )
 
     objects = LedgerItemQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["latest_progress_on", "latest_result"])
 
     class Meta:
         verbose_name = "台账事项"
@@ -199,11 +215,6 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class AcceptanceResult(models.TextChoices):
-    ACCEPTED = "accepted", "验收通过"
-    RETURNED = "returned", "退回整改"
 
 
 class Acceptance(models.Model):

@@ -11,10 +11,10 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -30,7 +30,6 @@ from baolei.ledger.models import (
     AcceptanceResult,
     Evidence,
     LedgerItem,
-    ProgressEntry,
     Status,
     Warning,
 )
@@ -62,12 +61,9 @@ def with_warning(
     """
     today = today or timezone.localdate()
     stale_before = today - timedelta(days=settings.LEDGER_STALE_DAYS)
-    latest_result = Acceptance.objects.filter(item=OuterRef("pk")).order_by("-on", "-recorded_at")
-    latest_progress = ProgressEntry.objects.filter(item=OuterRef("pk")).order_by("-on")
     live = Q(status__in=OPEN_STATUSES, suspended_on__isnull=True)
     return items.annotate(
-        last_progress_on=Subquery(latest_progress.values("on")[:1]),
-        last_result=Subquery(latest_result.values("result")[:1]),
+        last_progress_on=F("latest_progress_on"), last_result=F("latest_result")
     ).annotate(
         warning=Case(
             When(live & Q(deadline__lt=today), then=Value(Warning.RED)),
@@ -132,16 +128,8 @@ def returned_items(rows: QuerySet[LedgerItem], user: Any) -> QuerySet[LedgerItem
         mine = Q(responsible_user=user.pk) | Q(owner_agency=user.agency_id)
     else:
         mine = Q(responsible_user=user.pk)
-    latest = Acceptance.objects.filter(item=OuterRef("pk")).order_by("-on", "-recorded_at")
-    # Returned once is implied by returned last; said first, it lets the database start
-    # from the few returned items instead of asking every item of a province for its
-    # latest acceptance (0.2 s at 100,000 items).
-    ever = Acceptance.objects.filter(item=OuterRef("pk"), result=AcceptanceResult.RETURNED)
-    return (
-        rows.filter(Exists(ever))
-        .annotate(latest_result=Subquery(latest.values("result")[:1]))
-        .filter(status__in=OPEN_STATUSES, latest_result=AcceptanceResult.RETURNED)
-        .filter(mine)
+    return rows.filter(status__in=OPEN_STATUSES, latest_result=AcceptanceResult.RETURNED).filter(
+        mine
     )
 
 

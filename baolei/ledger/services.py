@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
-from django.db.models.functions import Length
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Length
 from django.urls import reverse
 from django.utils import timezone
 
@@ -179,6 +179,33 @@ def lock(item: LedgerItem, version: int | None) -> LedgerItem:
     return current
 
 
+def note_latest(item: LedgerItem) -> None:
+    """The item's latest progress date and acceptance result, from its entries (kept on
+    the item for the warnings; derived, so outside its record history)."""
+    latest = Acceptance.objects.filter(item=item).order_by("-on", "-recorded_at")
+    item.latest_progress_on = ProgressEntry.objects.filter(item=item).aggregate(on=Max("on"))["on"]
+    item.latest_result = latest.values_list("result", flat=True).first() or ""
+    LedgerItem.objects.filter(pk=item.pk).update(
+        latest_progress_on=item.latest_progress_on, latest_result=item.latest_result
+    )
+
+
+def note_latest_of(rows: QuerySet[LedgerItem]) -> None:
+    """``note_latest`` for many items at once (after entries were loaded in bulk)."""
+    latest = Acceptance.objects.filter(item=OuterRef("pk")).order_by("-on", "-recorded_at")
+    last_on = (
+        ProgressEntry.objects.filter(item=OuterRef("pk"))
+        .order_by()
+        .values("item")
+        .annotate(on=Max("on"))
+        .values("on")
+    )
+    rows.update(
+        latest_progress_on=Subquery(last_on),
+        latest_result=Coalesce(Subquery(latest.values("result")[:1]), Value("")),
+    )
+
+
 def bump(item: LedgerItem, reason: str = "") -> None:
     item.version += 1
     item._change_reason = reason  # type: ignore[attr-defined]
@@ -233,6 +260,7 @@ def add_progress(
     entry = ProgressEntry.objects.create(
         item=current, on=on, text=text.strip(), corrects=corrects, recorded_by=actor
     )
+    note_latest(current)
     if current.status == Status.NOT_STARTED:
         current.status = Status.IN_PROGRESS
         bump(current, "报送进展")
@@ -252,6 +280,7 @@ def review_long_term(*, actor: User, item: LedgerItem, on: date, text: str) -> P
     entry = ProgressEntry.objects.create(
         item=current, on=on, text=f"长期坚持复查：{text.strip()}", recorded_by=actor
     )
+    note_latest(current)
     current.review_on = on + timedelta(days=settings.LEDGER_LONG_TERM_REVIEW_DAYS)
     bump(current, "长期坚持复查")
     return entry
@@ -309,6 +338,7 @@ def accept_item(
         reviewer_agency=reviewer_agency,
         long_term=long_term and result == AcceptanceResult.ACCEPTED,
     )
+    note_latest(current)
     if result == AcceptanceResult.ACCEPTED:
         current.status = Status.DONE_LONG_TERM if long_term else Status.DONE
         if long_term:

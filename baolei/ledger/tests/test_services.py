@@ -233,3 +233,39 @@ def test_long_term_item_warns_again_when_its_review_is_due(world: Any, city_revi
         actor=world.a_clerk, item=item, on=TODAY + timedelta(days=91), text="制度仍在执行"
     )
     assert with_warning(rows, TODAY + timedelta(days=91)).get().warning == ""
+
+
+def test_the_item_keeps_its_latest_progress_and_acceptance(world: Any, city_reviewer: Any) -> None:
+    """The warnings read the latest report and verdict kept on the item; every service
+    that adds one keeps them, and the bulk refresh agrees with the services."""
+    item = make_item(world)
+    services.add_progress(actor=world.a_clerk, item=item, on=TODAY, text="召开专题会议")
+    services.add_progress(
+        actor=world.a_clerk, item=item, on=TODAY - timedelta(days=9), text="补记：入户走访"
+    )
+    item.refresh_from_db()
+    assert (item.latest_progress_on, item.latest_result) == (TODAY, "")
+    services.accept_item(
+        actor=city_reviewer,
+        item=item,
+        on=TODAY,
+        result=AcceptanceResult.RETURNED,
+        notes="佐证材料不全",
+    )
+    item.refresh_from_db()
+    assert item.latest_result == AcceptanceResult.RETURNED
+    assert with_warning(type(item).objects.filter(pk=item.pk)).get().warning == "yellow"
+    untouched = make_item(world, title="另一事项")
+    kept = {
+        row.pk: (row.latest_progress_on, row.latest_result)
+        for row in type(item).objects.filter(pk__in=[item.pk, untouched.pk])
+    }
+    type(item).objects.update(latest_progress_on=None, latest_result="")
+    services.note_latest_of(type(item).objects.all())
+    assert {
+        row.pk: (row.latest_progress_on, row.latest_result)
+        for row in type(item).objects.filter(pk__in=[item.pk, untouched.pk])
+    } == kept
+    assert kept[untouched.pk] == (None, "")
+    # Derived, so not in the record's history.
+    assert "latest_result" not in [f.name for f in item.history.model._meta.fields]
