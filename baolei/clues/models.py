@@ -174,7 +174,7 @@ class ClueCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-def hidden_umbrella(user: Any, path: str) -> Q | None:
+def hidden_umbrella(user: Any, path: str) -> Any:
     """Umbrella and corruption clues: the discipline commission and campaign-office leaders,
     plus the agency that holds the clue or passed it on — nobody else. The condition on
     the clue at ``path`` ("" for a clue, "clue__" for a referral), or None for a user who
