@@ -579,13 +579,11 @@ def total_weight(pairs: Pairs, model: Model) -> F64:
     for field, level in pairs.levels.items():
         total += table[field][level]
     if model.dependence:
-        name_agrees = (pairs.levels["name"] == NAME_EXACT) | (
-            pairs.levels["name"] == NAME_HOMOPHONE
-        )
-        birth = pairs.levels["birth"]
-        total -= np.where(name_agrees, model.dependence["birth"][birth], 0.0)
-        both = name_agrees & (birth == BIRTH_EXACT)
-        total -= np.where(both, model.dependence["region"][pairs.levels["region"]], 0.0)
+        agree = np.flatnonzero(pairs.name_freq >= 0)  # names agree or sound alike
+        birth = pairs.levels["birth"][agree]
+        total[agree] -= model.dependence["birth"][birth]
+        agree = agree[birth == BIRTH_EXACT]
+        total[agree] -= model.dependence["region"][pairs.levels["region"][agree]]
     n = max(pairs.n_right, 1)
     for lvl in (NAME_EXACT, NAME_HOMOPHONE):
         hit = pairs.levels["name"] == lvl
