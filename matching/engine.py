@@ -166,7 +166,10 @@ MAX_BLOCK = 5000
 #: must not propose its whole roll.
 PLACE_BLOCK = 200
 PLACE_RULES = ("surname+V", "tail+T")
-CHUNK = 1 << 20
+CHUNK = 1 << 19
+#: Candidate pairs found by blocking are merged (duplicates dropped) once this many
+#: have piled up, so the rules' overlap never sits in memory all at once.
+MERGE = 1 << 22
 
 #: ID-typo blocking: each key blanks a window of four positions; windows overlap by
 #: one, so any single change or swap of two adjacent characters stays inside one.
@@ -349,6 +352,19 @@ class _Rule:
     rows: npt.NDArray[np.int32]
 
 
+def _sorted_unique(parts: list[I64]) -> I64:
+    """The distinct values of all parts, sorted (``np.unique`` with fewer copies)."""
+    values = np.concatenate(parts) if len(parts) > 1 else parts[0].copy()
+    parts.clear()
+    values.sort()
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
 class PersonIndex:
     """The person set, columns plus one sorted key array per blocking rule.
 
@@ -381,8 +397,9 @@ class PersonIndex:
 
     def candidates(self, left: Columns) -> tuple[I64, I64]:
         """Unique (left row, right row) pairs sharing a blocking key."""
-        found_l: list[I64] = []
-        found_r: list[I64] = []
+        width = max(len(self), 1)
+        found: list[I64] = []  # left * width + right, merged as they pile up
+        pending = 0
         for rule, rows, keys in blocking_keys(left):
             index = self.rules[rule]
             if not len(index.keyflag) or not len(keys):
@@ -404,13 +421,21 @@ class PersonIndex:
                     if not total:
                         continue
                     starts = np.repeat(lo - (np.cumsum(count) - count), count)
-                    found_l.append(np.repeat(rows[sel], count))
-                    found_r.append(index.rows[starts + np.arange(total)].astype(np.int64))
-        if not found_l:
+                    codes = np.repeat(rows[sel], count)
+                    codes *= width
+                    codes += index.rows[starts + np.arange(total)]
+                    found.append(codes)
+                    pending += total
+            if pending > MERGE:
+                found = [_sorted_unique(found)]
+                pending = 0
+        if not found:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        width = max(len(self), 1)
-        codes = np.unique(np.concatenate(found_l) * width + np.concatenate(found_r))
-        return codes // width, codes % width
+        codes = _sorted_unique(found)
+        del found
+        left_rows = codes // width
+        codes -= left_rows * width
+        return left_rows, codes
 
     def frequency(self, counts: tuple[I64, I64], values: I64) -> I64:
         uniq, n = counts
@@ -608,14 +633,28 @@ def prior_logit(presence: float, n_right: int) -> float:
     return float(np.log(p) - np.log1p(-p))
 
 
+def _logistic(total: F64, logit: float) -> F64:
+    """1 / (1 + exp(-(logit + total))) in one new array, not one per step."""
+    out = total + logit
+    np.negative(out, out=out)
+    with np.errstate(over="ignore"):
+        np.exp(out, out=out)
+    out += 1.0
+    np.reciprocal(out, out=out)
+    return out
+
+
 def estimate_presence(total: F64, n_left: int, n_right: int, start: float = PRESENCE) -> float:
     """EM for the prior alone (m and u fixed): expected same-person records per
     cadre, shrunk towards ``start`` with the weight of PRESENCE_STRENGTH cadres."""
     presence = start
     live = total[total > -prior_logit(1.0, n_right) - 30]  # the rest never count
     for _ in range(20):
-        posterior = 1.0 / (1.0 + np.exp(-(prior_logit(presence, n_right) + live)))
-        new = (posterior.sum() + PRESENCE_STRENGTH * start) / (n_left + PRESENCE_STRENGTH)
+        logit = prior_logit(presence, n_right)
+        mass = sum(
+            float(_logistic(live[k : k + CHUNK], logit).sum()) for k in range(0, len(live), CHUNK)
+        )
+        new = (mass + PRESENCE_STRENGTH * start) / (n_left + PRESENCE_STRENGTH)
         if abs(new - presence) < 1e-5:
             return float(new)
         presence = float(new)
@@ -760,12 +799,16 @@ def estimate_model(
     for _ in range(EM_ITERATIONS):
         total = total_weight(pairs, model)
         presence = estimate_presence(total, n_left, n_right, index.presence)
-        posterior = 1.0 / (1.0 + np.exp(-(prior_logit(presence, n_right) + total)))
+        posterior = _logistic(total, prior_logit(presence, n_right))
+        del total
         mass = float(posterior.sum())
         m = {}
         for field, level in pairs.levels.items():
             size = len(LEVELS[field])
-            counts = np.bincount(level, weights=posterior, minlength=size).astype(np.float64)
+            counts = np.zeros(size)
+            for start in range(0, len(level), CHUNK):  # bincount widens levels to intp
+                part = slice(start, start + CHUNK)
+                counts += np.bincount(level[part], weights=posterior[part], minlength=size)
             m[field] = _smoothed(counts, mass, prior.m[field], M_STRENGTH)
         new = _bounded(Model(m=m, u=model.u, dependence=model.dependence), prior)
         moved = max(float(np.abs(np.log(new.m[f]) - np.log(model.m[f])).max()) for f in LEVELS)
@@ -839,7 +882,7 @@ def score_pairs(
 ) -> tuple[F64, dict[str, Levels]]:
     """Calibrated score of given pairs under a fixed prior, the ID rules applied."""
     total, levels = pair_weights(index, left, li, ri, model)
-    score = 1.0 / (1.0 + np.exp(-(prior_logit(presence, len(index)) + total)))
+    score = _logistic(total, prior_logit(presence, len(index)))
     apply_id_rules(score, levels)
     return score, levels
 
@@ -880,7 +923,7 @@ def match_columns(
     total = total_weight(pairs, model)
     if presence is None:
         presence = estimate_presence(total, len(left), len(index), index.presence)
-    score = 1.0 / (1.0 + np.exp(-(prior_logit(presence, len(index)) + total)))
+    score = _logistic(total, prior_logit(presence, len(index)))
     # Two different valid ID numbers are two people: never confirmed, at most reviewed.
     apply_id_rules(score, pairs.levels)
     keep = score >= threshold

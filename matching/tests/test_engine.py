@@ -436,3 +436,23 @@ def test_a_few_names_are_encoded_as_a_whole_column_would_be(monkeypatch):
     many = columns.encode(raw, [""] * len(raw))
     for name, value in few.__dict__.items():
         assert np.array_equal(value, many.__dict__[name]), name
+
+
+def test_candidates_merged_as_they_pile_up_are_the_same_pairs(monkeypatch):
+    from matching import engine
+    from matching.engine import PersonIndex, columns_of
+
+    rng = np.random.default_rng(8)
+    names_ = _people(rng, 60)
+    born = date(1980, 5, 6)
+    cadres = [Record(k, names_[k % 20], birth_date=born, region_code=VILLAGE) for k in range(30)]
+    people = [
+        Record(100 + k, n, birth_date=born, region_code=VILLAGE) for k, n in enumerate(names_)
+    ]
+    index = PersonIndex(columns_of(people))
+    left = columns_of(cadres)
+    at_once = index.candidates(left)
+    monkeypatch.setattr(engine, "MERGE", 1)
+    merged = index.candidates(left)
+    assert len(at_once[0]) > 30
+    assert np.array_equal(at_once[0], merged[0]) and np.array_equal(at_once[1], merged[1])
