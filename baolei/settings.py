@@ -307,6 +307,9 @@ SPECTACULAR_SETTINGS = {
         "ConsultationKindEnum": "baolei.cases.models.ConsultationKind",
         "SuspectStatusEnum": "baolei.cases.models.SuspectStatus",
         "ClueSourceEnum": "baolei.clues.models.Source",
+        "AdjustmentDecisionEnum": "baolei.cadres.models.Decision",
+        "TrainingBaseLevelEnum": "baolei.cadres.models.BaseLevel",
+        "TrainingSessionKindEnum": "baolei.cadres.models.SessionKind",
     },
 }
 

@@ -10,14 +10,12 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import models
 from django.test import Client
 
 from baolei.accounts.models import Role
 from baolei.conftest import make_user
 from baolei.coordination import services
 from baolei.coordination.models import AssessmentScheme, Meeting
-from baolei.web.tests import equivalence
 from baolei.web.tests.equivalence import (
     Act,
     check_personas_alike,
@@ -35,24 +33,6 @@ APPS = ("coordination", "ledger", "notices")
 def frozen() -> Any:
     with time_machine.travel(TODAY, tick=False) as traveller:
         yield traveller
-
-
-def value_of(row: models.Model, field: models.Field) -> Any:
-    """A ledger item names its source (the meeting) by the meeting itself, as a notice
-    names its record: a new meeting's key is not the same on PostgreSQL, whose sequences
-    the rolled-back run of the page leaves advanced."""
-    if field.name == "source_id" and getattr(row, "source_type", None) is not None:
-        model = row.source_type.model_class()  # type: ignore[attr-defined]
-        return str(model._default_manager.filter(pk=row.source_id).first())  # type: ignore[attr-defined]
-    return compare_plainly(row, field)
-
-
-compare_plainly = equivalence.value_of
-
-
-@pytest.fixture(autouse=True)
-def sources_by_name(monkeypatch: Any) -> None:
-    monkeypatch.setattr(equivalence, "value_of", value_of)
 
 
 @dataclass

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import models
 from django.test import Client
 
 from baolei.accounts.models import Agency, AgencyKind, Role
@@ -24,7 +23,6 @@ from baolei.supervision.models import (
     Recurrence,
     SupervisionPlan,
 )
-from baolei.web.tests import equivalence
 from baolei.web.tests.equivalence import (
     Act,
     check_personas_alike,
@@ -42,26 +40,6 @@ APPS = ("supervision", "ledger", "notices")
 def frozen() -> Any:
     with time_machine.travel(TODAY, tick=False) as traveller:
         yield traveller
-
-
-def value_of(row: models.Model, field: models.Field) -> Any:
-    """A ledger item names its source (a problem, a lagging county) by the source itself,
-    as a notice names its record: a new source's key is not the same on PostgreSQL,
-    whose sequences the rolled-back run of the page leaves advanced."""
-    if field.name == "source_id" and hasattr(row, "source_type"):
-        source_type = row.source_type
-        if source_type is not None:
-            model = source_type.model_class()
-            return str(model._default_manager.filter(pk=row.source_id).first())  # type: ignore[attr-defined]
-    return compare_plainly(row, field)
-
-
-compare_plainly = equivalence.value_of
-
-
-@pytest.fixture(autouse=True)
-def sources_by_name(monkeypatch: Any) -> None:
-    monkeypatch.setattr(equivalence, "value_of", value_of)
 
 
 @dataclass

@@ -63,11 +63,15 @@ def value_of(row: models.Model, field: models.Field) -> Any:
     value = getattr(row, field.name)
     if field.is_relation:
         return None if value is None else str(value)
-    if field.name == "record_id" and hasattr(row, "record_type"):
-        # A notice names its record by number: a new record's key is not the same on
-        # PostgreSQL, whose sequences the rolled-back run of the page leaves advanced.
-        model = row.record_type.model_class()
-        return str(model._default_manager.filter(pk=value).first())
+    for name, kind in (("record_id", "record_type"), ("source_id", "source_type")):
+        if field.name == name and getattr(row, kind, None) is not None:
+            # A notice names its record, a ledger item its source (a problem, a decision)
+            # by the record itself: a new record's key is not the same on PostgreSQL,
+            # whose sequences the rolled-back run of the page leaves advanced.
+            model = getattr(row, kind).model_class()
+            return str(model._default_manager.filter(pk=value).first())
+    if field.name == "link" and isinstance(value, str) and getattr(row, "record_id", None):
+        return value.replace(f"/{row.record_id}/", "/<the record>/")  # its key, as above
     if field.name == "detail" and isinstance(value, dict):
         return {k: v for k, v in value.items() if k != "api"}  # the API marks its refusals
     if field.name == "target" and isinstance(value, str) and value.startswith("/"):
@@ -118,11 +122,24 @@ def both_ways(cast: Cast, act: Act, who: str) -> tuple[Any, Any, dict[str, Any],
     return page, api, by_page, snapshot(act.apps)
 
 
+def differences(by_api: dict[str, Any], by_page: dict[str, Any]) -> dict[str, Any]:
+    """The tables whose rows differ, with the rows only one side has (for the message)."""
+    found = {}
+    for label in sorted(set(by_api) | set(by_page)):
+        api_rows, page_rows = by_api.get(label, []), by_page.get(label, [])
+        if api_rows != page_rows:
+            found[label] = {
+                "api only": [r for r in api_rows if r not in page_rows][:3],
+                "page only": [r for r in page_rows if r not in api_rows][:3],
+            }
+    return found
+
+
 def check_writes_same(cast: Cast, act: Act) -> None:
     page, api, by_page, by_api = both_ways(cast, act, act.actor)
     assert page.status_code == 302, page.content.decode()[:2000]
     assert api.status_code in (200, 201), api.content.decode()[:2000]
-    assert by_api == by_page
+    assert by_api == by_page, differences(by_api, by_page)
 
 
 def check_refuses_same(cast: Cast, act: Act) -> None:
