@@ -222,6 +222,7 @@ def issue_system_token(
     """A token for an approved system, within its approved modules and lifetime; the
     key is shown once to the administrator who issues it."""
     policy.require(actor, "accounts.issue_system_token", account)
+    account = SystemAccount.objects.select_related("user").get(pk=account.pk)  # as it is now
     if account.status != SystemAccountStatus.APPROVED or account.user is None:
         raise ValidationError(f"该系统账户{account.get_status_display()}，不能签发令牌。")
     beyond = within(scopes, account.scopes)

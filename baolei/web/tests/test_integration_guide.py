@@ -15,8 +15,9 @@ from urllib.parse import quote
 import pytest
 import time_machine
 
+from baolei.accounts import systems
 from baolei.accounts.models import Agency, AgencyKind, Role
-from baolei.accounts.tokens import issue_token
+from baolei.audit.models import Action, SecurityEvent
 from baolei.cases import services as cases
 from baolei.cases.models import StageEvent
 from baolei.clues import services as clues
@@ -133,8 +134,25 @@ def site(world: Any) -> dict[str, Any]:
         on=date(2026, 11, 23),
         reason="属公安机关管辖",
     )
-    _, key = issue_token(actor=police, name="公安办案系统")
-    return {"token": key, "cases": found, "referral": referral}
+    # As the guide says: a system account of the police, asked for and approved.
+    account = systems.request_system_account(
+        actor=world.users["a_sysadmin"],
+        name="甲县公安局办案系统",
+        agency=world.agencies["a_police"],
+        region=world.county_a,
+        purpose="推送案件阶段，签收移送的线索",
+        roles=[Role.CLERK],
+        scopes=["regions:read", "cases:write", "clues:write"],
+        token_days=30,
+    )
+    account = systems.approve_system_account(actor=world.users["a_secadmin"], account=account)
+    _, key = systems.issue_system_token(
+        actor=world.users["a_sysadmin"],
+        account=account,
+        name="公安办案系统",
+        scopes=["regions:read", "cases:write", "clues:write"],
+    )
+    return {"token": key, "cases": found, "referral": referral, "system": account}
 
 
 def test_every_curl_example_of_the_guide_succeeds(client: Any, site: dict[str, Any]) -> None:
@@ -161,6 +179,9 @@ def test_every_curl_example_of_the_guide_succeeds(client: Any, site: dict[str, A
     assert [r.has_header("Idempotent-Replayed") for r in stage_posts] == [False, True]
     assert StageEvent.objects.filter(stage="transferred").count() == 3  # once, not twice
     assert Referral.objects.get(pk=site["referral"].pk).acknowledged_on == date(2026, 11, 24)
+    calls = SecurityEvent.objects.filter(action=Action.API_CALL)
+    assert calls.count() == len(commands)
+    assert set(calls.values_list("actor", flat=True)) == {site["system"].user.username}
 
 
 def test_the_readme_links_the_guide() -> None:
