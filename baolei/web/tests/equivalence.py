@@ -34,6 +34,7 @@ VOLATILE = {
     "ip",
     "reporter_encrypted",
     "id_number_encrypted",
+    "phone_encrypted",
 }
 
 
