@@ -18,9 +18,8 @@ from baolei.coordination import services
 from baolei.coordination.models import AssessmentScheme, Meeting
 from baolei.web.tests.equivalence import (
     Act,
-    check_personas_alike,
-    check_refuses_same,
-    check_writes_same,
+    checks_for,
+    post_as,
     snapshot,
     token_of,
 )
@@ -258,28 +257,14 @@ PERSONAS = [
 ]
 
 
-@pytest.mark.parametrize("act", ACTS, ids=lambda a: a.name)
-def test_the_page_and_the_api_write_the_same(cast: Cast, act: Act) -> None:
-    check_writes_same(cast, act)
+(
+    test_the_page_and_the_api_write_the_same,
+    test_the_page_and_the_api_refuse_the_same,
+    test_every_persona_is_answered_alike,
+) = checks_for(ACTS, PERSONAS)
 
 
-@pytest.mark.parametrize("act", ACTS, ids=lambda a: a.name)
-def test_the_page_and_the_api_refuse_the_same(cast: Cast, act: Act) -> None:
-    check_refuses_same(cast, act)
-
-
-@pytest.mark.parametrize("act", ACTS, ids=lambda a: a.name)
-def test_every_persona_is_answered_alike(cast: Cast, act: Act) -> None:
-    check_personas_alike(cast, act, PERSONAS)
-
-
-def post(c: Cast, who: str, url: str, body: Any) -> Any:
-    """A write as the persona's system would make it, with the persona's token (issued
-    once, so that the security log holds its issue before the write)."""
-    tokens = c.__dict__.setdefault("tokens", {})
-    if who not in tokens:
-        tokens[who] = token_of(c.persona(who))
-    return c.api.post(url, body, content_type="application/json", headers=tokens[who])
+post = post_as
 
 
 def test_a_meeting_and_its_decision_through_the_api(cast: Cast) -> None:

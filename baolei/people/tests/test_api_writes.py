@@ -14,9 +14,8 @@ from baolei.people.services import create_person
 from baolei.people.tests.conftest import ID_A
 from baolei.web.tests.equivalence import (
     Act,
-    check_personas_alike,
-    check_refuses_same,
-    check_writes_same,
+    checks_for,
+    post_as,
     token_of,
 )
 
@@ -87,24 +86,14 @@ ACTS = [
 ]
 
 
-@pytest.mark.parametrize("act", ACTS, ids=lambda a: a.name)
-def test_the_page_and_the_api_write_the_same(cast: Cast, act: Act) -> None:
-    check_writes_same(cast, act)
+(
+    test_the_page_and_the_api_write_the_same,
+    test_the_page_and_the_api_refuse_the_same,
+    test_every_persona_is_answered_alike,
+) = checks_for(ACTS, PERSONAS)
 
 
-@pytest.mark.parametrize("act", ACTS, ids=lambda a: a.name)
-def test_the_page_and_the_api_refuse_the_same(cast: Cast, act: Act) -> None:
-    check_refuses_same(cast, act)
-
-
-@pytest.mark.parametrize("act", ACTS, ids=lambda a: a.name)
-def test_every_persona_is_answered_alike(cast: Cast, act: Act) -> None:
-    check_personas_alike(cast, act, PERSONAS)
-
-
-def post(cast: Cast, who: str, url: str, body: Any) -> Any:
-    user = cast.world.users[who]
-    return cast.api.post(url, body, content_type="application/json", headers=token_of(user))
+post = post_as
 
 
 def test_a_bad_number_or_a_village_out_of_scope_changes_nothing(cast: Cast) -> None:

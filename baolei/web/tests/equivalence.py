@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import pytest
 from django.apps import apps
 from django.db import models, transaction
 from django.test import Client
@@ -179,3 +180,38 @@ def check_personas_alike(cast: Cast, act: Act, personas: Iterable[str]) -> None:
         if {page.status_code, api.status_code} & {403, 404}:
             assert page.status_code == api.status_code, (who, page.status_code, api.content)
         assert by_api == by_page, who
+
+
+def checks_for(
+    acts: list[Act], personas: list[str], skip: frozenset[tuple[str, str]] = frozenset()
+) -> tuple[Callable[..., None], Callable[..., None], Callable[..., None]]:
+    """The three checks as a module's tests, each over every action (the module defines
+    the ``cast`` fixture they take); ``skip`` leaves out (action, persona) pairs that are
+    answered differently on purpose, each said where it is defined."""
+
+    @pytest.mark.parametrize("act", acts, ids=lambda a: a.name)
+    def test_the_page_and_the_api_write_the_same(cast: Cast, act: Act) -> None:
+        check_writes_same(cast, act)
+
+    @pytest.mark.parametrize("act", acts, ids=lambda a: a.name)
+    def test_the_page_and_the_api_refuse_the_same(cast: Cast, act: Act) -> None:
+        check_refuses_same(cast, act)
+
+    @pytest.mark.parametrize("act", acts, ids=lambda a: a.name)
+    def test_every_persona_is_answered_alike(cast: Cast, act: Act) -> None:
+        check_personas_alike(cast, act, [p for p in personas if (act.name, p) not in skip])
+
+    return (
+        test_the_page_and_the_api_write_the_same,
+        test_the_page_and_the_api_refuse_the_same,
+        test_every_persona_is_answered_alike,
+    )
+
+
+def post_as(cast: Cast, who: str, url: str, body: Any) -> Any:
+    """A write as the persona's system would make it, with the persona's token (issued
+    once per cast, so that the security log holds its issue before the write)."""
+    held = cast.__dict__.setdefault("tokens", {})
+    if who not in held:
+        held[who] = token_of(cast.persona(who))
+    return cast.api.post(url, body, content_type="application/json", headers=held[who])
