@@ -10,6 +10,7 @@ from baolei.accounts.models import Agency, AgencyKind, User
 from baolei.ledger import services
 from baolei.ledger.calendar import seed_from_package
 from baolei.ledger.models import AcceptanceResult, LedgerItem
+from baolei.ledger.queries import blue_limit
 from baolei.regions.models import Level, Region
 
 # title, measures, deadline offset (days from today), scenario
@@ -57,11 +58,18 @@ def build_ledger(today: date) -> int:
                 responsible_person=f"{clerk.name[0]}负责人",
                 supervising_leader=f"{county.name}{LEADER}",
                 measures=measures,
-                deadline=today + timedelta(days=offset + n),
+                deadline=deadline_of(today, offset + n, scenario),
             )
             play(item, scenario, today, clerk, reviewer)
             created += 1
     return created
+
+
+def deadline_of(today: date, days: int, scenario: str) -> date:
+    """A near item is due within the blue warning's working days on whatever weekday the
+    demo is built (a fixed number of calendar days is near on a Monday, not on a Friday)."""
+    deadline = today + timedelta(days=days)
+    return min(deadline, blue_limit(today)) if scenario == "near" else deadline
 
 
 def play(item: LedgerItem, scenario: str, today: date, clerk: User, reviewer: User) -> None:

@@ -43,8 +43,8 @@ EXPECTED: dict[str, set[str]] = {
     "sysadmin": set(),
     "secadmin": set(),
     "auditadmin": set(),
-    "baihe_clerk": {"ledger_returned", "warning_red", "warning_yellow"},
-    "baihe_leader": {"warning_red", "warning_yellow"},
+    "baihe_clerk": {"ledger_returned", "warning_red", "warning_yellow", "warning_blue"},
+    "baihe_leader": {"warning_red", "warning_yellow", "warning_blue"},
 }
 PERSONAS = [username for username, *_ in CITY_USERS] + ["baihe_clerk", "baihe_leader"]
 ROW = re.compile(r'data-kind="(\w+)" data-count="(\d+)"')
