@@ -1,21 +1,33 @@
 """``GET /api/v1/network/``: the network view as JSON (nodes and edges), the same walk the
-page draws; ``POST`` states a relation between two persons."""
+page draws; ``POST`` states a relation between two persons. Relations are removed, and
+candidates for the same person found, listed and decided, under ``relations/`` and
+``identities/``, through the network pages' services and rules."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+import django_filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from baolei.core.api import DAY, ApiViewMixin
+from baolei.core.api import DAY, ApiViewMixin, ScopedReadOnlyViewSet, example
+from baolei.core.filters import FilterSet
 from baolei.core.views_base import require
 from baolei.network import reading, services
-from baolei.network.models import Kind, Relation
+from baolei.network.models import Decision, Identity, Kind, Relation
 from baolei.network.queries import EDGE_KINDS, MAX_HOPS, NODE_KINDS
+from baolei.network.serializers import (
+    ConfirmRequestSerializer,
+    DismissRequestSerializer,
+    IdentitiesFoundSerializer,
+    IdentitySerializer,
+)
 from baolei.people.models import Person
 
 if TYPE_CHECKING:
@@ -153,3 +165,92 @@ class NetworkApiView(ApiViewMixin, APIView):
         actor = cast("User", request.user)
         relation = services.add_relation(actor=actor, **data.validated_data)
         return Response(RelationSerializer(relation).data, status=status.HTTP_201_CREATED)
+
+
+def remove_relation(*, actor: User, relation: Relation) -> Any:
+    """删除 as the page does it; the answer is the relation as it stood (the record
+    history keeps it and who removed it)."""
+    removed = RelationSerializer(relation).data
+    services.remove_relation(actor=actor, relation=relation)
+    return removed
+
+
+class RelationViewSet(ScopedReadOnlyViewSet):
+    """人员关系：按当前用户可见范围列出；``remove`` 删除一条关系（记录历史保留删除人），
+    与关系网络页面相同，由同一规则把关：录入单位，或区划覆盖该关系的单位的审核员。"""
+
+    policy_actions: ClassVar[dict[str, str]] = {"remove": "network.remove"}
+    record_name = "relation"
+    queryset = Relation.objects.select_related("region")
+    serializer_class = RelationSerializer
+    ordering_fields = ["created_at", "began_on"]
+    ordering = ["-created_at", "id"]
+
+    @extend_schema(
+        request=None,
+        responses={200: RelationSerializer},
+        description="删除人员关系（请求不带正文），答复为删除前的关系。",
+    )
+    @action(detail=True, methods=["post"])
+    def remove(self, request: Request, **kwargs: Any) -> Response:
+        return Response(self.act(request, serializers.Serializer, remove_relation))
+
+
+class IdentityApiFilter(FilterSet):
+    decision = django_filters.ChoiceFilter(choices=Decision.choices)
+
+    class Meta:
+        model = Identity
+        fields = ["decision"]
+
+
+class IdentityViewSet(ScopedReadOnlyViewSet):
+    """同一人候选：没有身份证号码的人员与疑似同一人的记录，两条记录都须在当前用户范围内；
+    待研判的在前，相似度高的在前。POST ``find`` 查找（比对范围内没有身份证号码的人员），
+    ``confirm`` 确认同一人（两条记录在关系网络中相连，不合并），``dismiss`` 排除（须写明理由），
+    与页面相同，由同一规则把关。"""
+
+    policy_actions: ClassVar[dict[str, str]] = {
+        "confirm": "network.decide",
+        "dismiss": "network.decide",
+    }
+    record_name = "identity"
+    queryset = Identity.objects.select_related("person", "other", "decided_by")
+    serializer_class = IdentitySerializer
+    filterset_class = IdentityApiFilter
+    ordering_fields = ["score", "found_at"]
+    ordering = ["decision", "-score", "id"]
+
+    def answer(self, identity: Identity) -> Response:
+        return Response(IdentitySerializer(self.get_queryset().get(pk=identity.pk)).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: IdentitiesFoundSerializer},
+        description="比对当前用户范围内没有身份证号码的人员，新发现的每一对列为待研判的候选。",
+    )
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def find(self, request: Request, **kwargs: Any) -> Response:
+        require(request, "network.find")
+        added = services.find_same_persons(actor=cast("User", request.user))
+        return Response({"added": added})
+
+    @extend_schema(
+        request=ConfirmRequestSerializer,
+        responses={200: IdentitySerializer},
+        examples=example("确认同一人", {"note": "经户籍比对系同一人"}),
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, **kwargs: Any) -> Response:
+        run = partial(services.decide_identity, decision=Decision.CONFIRMED)
+        return self.answer(self.act(request, ConfirmRequestSerializer, run))
+
+    @extend_schema(
+        request=DismissRequestSerializer,
+        responses={200: IdentitySerializer},
+        examples=example("排除", {"note": "出生日期不同，系同名同村的两人"}),
+    )
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request: Request, **kwargs: Any) -> Response:
+        run = partial(services.decide_identity, decision=Decision.DISMISSED)
+        return self.answer(self.act(request, DismissRequestSerializer, run))

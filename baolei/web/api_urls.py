@@ -7,6 +7,7 @@ from baolei.cases.api import CaseViewSet
 from baolei.clues.api import ClueViewSet, ReferralViewSet
 from baolei.coordination import api as coordination
 from baolei.ledger.api import LedgerItemViewSet
+from baolei.network import api as network
 from baolei.notices.api import NoticeViewSet
 from baolei.people.api import PersonViewSet
 from baolei.regions.api import CentreViewSet, RegionViewSet
@@ -57,6 +58,10 @@ router.register("cadres/training-bases", cadres.TrainingBaseViewSet, basename="t
 router.register(
     "cadres/training-sessions", cadres.TrainingSessionViewSet, basename="training-session"
 )
+# Beside GET/POST /api/v1/network/ itself (baolei/urls.py), which reads the graph and
+# states a relation.
+router.register("network/relations", network.RelationViewSet, basename="network-relation")
+router.register("network/identities", network.IdentityViewSet, basename="network-identity")
 router.register("me/notices", NoticeViewSet, basename="my-notice")
 
 app_name = "api"
