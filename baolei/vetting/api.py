@@ -1,4 +1,6 @@
-"""The background review through the API: runs, candidates and decision records, scoped."""
+"""The background review through the API: runs, candidates and decision records, scoped;
+a failed run is run again and a confirmed hit followed up through the pages' services and
+rules."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from rest_framework.response import Response
 
 from baolei.accounts.models import User
 from baolei.cadres.models import Reason
-from baolei.core.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from baolei.core.api import ScopedReadOnlyViewSet, ScopedViewSetMixin, example
 from baolei.regions.models import Region
 from baolei.vetting import filters, services
 from baolei.vetting.models import Candidate, Decision, DecisionRecord, Source, VettingRun
@@ -106,6 +108,20 @@ class DecisionSerializer(serializers.Serializer):
     )
 
 
+class FollowUpRequestSerializer(serializers.Serializer):
+    """The follow-up of a hit confirmed earlier: its clue, its adjustment proposal, or both."""
+
+    open_clue = serializers.BooleanField(
+        required=False, default=False, help_text="生成问题线索（背景审查发现）"
+    )
+    propose_adjustment = serializers.BooleanField(
+        required=False, default=False, help_text="提出村干部调整建议"
+    )
+    adjustment_reason = serializers.ChoiceField(
+        choices=Reason.choices, required=False, default=Reason.GANG_EVIL, help_text="调整原因"
+    )
+
+
 class BulkDecisionSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
     decision = serializers.ChoiceField(choices=Decision.choices)
@@ -114,8 +130,11 @@ class BulkDecisionSerializer(serializers.Serializer):
 
 
 class RunViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """背景审查比对批次，含状态与进度；POST 发起一次比对（进入后台队列）。"""
+    """背景审查比对批次，含状态与进度；POST 发起一次比对（进入后台队列）；``rerun`` 以相同的
+    审查范围、比对来源和分数线重新运行失败的批次（另起一个批次），与页面相同，由同一规则把关。"""
 
+    policy_actions: ClassVar[dict[str, str]] = {"rerun": "vetting.rerun"}
+    record_name = "run"
     queryset = VettingRun.objects.select_related("region")
     serializer_class = RunSerializer
     filterset_class = filters.RunFilter
@@ -127,11 +146,26 @@ class RunViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyM
         run = services.start_run(actor=cast(User, request.user), **form.validated_data)
         return Response(RunSerializer(run).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        request=None,
+        responses={201: RunSerializer},
+        description="重新运行失败的比对批次（请求不带正文），答复为新的批次。",
+    )
+    @action(detail=True, methods=["post"])
+    def rerun(self, request: Request, **kwargs: Any) -> Response:
+        run = self.act(request, serializers.Serializer, services.rerun)
+        return Response(RunSerializer(run).data, status=status.HTTP_201_CREATED)
+
 
 class CandidateViewSet(ScopedReadOnlyViewSet):
-    """疑似命中（研判队列）；``decide`` 研判一条，``bulk_decide`` 批量研判，``decisions`` 列出研判记录。"""
+    """疑似命中（研判队列）；``decide`` 研判一条，``bulk_decide`` 批量研判，``decisions`` 列出研判记录；
+    ``follow-up`` 对此前确认的命中生成线索或提出调整建议（各只一次），与页面相同，由同一规则把关。"""
 
-    policy_actions: ClassVar[dict[str, str]] = {"decide": "vetting.decide"}
+    policy_actions: ClassVar[dict[str, str]] = {
+        "decide": "vetting.decide",
+        "follow_up": "vetting.follow_up",
+    }
+    record_name = "candidate"
 
     queryset = Candidate.objects.select_related("appointment__person", "appointment__region")
     serializer_class = CandidateSerializer
@@ -158,6 +192,22 @@ class CandidateViewSet(ScopedReadOnlyViewSet):
             **form.validated_data,
         )
         return Response(CandidateSerializer(decided).data)
+
+    @extend_schema(
+        request=FollowUpRequestSerializer,
+        responses={200: CandidateSerializer},
+        examples=example(
+            "确认命中后生成线索并提出调整建议",
+            {"open_clue": True, "propose_adjustment": True, "adjustment_reason": "gang_evil"},
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="follow-up", url_name="follow-up")
+    def follow_up(self, request: Request, **kwargs: Any) -> Response:
+        return Response(
+            CandidateSerializer(
+                self.act(request, FollowUpRequestSerializer, services.follow_up_hit)
+            ).data
+        )
 
     @extend_schema(
         request=BulkDecisionSerializer,
