@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from baolei.accounts.models import User
 from baolei.cadres.models import Reason
 from baolei.core.api import ScopedReadOnlyViewSet, ScopedViewSetMixin, example
+from baolei.core.views_base import require
 from baolei.regions.models import Region
 from baolei.vetting import filters, services
 from baolei.vetting.models import Candidate, Decision, DecisionRecord, Source, VettingRun
@@ -141,6 +142,7 @@ class RunViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyM
 
     @extend_schema(request=RunRequestSerializer, responses={201: RunSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        require(request, "vetting.start")  # as the page: the rule before the body is read
         form = RunRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         run = services.start_run(actor=cast(User, request.user), **form.validated_data)

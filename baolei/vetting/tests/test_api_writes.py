@@ -254,3 +254,14 @@ def test_both_writes_are_documented() -> None:
     for operation, code in ((follow_up, "200"), (rerun, "201")):
         answer = operation["responses"][code]["content"]["application/json"]["schema"]
         assert "$ref" in answer
+
+
+def test_starting_a_run_asks_the_rule_before_the_body(cast: Cast) -> None:
+    """As the page: one who may not start a run is refused (403, the rule's reason, in the
+    security log) whatever the body, never answered on its fields."""
+    from baolei.audit.models import SecurityEvent
+
+    refused = post(cast, "city_leader", "/api/v1/vetting/runs/", {"region": "乱码"})
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "只有录入员或审核员可以发起背景审查比对。"
+    assert SecurityEvent.objects.filter(action="access_denied", actor="city_leader").exists()

@@ -72,8 +72,9 @@ def value_of(row: models.Model, field: models.Field) -> Any:
             # whose sequences the rolled-back run of the page leaves advanced.
             model = getattr(row, kind).model_class()
             return str(model._default_manager.filter(pk=value).first())
-    if field.name == "link" and isinstance(value, str) and getattr(row, "record_id", None):
-        return value.replace(f"/{row.record_id}/", "/<the record>/")  # its key, as above
+    record = getattr(row, "record_id", None)
+    if field.name == "link" and isinstance(value, str) and record:
+        return value.replace(f"/{record}/", "/<the record>/")  # its key, as above
     if field.name == "detail" and isinstance(value, dict):
         return {k: v for k, v in value.items() if k != "api"}  # the API marks its refusals
     if field.name == "target" and isinstance(value, str) and value.startswith("/"):
@@ -97,8 +98,11 @@ def rows_of(model: type[models.Model]) -> list[dict[str, Any]]:
 
 def snapshot(labels: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
     """Every row of the given apps, their history, and the security log."""
-    tables = [m for label in labels for m in apps.get_app_config(label).get_models()]
-    return {m._meta.label: rows_of(m) for m in [*tables, SecurityEvent]}
+    tables: list[type[models.Model]] = [
+        m for label in labels for m in apps.get_app_config(label).get_models()
+    ]
+    tables.append(SecurityEvent)
+    return {m._meta.label: rows_of(m) for m in tables}
 
 
 def token_of(user: Any) -> dict[str, str]:
