@@ -10,6 +10,7 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponseRedirect,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import FormView
@@ -127,7 +128,7 @@ class PersonEditView(ScopedViewMixin, PersonCreateView):
     model = Person
     form_class = forms.EditPersonForm  # type: ignore[assignment]
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.person = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
         # Asked of this person, as the API's edit is (the same entry if refused).
         require(request, "people.edit", self.person, {"action": "edit", "record": self.person.pk})
