@@ -4,13 +4,12 @@ entries, the same refusals (the machinery is in ``baolei.web.tests.equivalence``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
 from django.test import Client
 
 from baolei.cadres.models import Adjustment, Appointment
@@ -51,7 +50,6 @@ class Cast:
     hit_list: ExternalList
     page: Client
     api: Client
-    counters: dict[str, tuple[int, bool]] = field(default_factory=dict)
 
     def persona(self, name: str) -> Any:
         return self.world.users[name]
@@ -62,41 +60,12 @@ def cast(world: Any, cadre: Appointment, hit_list: ExternalList) -> Cast:
     return Cast(world, cadre, hit_list, Client(), Client())
 
 
-def keep_counters(cast: Cast) -> None:
-    """PostgreSQL's sequences are not rolled back with the page's run, SQLite's counters
-    are: on PostgreSQL the API's run is given back the keys the page's run took, so that
-    it starts from the same state and the records naming a new key (a security-log entry
-    naming the new run, the clue a hit opened) name the same one."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT schemaname || '.' || sequencename, last_value FROM pg_sequences"
-            " WHERE schemaname = current_schema()"
-        )
-        cast.counters = {name: (value or 1, value is not None) for name, value in cursor}
-
-
-def restore_counters(cast: Cast) -> None:
-    with connection.cursor() as cursor:
-        for name, (value, called) in cast.counters.items():
-            cursor.execute("SELECT setval(%s, %s, %s)", [name, value, called])
-
-
 def page(url: str, fields: dict[str, Any]) -> Any:
-    def request(cast: Cast, record: Any) -> tuple[str, dict[str, Any]]:
-        keep_counters(cast)
-        return url.format(record.pk), fields
-
-    return request
+    return lambda cast, record: (url.format(record.pk), fields)
 
 
 def api(url: str, body: dict[str, Any]) -> Any:
-    def request(cast: Cast, record: Any) -> tuple[str, dict[str, Any]]:
-        restore_counters(cast)
-        return url.format(record.pk), body
-
-    return request
+    return lambda cast, record: (url.format(record.pk), body)
 
 
 def failed_run(cast: Cast) -> VettingRun:
