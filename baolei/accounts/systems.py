@@ -137,8 +137,11 @@ def approve_system_account(
     password and the approved roles."""
     policy.require(actor, "accounts.decide_system", account)
     account = _pending(account)
+    username = f"{USERNAME_PREFIX}{account.pk}"
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(f"用户名 {username} 已被占用，请先更改该用户的用户名再批准。")
     user = User(
-        username=f"{USERNAME_PREFIX}{account.pk}",
+        username=username,
         name=account.name,
         agency=account.agency,
         is_system=True,

@@ -304,3 +304,11 @@ def test_only_police_like_systems_are_not_assumed(world: Any) -> None:
     )
     done = systems.approve_system_account(actor=world.users["secadmin"], account=account)
     assert done.user.scope_prefix == world.city.prefix
+
+
+def test_a_taken_username_is_refused_not_a_crash(world: Any) -> None:
+    account = ask(world)
+    make_user(f"system-{account.pk}", world.agencies["a_office"], Role.CLERK)
+    with pytest.raises(ValidationError, match="已被占用"):
+        systems.approve_system_account(actor=world.users["a_secadmin"], account=account)
+    assert SystemAccount.objects.get(pk=account.pk).status == SystemAccountStatus.PENDING
