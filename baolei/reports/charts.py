@@ -303,13 +303,28 @@ def feedback_timeliness(scope: Scope) -> Chart:
         clue__region__code__under=scope.region.prefix, feedback_by__lt=day
     )
     answered = Q(feedback_on__isnull=False, feedback_on__lte=day)
-    parts = {
-        "on_time": ("按时反馈", due.filter(answered).filter(feedback_on__lte=F("feedback_by"))),
-        "late": ("逾期反馈", due.filter(answered).filter(feedback_on__gt=F("feedback_by"))),
-        "open": ("逾期未反馈", due.exclude(answered)),
+    conditions = {
+        "on_time": ("按时反馈", answered & Q(feedback_on__lte=F("feedback_by"))),
+        "late": ("逾期反馈", answered & Q(feedback_on__gt=F("feedback_by"))),
+        "open": ("逾期未反馈", ~answered),
     }
-    agencies = Agency.objects.filter(pk__in=due.values("to_agency")).order_by("name")
-    counts = {part: grouped(rows, F("to_agency")) for part, (_, rows) in parts.items()}
+    parts = {
+        part: (label, due.filter(condition)) for part, (label, condition) in conditions.items()
+    }
+    # One grouped query counts the three parts of every agency; the agencies are those
+    # it found, looked up by key (not by repeating the query as a sub-select).
+    counted = (
+        due.order_by()
+        .values("to_agency")
+        .annotate(
+            **{part: Count("pk", filter=condition) for part, (_, condition) in conditions.items()}
+        )
+    )
+    counts: dict[str, dict[Any, int]] = {part: {} for part in conditions}
+    for row in counted:
+        for part in conditions:
+            counts[part][row["to_agency"]] = row[part]
+    agencies = Agency.objects.filter(pk__in=counts["open"]).order_by("name")
     return Chart(
         "feedback_timeliness",
         "线索移送反馈及时情况（按接收单位）",
