@@ -25,7 +25,7 @@ from baolei.cadres.tests.outsiders import add_cadre_rows
 from baolei.cases.tests.outsiders import add_case_rows
 from baolei.clues.tests.outsiders import add_clue_rows
 from baolei.coordination.tests.outsiders import add_coordination_rows
-from baolei.core.models import ExportJob
+from baolei.core.models import ExportJob, ImportJob
 from baolei.ledger.tests.outsiders import add_ledger_rows
 from baolei.network.tests.outsiders import add_network_rows
 from baolei.notices.tests.outsiders import add_notice_rows
@@ -180,6 +180,9 @@ def build_world() -> World:
     add_notice_rows(w)
     w.outsider_rows[ExportJob] = ExportJob.objects.create(
         requested_by=u["b_clerk"], title=f"{OUTSIDER_MARK}线索清单", path="/clues/", format="xlsx"
+    )
+    w.outsider_rows[ImportJob] = ImportJob.objects.create(
+        requested_by=u["b_clerk"], title=f"{OUTSIDER_MARK}台账导入", path="/ledger/import/"
     )
     w.outsider_rows[SystemAccount] = SystemAccount.objects.create(
         name=f"{OUTSIDER_MARK}警务平台",

@@ -344,6 +344,9 @@ EVIDENCE_MAX_MB = config.env_int("EVIDENCE_MAX_MB", 20, minimum=1)
 # Excel imports (baolei/web/importing.py): the largest file and the most data rows.
 IMPORT_MAX_MB = config.env_int("IMPORT_MAX_MB", 10, minimum=1)
 IMPORT_MAX_ROWS = config.env_int("IMPORT_MAX_ROWS", 20_000, minimum=1)
+# An upload of more data rows than this is imported by a worker (后台导入, see
+# baolei/core/import_jobs.py), not in the request; its record is kept EXPORT_KEEP_HOURS.
+IMPORT_JOB_ROWS = config.env_int("IMPORT_JOB_ROWS", 1000, minimum=0)
 # Clues: days to conclude (calendar days), and per referral the working days to
 # acknowledge (签收) and to feed back (反馈).
 CLUE_DAYS_TO_CONCLUDE = config.env_int("CLUE_DAYS_TO_CONCLUDE", 30, minimum=1)

@@ -23,6 +23,7 @@ from baolei.core.exports import Column
 from baolei.core.filters import FilterSet
 from baolei.core.form_style import compact
 from baolei.core.history import history_rows
+from baolei.core.import_jobs import QueuedImportMixin
 from baolei.core.importing import keep_errors
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
 from baolei.core.views_base import (
@@ -329,7 +330,8 @@ class StatisticsView(TemplateView):
         return context
 
 
-class ClueImportView(PolicyRequiredMixin, TemplateView):
+class ClueImportView(PolicyRequiredMixin, QueuedImportMixin, TemplateView):
+    import_title = "线索导入"
     scope_exempt = "导入只接受 visible_to(user) 中的区划与单位"
     permission = "clues.register"
     template_name = "clues/import.html"

@@ -8,6 +8,10 @@ none, and the report names every bad cell by line and column. A refused import i
 security log too, with its reason. A page shows the first ``MAX_SHOWN`` errors; the
 error workbook (``error_workbook``) holds all of them.
 
+An upload of more than ``settings.IMPORT_JOB_ROWS`` data rows (``count_rows``) is run by
+a background worker instead (``baolei.core.import_jobs``): the worker sets ``watching``
+to an ``Observer`` that ``run`` tells its phase, its progress and its report.
+
 Each importer keeps only what is its own: the columns, how one row is checked
 (``check``), and how a checked row is applied through its app's services (``apply``).
 """
@@ -15,6 +19,7 @@ Each importer keeps only what is its own: the columns, how one row is checked
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
@@ -33,6 +38,10 @@ MAX_SHOWN = 200
 HEADER_SEARCH_ROWS = 6
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d")
 ZIP_MAGIC = b"PK\x03\x04"
+
+#: A watched import reports its progress every this many rows.
+PROGRESS_EVERY = 200
+READING, CHECKING, APPLYING = "读取", "校验", "写入"
 
 Row = TypeVar("Row")
 
@@ -247,8 +256,38 @@ class Importer(Generic[Row]):
     logged_by_service: ClassVar[bool] = False
 
 
+class Observer:
+    """What a background import job learns of the import it runs (nothing by default).
+    ``phase`` and ``checked`` are called outside the transaction, ``applied`` inside it."""
+
+    def phase(self, name: str, total: int) -> None:
+        """A phase begins (READING, CHECKING, APPLYING) over ``total`` rows."""
+
+    def checked(self, done: int, total: int) -> None:
+        """Every ``PROGRESS_EVERY`` rows checked."""
+
+    def applied(self, done: int, total: int) -> None:
+        """Every ``PROGRESS_EVERY`` rows written, inside the import's transaction."""
+
+    def finished(self, report: ImportReport) -> None:
+        """The import's report, refused or applied."""
+
+
+#: Set by the background worker for the import it runs; None in a web request.
+watching: ContextVar[Observer | None] = ContextVar("import_watching", default=None)
+
+
 def run(importer: Importer[Any], stream: IO[bytes], *, filename: str = "") -> ImportReport:
     """Every row checked, then all applied in one transaction or none; see the module."""
+    watch = watching.get() or Observer()
+    report = apply_sheet(importer, stream, filename, watch)
+    watch.finished(report)
+    return report
+
+
+def apply_sheet(
+    importer: Importer[Any], stream: IO[bytes], filename: str, watch: Observer
+) -> ImportReport:
     report = ImportReport()
     target = filename or importer.title
     try:
@@ -256,6 +295,7 @@ def run(importer: Importer[Any], stream: IO[bytes], *, filename: str = "") -> Im
     except PermissionDenied as exc:
         report.errors.append(RowError(1, "权限", str(exc)))
         return refused(importer, report, target)
+    watch.phase(READING, 0)
     sheet, report.errors = read_sheet(
         stream,
         marker=importer.marker,
@@ -265,21 +305,28 @@ def run(importer: Importer[Any], stream: IO[bytes], *, filename: str = "") -> Im
     )
     if sheet is None:
         return refused(importer, report, target)
+    total = len(sheet.rows)
+    watch.phase(CHECKING, total)
     importer.prepare(sheet)
     checked = []
-    for line, value in sheet.rows:
+    for done, (line, value) in enumerate(sheet.rows, start=1):
         row, problems = importer.check(line, value)
         report.errors += problems
         if row is not None and not problems:
             checked.append((line, row))
+        if done % PROGRESS_EVERY == 0:
+            watch.checked(done, total)
     report.errors += importer.review(checked)
     if report.errors:
         return refused(importer, report, target)
     line = sheet.header_line
+    watch.phase(APPLYING, len(checked))
     try:
         with transaction.atomic():
-            for line, row in checked:  # noqa: B007 - the except below names this line
+            for done, (line, row) in enumerate(checked, start=1):  # noqa: B007 - the except names line
                 importer.apply(row, report)
+                if done % PROGRESS_EVERY == 0:
+                    watch.applied(done, len(checked))
             line = sheet.header_line
             importer.finish(report)
             if not importer.logged_by_service:
@@ -316,6 +363,8 @@ def keep_errors(request: Any, title: str, report: ImportReport) -> None:
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
+    if watching.get() is not None:  # a background job keeps the workbook on its own page
+        return
     previous = request.session.get(ERRORS_SESSION_KEY)
     if previous and default_storage.exists(previous):
         default_storage.delete(previous)
@@ -323,6 +372,52 @@ def keep_errors(request: Any, title: str, report: ImportReport) -> None:
         f"{ERRORS_DIR}/{request.user.pk}.xlsx", ContentFile(error_workbook(title, report.errors))
     )
     request.session[ERRORS_SESSION_KEY] = name
+
+
+def count_rows(stream: IO[bytes], *, csv: bool = False, stop_after: int) -> int:
+    """The data rows of an upload, counted cheaply to decide whether it is imported in
+    the request or by a worker: the filled rows below the header (the first of the top
+    ``HEADER_SEARCH_ROWS`` rows with two or more filled cells; merged title rows above
+    it have one), read one at a time and no further than ``stop_after + 1``.  An upload
+    that cannot be read counts 0: the import in the request refuses it at once.  The
+    stream is left where it was, open."""
+    position = stream.tell()
+    stream.seek(0)
+    count = 0
+    header = False
+    rows = csv_lines(stream) if csv else table_rows(stream)
+    try:
+        for line, cells in enumerate(rows, start=1):
+            filled = sum(1 for c in cells if c not in (None, ""))
+            if not header:
+                header = filled >= 2
+                if not header and line >= HEADER_SEARCH_ROWS:
+                    break
+                continue
+            if filled:
+                count += 1
+                if count > stop_after:
+                    break
+    except (Refused, UnicodeDecodeError):
+        count = 0
+    finally:
+        rows.close()
+        stream.seek(position)
+    return count
+
+
+def csv_lines(stream: IO[bytes]) -> Generator[list[str], None, None]:
+    """Like ``csv_rows`` but gives the stream back open (``csv_rows`` reads to the end)."""
+    import csv
+    import io
+
+    if size_of(stream) > settings.IMPORT_MAX_MB * 1024 * 1024:
+        return
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    try:
+        yield from csv.reader(text)
+    finally:
+        text.detach()
 
 
 ERROR_COLUMNS = [

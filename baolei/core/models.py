@@ -89,3 +89,76 @@ class ExportJob(models.Model):
             and bool(self.file)
             and (self.expires_at is None or self.expires_at > timezone.now())
         )
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "导入中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class ImportJobQuerySet(models.QuerySet["ImportJob"]):
+    def visible_to(self, user: Any) -> ImportJobQuerySet:
+        """An import job shows its requester's file and errors: it is theirs alone."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(requested_by=user)
+
+
+class ImportJob(models.Model):
+    """A big spreadsheet import, run by a worker (``baolei.core.import_jobs``): an upload
+    of more than ``settings.IMPORT_JOB_ROWS`` data rows is not imported in the request."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField("名称", max_length=200)
+    #: The import page and its POST's form fields (without the csrf token and the file):
+    #: the worker posts them again to that page's own view, as the requester.
+    path = models.CharField(max_length=500)
+    fields = models.TextField(blank=True)
+    filename = models.CharField("文件名", max_length=255, blank=True)
+    #: The saved upload under MEDIA_ROOT/imports/, deleted when the job ends.
+    upload = models.CharField(max_length=100, blank=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    phase = models.CharField("阶段", max_length=8, blank=True)
+    total = models.PositiveIntegerField("总行数", default=0)
+    done = models.PositiveIntegerField("已处理行数", default=0)
+    created = models.PositiveIntegerField("新增", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    unchanged = models.PositiveIntegerField("未变", default=0)
+    #: Where the page would have gone after the import (its redirect).
+    next_url = models.CharField(max_length=500, blank=True)
+    message = models.CharField("结果", max_length=500, blank=True)
+    error = models.CharField("失败原因", max_length=500, blank=True)
+    #: The first errors (importing.MAX_SHOWN) as [row, column, message]; every one is in
+    #: the error workbook ``errors_file``.
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    errors_file = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField("申请时间", default=timezone.now)
+    #: Moved on while rows are read and checked; while they are written (one
+    #: transaction) the beat is kept in the progress file instead (see import_jobs).
+    beat_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "后台导入"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.get_status_display()}）"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def hidden_errors(self) -> int:
+        return max(0, self.error_count - len(self.errors))

@@ -14,6 +14,7 @@ from baolei.audit.models import Action
 from baolei.audit.services import record_event
 from baolei.core.exports import Column
 from baolei.core.history import history_rows
+from baolei.core.import_jobs import QueuedImportMixin
 from baolei.core.importing import keep_errors
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
 from baolei.core.views_base import (
@@ -291,7 +292,8 @@ class EvidenceDownloadView(ScopedViewMixin, View):
         return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
 
 
-class ImportView(PolicyRequiredMixin, TemplateView):
+class ImportView(PolicyRequiredMixin, QueuedImportMixin, TemplateView):
+    import_title = "台账导入"
     scope_exempt = "导入只接受 visible_to(user) 中的区划与单位，写入经 services 核对"
     permission = "ledger.create"
     template_name = "ledger/import.html"

@@ -19,6 +19,7 @@ from baolei.clues.forms import ClueForm
 from baolei.clues.models import Category, Source
 from baolei.core import params, policy, security_log
 from baolei.core.exports import XLSX, Column, build_workbook, cell_value, xlsx_cell
+from baolei.core.import_jobs import QueuedImportMixin
 from baolei.core.importing import keep_errors
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
 from baolei.core.views_base import PolicyRequiredMixin, ScopedListView, acting_user
@@ -159,7 +160,8 @@ class RelationActionView(ActionView):
         return f"{reverse('network:graph')}?person={record.person_a_id}&hops=1"
 
 
-class RelationImportView(PolicyRequiredMixin, TemplateView):
+class RelationImportView(PolicyRequiredMixin, QueuedImportMixin, TemplateView):
+    import_title = "人员关系导入"
     scope_exempt = "导入只接受 visible_to(user) 中的人员"
     permission = "network.add"
     template_name = "network/import.html"

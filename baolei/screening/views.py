@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from baolei.core.exports import Column
 from baolei.core.history import history_rows
+from baolei.core.import_jobs import QueuedImportMixin
 from baolei.core.importing import keep_errors
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
 from baolei.core.views_base import (
@@ -111,7 +112,8 @@ class RoundCloseView(ActionView):
         return str(record.name)
 
 
-class ResultImportView(ScopedViewMixin, TemplateView):
+class ResultImportView(ScopedViewMixin, QueuedImportMixin, TemplateView):
+    import_title = "排查结果导入"
     model = ScreeningRound
     template_name = "screening/import.html"
     record_permission = "screening.import_results"  # asked of the round in dispatch

@@ -12,6 +12,7 @@ from django.views.generic import FormView
 
 from baolei.core.exports import Column
 from baolei.core.history import history_rows
+from baolei.core.import_jobs import QueuedImportMixin
 from baolei.core.importing import keep_errors
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
 from baolei.core.scoping import sees_whole
@@ -229,7 +230,8 @@ class ProblemReopenView(ActionView):
         return str(record.number)
 
 
-class ProblemImportView(PolicyRequiredMixin, FormView):
+class ProblemImportView(PolicyRequiredMixin, QueuedImportMixin, FormView):
+    import_title = "问题清单导入"
     permission = "supervision.create_problem"
     scope_exempt = "导入只接受 visible_to(user) 中的单位，写入经 services 核对"
     template_name = "supervision/import.html"

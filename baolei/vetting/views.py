@@ -14,6 +14,7 @@ from django.views.generic import FormView, TemplateView
 from baolei.cadres.models import Appointment
 from baolei.cadres.queries import in_office
 from baolei.core.exports import Column
+from baolei.core.import_jobs import QueuedImportMixin
 from baolei.core.importing import keep_errors
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
 from baolei.core.views_base import (
@@ -329,7 +330,8 @@ class CoverageView(TemplateView):
         return super().get_context_data(**kwargs) | {"rows": rows}
 
 
-class ListImportView(PolicyRequiredMixin, FormView):
+class ListImportView(PolicyRequiredMixin, QueuedImportMixin, FormView):
+    import_title = "外部名单导入"
     scope_exempt = "导入的名单归属于本单位区划，不读取其他记录"
     permission = "vetting.import_list"
     template_name = "vetting/list_import.html"

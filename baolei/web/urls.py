@@ -1,6 +1,6 @@
 from django.urls import path
 
-from baolei.web import exports, favicon, pickers, views
+from baolei.web import exports, favicon, import_jobs, pickers, views
 
 app_name = "web"
 urlpatterns = [
@@ -10,6 +10,13 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("favicon.ico", favicon.FaviconView.as_view(), name="favicon"),
     path("imports/errors.xlsx", views.ImportErrorsView.as_view(), name="import_errors"),
+    path("imports/", import_jobs.ImportJobListView.as_view(), name="import_jobs"),
+    path("imports/<int:pk>/", import_jobs.ImportJobView.as_view(), name="import_job"),
+    path(
+        "imports/<int:pk>/errors.xlsx",
+        import_jobs.ImportJobErrorsView.as_view(),
+        name="import_job_errors",
+    ),
     path("pick/regions/", pickers.RegionPickerView.as_view(), name="pick_regions"),
     path("pick/people/", pickers.PersonPickerView.as_view(), name="pick_people"),
     path("pick/agencies/", pickers.AgencyPickerView.as_view(), name="pick_agencies"),

@@ -27,6 +27,7 @@ from baolei.cadres.views.common import county_of
 from baolei.core.exports import Column
 from baolei.core.form_style import compact
 from baolei.core.history import history_rows
+from baolei.core.import_jobs import QueuedImportMixin
 from baolei.core.importing import keep_errors
 from baolei.core.outcomes import ActionView, Operation, ServiceFormMixin
 from baolei.core.views_base import (
@@ -79,7 +80,8 @@ class RosterView(ScopedListView):
         return queries.with_state(rows).select_related("person", "region__parent__parent")
 
 
-class RosterImportView(PolicyRequiredMixin, TemplateView):
+class RosterImportView(PolicyRequiredMixin, QueuedImportMixin, TemplateView):
+    import_title = "村干部名册导入"
     permission = "cadres.appoint"
     scope_exempt = "上传页面不列出记录；导入逐行核对 visible_to 范围，由服务再次核对"
     template_name = "cadres/import.html"
