@@ -132,6 +132,7 @@ class ImportJob(models.Model):
     unchanged = models.PositiveIntegerField("未变", default=0)
     #: Where the page would have gone after the import (its redirect).
     next_url = models.CharField(max_length=500, blank=True)
+    #: The page's own success message, kept for the record (the job page shows the counts).
     message = models.CharField("结果", max_length=500, blank=True)
     error = models.CharField("失败原因", max_length=500, blank=True)
     #: The first errors (importing.MAX_SHOWN) as [row, column, message]; every one is in
