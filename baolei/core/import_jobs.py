@@ -66,6 +66,14 @@ def progress_path(job: ImportJob) -> Path:
     return folder() / f"{job.upload}.json"
 
 
+def remove_upload(job: ImportJob) -> None:
+    """The saved upload and its progress file go when the job ends."""
+    if job.upload:
+        for path in (folder() / job.upload, progress_path(job)):
+            path.unlink(missing_ok=True)
+        progress_path(job).with_suffix(".tmp").unlink(missing_ok=True)
+
+
 class QueuedImportMixin:
     """Put on an import page before its generic base view (after any mixin whose
     ``dispatch`` checks roles, policy or scope): a POST whose file has more than
@@ -234,13 +242,12 @@ def run(job_id: int) -> ImportJob | None:
     if not claimed:
         job.refresh_from_db()
         return job
-    upload = folder() / job.upload
+    if not job.upload:
+        return fail(job, NOT_RUN)
     try:
-        return replay(job, upload)
+        return replay(job, folder() / job.upload)
     finally:
-        upload.unlink(missing_ok=True)
-        progress_path(job).unlink(missing_ok=True)
-        progress_path(job).with_suffix(".tmp").unlink(missing_ok=True)
+        remove_upload(job)
 
 
 def replay(job: ImportJob, upload: Path) -> ImportJob:
@@ -333,8 +340,7 @@ def sweep_stale() -> int:
         count += ImportJob.objects.filter(
             pk=job.pk, status=ImportStatus.RUNNING, beat_at__lt=limit
         ).update(status=ImportStatus.FAILED, error=INTERRUPTED, finished_at=timezone.now())
-        (folder() / job.upload).unlink(missing_ok=True)
-        progress_path(job).unlink(missing_ok=True)
+        remove_upload(job)
     return count
 
 
@@ -346,8 +352,7 @@ def purge_expired() -> int:
     for job in ImportJob.objects.filter(finished_at__lte=before):
         if job.errors_file:
             (folder() / job.errors_file).unlink(missing_ok=True)
-        if job.upload:
-            (folder() / job.upload).unlink(missing_ok=True)
+        remove_upload(job)
         job.delete()
         count += 1
     return count

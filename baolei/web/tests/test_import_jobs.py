@@ -164,6 +164,9 @@ def test_a_job_runs_once_however_often_it_is_handed_out(
     assert SecurityEvent.objects.filter(action=Action.IMPORT).count() == events
     assert LedgerItem.objects.filter(key__startswith="JX-").count() == 2
     assert import_jobs.run(job.pk + 1000) is None  # purged before a worker came
+    nothing = world.outsider_rows[ImportJob]  # queued without a file: ends, reads nothing
+    ended = import_jobs.run(nothing.pk)
+    assert ended is not None and ended.error == import_jobs.NOT_RUN
 
 
 def test_progress_is_recorded_by_phase_and_in_the_file_while_writing(
