@@ -73,11 +73,19 @@ def with_totals(rows: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
+def held_on(on: date) -> Q:
+    """An asset sealed, seized or frozen on or before ``on`` and not disposed of by then."""
+    return Q(on__lte=on) & (Q(disposed_on__isnull=True) | Q(disposed_on__gt=on))
+
+
+def assets_of(user: Any) -> QuerySet[Asset]:
+    """Every asset of the cases the user may see."""
+    return Asset.objects.filter(case__in=Case.objects.visible_to(user))
+
+
 def held_assets(user: Any, on: date) -> QuerySet[Asset]:
-    """Assets sealed, seized or frozen on or before ``on`` and not disposed of by then."""
-    return Asset.objects.filter(case__in=Case.objects.visible_to(user), on__lte=on).filter(
-        Q(disposed_on__isnull=True) | Q(disposed_on__gt=on)
-    )
+    """The user's assets held on ``on`` (``held_on``)."""
+    return assets_of(user).filter(held_on(on))
 
 
 def assets_held(user: Any, on: date) -> Decimal:

@@ -337,3 +337,49 @@ def test_police_may_not_keep_the_roster(world: Any) -> None:
             term_starts_on=date(2024, 3, 1),
             term_ends_on=date(2029, 2, 28),
         )
+
+
+def test_in_office_agrees_with_the_state_on_every_day(
+    world: Any, org_reviewer: Any, secretary: Any
+) -> None:
+    """``in_office`` filters without computing the state; on each day around the
+    roster's changes it holds exactly the appointments whose state is in office:
+    one removed by an executed adjustment, one whose adjustment was rejected, one
+    not yet started and one past its term."""
+    removed = approved(world, org_reviewer, secretary)
+    services.execute_adjustment(actor=world.a_clerk, adjustment=removed, on=date(2026, 6, 1))
+    director = appoint(world, "李主任", 12, post=Post.DIRECTOR)
+    rejected = services.propose_adjustment(
+        actor=world.a_clerk,
+        appointment=director,
+        reason=Reason.INCOMPETENT,
+        details="群众反映",
+        on=date(2026, 5, 1),
+    )
+    services.decide_adjustment(
+        actor=org_reviewer,
+        adjustment=rejected,
+        decision="rejected",
+        on=date(2026, 5, 10),
+        note="反映不实",
+    )
+    appoint(world, "赵委员", 13, post=Post.MEMBER, started_on=date(2026, 9, 1))
+    appoint(
+        world,
+        "钱委员",
+        14,
+        post=Post.MEMBER,
+        started_on=date(2021, 3, 1),
+        term_starts_on=date(2021, 3, 1),
+        term_ends_on=date(2024, 2, 29),
+    )
+    rows = world.village_a.cadre_appointments.all()
+    for day in (date(2024, 3, 1), date(2026, 5, 31), date(2026, 6, 1), date(2026, 9, 1)):
+        expected = {
+            a.person.name for a in queries.with_state(rows, day) if a.state in queries.IN_OFFICE
+        }
+        assert {a.person.name for a in queries.in_office(rows, day)} == expected, day
+    assert {a.person.name for a in queries.in_office(rows, date(2026, 6, 1))} == {
+        "李主任",
+        "钱委员",
+    }
