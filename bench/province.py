@@ -28,6 +28,8 @@ from typing import Any
 from _harness import on_each_database
 
 SEED = 2026
+#: The province's clerks sign in with this (a password of today: not expired).
+PASSWORD = "Bench@2026pw"  # noqa: S105 - a throwaway benchmark account
 
 
 def grow(rng: random.Random) -> dict[str, str]:
@@ -51,7 +53,7 @@ def grow(rng: random.Random) -> dict[str, str]:
         ("county_clerk", Agency.objects.get(region=county, kind=AgencyKind.CAMPAIGN_OFFICE)),
     ):
         user = User(username=username, name=username, agency=agency)
-        user.set_password("Bench@2026pw")  # a password of today: not expired
+        user.set_password(PASSWORD)
         user.save()
         RoleAssignment.objects.create(user=user, role=Role.CLERK)
         users[username] = agency.region.name
