@@ -60,6 +60,7 @@ WORKER_TIMEOUT = 300
 
 #: The province run's target (the province issue): requests/s and p95 in ms.
 PROVINCE_TARGET = (100.0, 500.0)
+PROVINCE_USERS = ("province_clerk", "city_clerk", "county_clerk")
 
 PROVINCE = r"""
 import random, sys, django
@@ -513,6 +514,8 @@ class Run:
 
     def go(self) -> None:
         people = self.facts["people"]
+        if self.args.province:  # its three clerks (the province build has others, unusable)
+            people = [p for p in people if p["username"] in PROVINCE_USERS]
         clerks = [p for p in people if p["clerk"]]
         importer = next((p for p in people if p["username"] == "office_clerk"), people[0])
         threads = [
@@ -579,16 +582,21 @@ def report(run: Run, counted: dict[str, Any], args: argparse.Namespace) -> int:
         f"  latency, writes ({len(writes)}): p50 {percentile(writes, 50):.0f} ms, "
         f"p95 {percentile(writes, 95):.0f} ms, p99 {percentile(writes, 99):.0f} ms"
     )
-    if args.province:
-        return province_verdict(rate, percentile(ms, 95), bad)
-    if run.tally.import_seconds is not None:
+    if not args.province and run.tally.import_seconds is not None:
         print(f"  ledger import: {run.tally.imported:,} rows in {run.tally.import_seconds:.1f} s")
-    else:
+    elif not args.province:
         print(f"  ledger import: FAILED {run.tally.import_note}")
     print(f"  errors: {sum(bad.values())}" + (f" ({dict(bad)})" if bad else ""))
     for status, shown in run.tally.examples.items():
         for line in shown:
             print(f"    {status}: {line}")
+    if args.province:
+        for kind, _ in kinds.most_common():
+            took = [s.seconds * 1000 for s in samples if s.kind == kind]
+            print(
+                f"    {kind}: p50 {percentile(took, 50):.0f} ms, p95 {percentile(took, 95):.0f} ms"
+            )
+        return province_verdict(rate, percentile(ms, 95), bad)
     clues_present = set(counted["clues"])
     items_present = set(counted["items"])
     lost_clues = run.tally.clue_markers - clues_present
