@@ -84,6 +84,9 @@ class Person(models.Model):
         verbose_name = "人员"
         verbose_name_plural = "人员信息"
         ordering = ["name", "pk"]
+        # The list's order: its first page is read off this index instead of sorting
+        # every person in scope (a province's 280,000: 180 ms to a few).
+        indexes = [models.Index(fields=["name", "id"], name="person_name_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["id_number_hash"],
