@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
 
-from matching import ids, names
+from matching import ids, names, surnames
 
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
@@ -225,6 +226,8 @@ class _CharTables:
         self.complex = np.zeros(UNICODE, dtype=bool)  # normalises to several characters
         self.first = np.full(UNICODE, -1, dtype=np.int32)
         self.second = np.full(UNICODE, -1, dtype=np.int32)
+        self.mark = np.zeros(UNICODE, dtype=bool)  # between the parts of a transliterated name
+        self.mark[[ord(c) for c in surnames.TRANSLITERATION_MARKS]] = True
 
     def learn(self, cps: npt.NDArray[np.uint32]) -> None:
         present: npt.NDArray[np.integer]
@@ -256,10 +259,15 @@ def _tables() -> _CharTables:
     return _TABLES
 
 
-def _normalised_codepoints(values: Sequence[str] | npt.NDArray[np.str_]) -> np.ndarray:
+def _normalised_codepoints(
+    values: Sequence[str] | npt.NDArray[np.str_],
+) -> tuple[np.ndarray, Bools]:
+    """The names' normalised code points (gaps closed), and which names were written
+    as transliterations (阿不都·热合曼: no Chinese surname)."""
     arr = _as_unicode(values)
     cps = _codepoints(arr)
     tables = _tables()
+    marked = np.count_nonzero(tables.mark[cps], axis=1) > 0
     tables.learn(cps)
     complex_rows = np.flatnonzero(tables.complex[cps].any(axis=1))
     if len(complex_rows):
@@ -277,7 +285,53 @@ def _normalised_codepoints(values: Sequence[str] | npt.NDArray[np.str_]) -> np.n
     if len(rows):  # separators removed mid-name: close the gaps
         order = np.argsort(norm[rows] == 0, axis=1, kind="stable")
         norm[rows] = np.take_along_axis(norm[rows], order, axis=1)
-    return norm
+    return norm, marked
+
+
+@cache
+def _surname_tables() -> tuple[npt.NDArray[np.uint32], I32, npt.NDArray[np.int64], I32]:
+    """The surname tables as sorted keys and syllable codes: single surnames (code
+    point; first, second reading) and compound ones (two code points; first reading
+    of each).  Built once: syllable codes are stable for the life of the process."""
+    singles = sorted(surnames.SINGLE)
+    single_cps = np.array([ord(c) for c in singles], dtype=np.uint32)
+    single_codes = np.array([names.surname_syllables(c)[0] for c in singles], dtype=np.int32)
+    compounds = sorted(surnames.COMPOUND, key=lambda s: ord(s[0]) * UNICODE + ord(s[1]))
+    pair_keys = np.array([ord(s[0]) * UNICODE + ord(s[1]) for s in compounds], dtype=np.int64)
+    pair_codes = np.array(
+        [[code for code, _ in names.surname_syllables(s)] for s in compounds], dtype=np.int32
+    )
+    return single_cps, single_codes.reshape(-1, 2), pair_keys, pair_codes.reshape(-1, 2)
+
+
+def _lookup(keys: npt.NDArray[np.integer], values: np.ndarray) -> tuple[I64, Bools]:
+    """(position, found) of each of ``values`` in the sorted ``keys``."""
+    at = np.minimum(np.searchsorted(keys, values), len(keys) - 1)
+    return at, keys[at] == values
+
+
+def read_surnames(
+    head: npt.NDArray[np.uint32],
+    length: npt.NDArray[np.int8],
+    marked: Bools,
+    first: I32,
+    second: I32,
+) -> None:
+    """Read the surname as a surname, in place in ``first`` and ``second`` (the first
+    two readings of each character): a listed surname by its table, a compound
+    surname before a given name by its one reading per character, any other by its
+    first reading only.  A single character or a transliterated name is left as is."""
+    single_cps, single_codes, pair_keys, pair_codes = _surname_tables()
+    rows = np.flatnonzero((length >= 2) & ~marked)
+    second[rows, 0] = first[rows, 0]
+    at, found = _lookup(single_cps, head[rows, 0])
+    first[rows[found], 0] = single_codes[at[found], 0]
+    second[rows[found], 0] = single_codes[at[found], 1]
+    rows = rows[length[rows] >= 3]
+    pairs = head[rows, 0].astype(np.int64) * UNICODE + head[rows, 1]
+    at, found = _lookup(pair_keys, pairs)
+    for k in range(2):
+        first[rows[found], k] = second[rows[found], k] = pair_codes[at[found], k]
 
 
 def encode(
@@ -290,7 +344,10 @@ def encode(
     """Columns of a record set given as parallel sequences or NumPy arrays."""
     n = len(names_)
     digits, has, valid, legacy = parse_ids_legacy(id_numbers if n else np.array([], "<U18"))
-    norm = _normalised_codepoints(names_) if n else np.zeros((0, WIDTH), np.uint32)
+    if n:
+        norm, marked = _normalised_codepoints(names_)
+    else:
+        norm, marked = np.zeros((0, WIDTH), np.uint32), np.zeros(0, bool)
     tables = _tables()
     length = np.minimum((norm != 0).sum(axis=1), 127).astype(np.int8)
     name_hash = hash_rows(norm)
@@ -299,6 +356,7 @@ def encode(
     present = head != 0
     first = np.where(present, tables.first[head], -1).astype(np.int32)
     second = np.where(present, tables.second[head], -1).astype(np.int32)
+    read_surnames(head, length, marked, first, second)
     sound = hash_rows(first + 1, salt=1)
     sound_alt = hash_rows(second + 1, salt=1)
     deletions = np.full((n, WIDTH), -1, dtype=np.int64)
