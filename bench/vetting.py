@@ -237,6 +237,17 @@ def run_engine(path: Path, latency: int) -> dict[str, Any]:
     )
     figures["presence"] = presence
     figures["weights"] = engine.weight_table(model)
+    # Candidate pairs whose names are homophones, and those only by a second reading
+    # (a heteronym: 王祖 read "yu jie" was one of 于杰's).
+    homophone = levels["name"] == engine.NAME_HOMOPHONE
+    by_second = homophone & (left.sound[li] != right.sound[ri])
+    true_pair = np.isin(li * width + ri, data.truth_left * width + data.truth_right)
+    figures["homophones"] = {
+        "pairs": int(homophone.sum()),
+        "true": int((homophone & true_pair).sum()),
+        "by_second_reading": int(by_second.sum()),
+        "by_second_reading_true": int((by_second & true_pair).sum()),
+    }
     return {
         "times": times,
         "memory_mib": mem,
@@ -321,6 +332,12 @@ def show(label: str, runs: list[dict[str, Any]]) -> None:
         f"    candidate pairs {q['candidates']:,}; blocking recall {q['blocking_recall']:.4f} "
         f"({q['true_pairs']} true pairs)"
     )
+    if "homophones" in q:
+        h = q["homophones"]
+        print(
+            f"    homophone candidates {h['pairs']:,} ({h['true']} true); by a second reading "
+            f"only {h['by_second_reading']:,} ({h['by_second_reading_true']} true)"
+        )
     print(f"    best pair F1 {q['best_f1']:.3f} (at score ≥ {q['best_f1_threshold']:.3f})")
     for tier in ("confirmed", "review"):
         t = q[tier]
