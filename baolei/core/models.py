@@ -20,25 +20,44 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", "失败"
 
 
-class ExportJobQuerySet(models.QuerySet["ExportJob"]):
-    def visible_to(self, user: Any) -> ExportJobQuerySet:
-        """An export holds what its requester could see: it is theirs alone."""
+class RequesterQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: Any) -> Any:
+        """A background job holds what its requester could see (an export's rows, an
+        import's file and errors): it is theirs alone."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         return self.filter(requested_by=user)
 
-    def expired(self) -> ExportJobQuerySet:
-        return self.filter(expires_at__lte=timezone.now())
 
+class RequestedJob(models.Model):
+    """What every background job a user asks for keeps: who asked, for what, from which
+    page, and the beat that tells a live job from one whose worker died."""
 
-class ExportJob(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.CASCADE, related_name="+"
     )
     title = models.CharField("名称", max_length=200)
-    #: The list page and its query string: the worker draws the rows through that
-    #: page's own view, as the requester, so the file holds exactly what the page lists.
     path = models.CharField(max_length=500)
+    created_at = models.DateTimeField("申请时间", default=timezone.now)
+    beat_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.get_status_display()}）"  # type: ignore[attr-defined]
+
+
+class ExportJobQuerySet(RequesterQuerySet):
+    def expired(self) -> ExportJobQuerySet:
+        return self.filter(expires_at__lte=timezone.now())
+
+
+class ExportJob(RequestedJob):
+    #: The list page (``path``) and its query string: the worker draws the rows through
+    #: that page's own view, as the requester, so the file holds exactly what it lists.
     query = models.TextField(blank=True)
     format = models.CharField("格式", max_length=8)
     status = models.CharField(
@@ -49,21 +68,14 @@ class ExportJob(models.Model):
     file = models.CharField(max_length=200, blank=True)
     size = models.PositiveBigIntegerField("文件大小", default=0)
     error = models.CharField("失败原因", max_length=500, blank=True)
-    created_at = models.DateTimeField("申请时间", default=timezone.now)
-    #: Moved on with every batch of rows: a running job that stops moving has lost its worker.
-    beat_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     expires_at = models.DateTimeField("下载截止", null=True, blank=True)
+    # ``beat_at`` moves on with every batch of rows.
 
     objects = ExportJobQuerySet.as_manager()
 
-    class Meta:
+    class Meta(RequestedJob.Meta):
         verbose_name = "后台导出"
         verbose_name_plural = verbose_name
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.title}（{self.get_status_display()}）"
 
     @property
     def percent(self) -> int:
@@ -98,25 +110,12 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "失败"
 
 
-class ImportJobQuerySet(models.QuerySet["ImportJob"]):
-    def visible_to(self, user: Any) -> ImportJobQuerySet:
-        """An import job shows its requester's file and errors: it is theirs alone."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        return self.filter(requested_by=user)
-
-
-class ImportJob(models.Model):
+class ImportJob(RequestedJob):
     """A big spreadsheet import, run by a worker (``baolei.core.import_jobs``): an upload
     of more than ``settings.IMPORT_JOB_ROWS`` data rows is not imported in the request."""
 
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.CASCADE, related_name="+"
-    )
-    title = models.CharField("名称", max_length=200)
-    #: The import page and its POST's form fields (without the csrf token and the file):
-    #: the worker posts them again to that page's own view, as the requester.
-    path = models.CharField(max_length=500)
+    #: The import page's (``path``) POST form fields, without the csrf token and the
+    #: file: the worker posts them again to that page's own view, as the requester.
     fields = models.TextField(blank=True)
     filename = models.CharField("文件名", max_length=255, blank=True)
     #: The saved upload under MEDIA_ROOT/imports/, deleted when the job ends.
@@ -140,21 +139,14 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField("错误数", default=0)
     errors_file = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField("申请时间", default=timezone.now)
-    #: Moved on while rows are read and checked; while they are written (one
-    #: transaction) the beat is kept in the progress file instead (see import_jobs).
-    beat_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # ``beat_at`` moves on while rows are read and checked; while they are written (one
+    # transaction) the beat is kept in the progress file instead (see import_jobs).
 
-    objects = ImportJobQuerySet.as_manager()
+    objects = RequesterQuerySet.as_manager()
 
-    class Meta:
+    class Meta(RequestedJob.Meta):
         verbose_name = "后台导入"
         verbose_name_plural = verbose_name
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.title}（{self.get_status_display()}）"
 
     @property
     def finished(self) -> bool:
