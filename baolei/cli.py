@@ -51,15 +51,17 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def sweep_interrupted_jobs() -> None:
-    """A starting worker first marks failed the runs whose worker died (后台任务中断)."""
+    """A starting worker first marks failed the vetting runs, exports and imports whose
+    worker died (后台任务中断)."""
     import django
     from django.db.utils import DatabaseError
 
     django.setup()
+    from baolei.core import export_jobs, import_jobs
     from baolei.vetting.services import sweep_stale_runs
 
     try:
-        count = sweep_stale_runs()
+        count = sweep_stale_runs() + export_jobs.sweep_stale() + import_jobs.sweep_stale()
     except DatabaseError as exc:  # not migrated yet: the worker reports it itself
         sys.stderr.write(f"未能检查中断的后台任务：{exc}\n")
         return

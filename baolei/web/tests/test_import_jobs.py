@@ -419,3 +419,27 @@ def test_the_list_is_the_requester_s_own(world: Any, login: Any) -> None:
     outsider = world.outsider_rows[ImportJob]
     assert "暂无后台导入" in login(world.a_clerk).get(reverse("web:import_jobs")).content.decode()
     assert outsider.title in login(world.b_clerk).get(reverse("web:import_jobs")).content.decode()
+
+
+def test_a_starting_worker_sweeps_dead_imports_and_exports(world: Any, settings: Any) -> None:
+    """``baolei db_worker`` first fails what a dead worker left running: the page need
+    not be opened for a job to stop showing 导入中."""
+    from baolei.cli import sweep_interrupted_jobs
+    from baolei.core.models import ExportJob, ExportStatus
+
+    old = settings.JOB_STALE_SECONDS + 30
+    dead = running(world, old, "dead.xlsx")
+    alive = running(world, old, "alive.xlsx")
+    beat_file(alive, 1, 2500)
+    export = ExportJob.objects.create(
+        requested_by=world.a_clerk,
+        title="线索清单",
+        path="/clues/",
+        format="xlsx",
+        status=ExportStatus.RUNNING,
+        beat_at=timezone.now() - timedelta(seconds=old),
+    )
+    sweep_interrupted_jobs()
+    for job, status in ((dead, "failed"), (alive, "running"), (export, "failed")):
+        job.refresh_from_db()
+        assert job.status == status, job
