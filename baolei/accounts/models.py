@@ -236,6 +236,13 @@ class SystemAccount(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def scope_text(self) -> str:
+        """The modules it may read or write, as the list and its page name them."""
+        from baolei.accounts.tokens import describe_scopes
+
+        return describe_scopes(self.scopes)
+
 
 class ApiTokenQuerySet(ScopedQuerySet):
     region_field = "user__agency__region"

@@ -77,7 +77,7 @@ class SystemListView(RoleRequiredMixin, ScopedListView):
         Column("所属单位", lambda a: a.agency.name, 24),
         Column("数据范围", lambda a: a.region.name, 20),
         Column("办理角色", lambda a: "、".join(Role(r).label for r in a.roles), 14),
-        Column("权限范围", lambda a: tokens.describe_scopes(a.scopes), 40),
+        Column("权限范围", lambda a: a.scope_text, 40),
         Column("状态", lambda a: a.get_status_display(), 10),
         Column("有效令牌", lambda a: a.token_count, 10),
         Column("申请人", lambda a: str(a.requested_by), 12),
@@ -226,7 +226,7 @@ class SystemDetailView(RoleRequiredMixin, ScopedDetailView):
         account = self.object
         user = self.request.user
         context["roles"] = "、".join(Role(r).label for r in account.roles)
-        context["scope_text"] = tokens.describe_scopes(account.scopes)
+        context["scope_text"] = account.scope_text
         context["tokens"] = (
             with_states(ApiToken.objects.filter(user=account.user).select_related("revoked_by"))
             if account.user_id

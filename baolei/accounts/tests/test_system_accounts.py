@@ -285,6 +285,8 @@ def test_the_list_counts_live_tokens_once_per_account(world: Any, client: Any) -
     page = client.get("/accounts/systems/", {"status": "approved"})
     rows = list(page.context["object_list"])
     assert [(r.pk, r.token_count) for r in rows] == [(account.pk, 2)]
+    # The modules are named, as on its page: what a reviewer scans the list for.
+    assert "案件（读写）、线索（只读）" in page.content.decode()
     exported = client.get("/accounts/systems/", {"export": "csv"})
     assert exported.status_code == 200 and "甲县公安局警务平台" in exported.content.decode(
         "utf-8-sig"
