@@ -16,19 +16,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cached_property, reduce
+from functools import cache, cached_property, reduce
 from operator import or_
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from baolei.cadres.models import Adjustment, Appointment, BaseLevel, TrainingBase
 from baolei.cadres.queries import in_office
 from baolei.cases import queries as case_queries
-from baolei.cases.models import Case, CaseKind, Characterisation, Stage
+from baolei.cases.models import Case, CaseKind, Characterisation, Stage, StageEvent
 from baolei.clues.models import Clue
 from baolei.coordination.models import Mechanism, MechanismStatus, Meeting, MeetingKind
 from baolei.core import days
@@ -123,16 +123,37 @@ class Scope:
     def within(self, rows: QuerySet[Any], field: str) -> QuerySet[Any]:
         return rows.filter(**{f"{field}__code__under": self.region.prefix})
 
-    def count(self, key: str, label: str, records: Any, unit: str, ledger_url: str = "") -> Figure:
+    def count(
+        self,
+        key: str,
+        label: str,
+        records: Any,
+        unit: str,
+        ledger_url: str = "",
+        counted: Callable[[], int] | None = None,
+    ) -> Figure:
+        """A figure that counts ``records``; ``counted``, where given, is that count
+        taken together with other figures' in one query (it must count the same rows)."""
+
         def measure() -> int:
             return len(records) if isinstance(records, list) else records.count()
 
-        return Figure(key, label, measure, self.records_url(key), unit, ledger_url, records)
+        url = self.records_url(key)
+        return Figure(key, label, counted or measure, url, unit, ledger_url, records)
 
-    def total(self, key: str, label: str, records: QuerySet[Any], ledger_url: str = "") -> Figure:
+    def total(
+        self,
+        key: str,
+        label: str,
+        records: QuerySet[Any],
+        ledger_url: str = "",
+        summed: Callable[[], Decimal | None] | None = None,
+    ) -> Figure:
+        """A figure that sums ``records``' values; ``summed`` as ``counted`` above."""
+
         def measure() -> Decimal:
-            value = records.aggregate(total=Sum("value"))["total"] or Decimal(0)
-            return Decimal(value).quantize(Decimal("0.01"))
+            value = summed() if summed else records.aggregate(total=Sum("value"))["total"]
+            return Decimal(value or 0).quantize(Decimal("0.01"))
 
         return Figure(key, label, measure, self.records_url(key), "元", ledger_url, records)
 
@@ -360,12 +381,50 @@ EVIL = (CaseKind.EVIL_GROUP, CaseKind.EVIL_FORCE)
 RECOGNISED_EVIL = (Characterisation.EVIL_GROUP, Characterisation.EVIL_FORCE)
 
 
+#: The stage figures: each counts the cases with such an event dated in the period.
+STAGE_FIGURES: dict[str, Q] = {
+    "cases_gang_filed": Q(stage=Stage.FILED, case__kind=CaseKind.GANG),
+    "cases_evil_filed": Q(stage=Stage.FILED, case__kind__in=EVIL),
+    "prosecuted_gang": Q(stage=Stage.PROSECUTED, characterisation=Characterisation.GANG),
+    "prosecuted_evil": Q(stage=Stage.PROSECUTED, characterisation__in=RECOGNISED_EVIL),
+    "first_gang": Q(stage=Stage.FIRST_INSTANCE, characterisation=Characterisation.GANG),
+    "first_evil": Q(stage=Stage.FIRST_INSTANCE, characterisation__in=RECOGNISED_EVIL),
+    "second_gang": Q(stage=Stage.SECOND_INSTANCE, characterisation=Characterisation.GANG),
+    "second_evil": Q(stage=Stage.SECOND_INSTANCE, characterisation__in=RECOGNISED_EVIL),
+}
+
+
 def result_figures(scope: Scope) -> list[Figure]:
     user, start, as_of = scope.user, scope.start, scope.as_of
+    events = scope.within(
+        StageEvent.objects.filter(
+            case__in=Case.objects.visible_to(user), on__gte=start, on__lte=as_of
+        ),
+        "case__region",
+    )
 
-    def cases_at(stage: Stage, **event_filter: Any) -> QuerySet[Case]:
-        events = case_queries.stage_events(user, stage, start, as_of).filter(**event_filter)
-        return scope.within(Case.objects.filter(pk__in=events.values("case")), "region")
+    @cache
+    def stage_counts() -> dict[str, int]:
+        """Every stage figure in one query: distinct cases per kind of event."""
+        return events.aggregate(
+            **{key: Count("case", distinct=True, filter=q) for key, q in STAGE_FIGURES.items()}
+        )
+
+    def cases_at(key: str) -> dict[str, Any]:
+        """The figure's records (the cases with its event) and its count, taken with
+        the other stage figures'."""
+        cases = Case.objects.filter(pk__in=events.filter(STAGE_FIGURES[key]).values("case"))
+        return {"records": cases, "counted": lambda: stage_counts()[key]}
+
+    assets = scope.within(case_queries.assets_of(user), "case__region")
+
+    @cache
+    def held() -> dict[str, Decimal | None]:
+        """The assets held at both ends of the period, summed in one query."""
+        return assets.aggregate(
+            before=Sum("value", filter=case_queries.held_on(start)),
+            now=Sum("value", filter=case_queries.held_on(as_of)),
+        )
 
     period = {"opened_from": start.isoformat(), "opened_to": as_of.isoformat()}
     statistics = link("cases:statistics", **{"from": start.isoformat(), "to": as_of.isoformat()})
@@ -377,16 +436,16 @@ def result_figures(scope: Scope) -> list[Figure]:
         scope.count(
             "cases_gang_filed",
             "公安机关新侦办黑社会性质组织案",
-            cases_at(Stage.FILED, case__kind=CaseKind.GANG),
-            "件",
-            link("cases:list", kind=CaseKind.GANG, **period),
+            unit="件",
+            ledger_url=link("cases:list", kind=CaseKind.GANG, **period),
+            **cases_at("cases_gang_filed"),
         ),
         scope.count(
             "cases_evil_filed",
             "涉恶犯罪案",
-            cases_at(Stage.FILED, case__kind__in=EVIL),
-            "件",
-            link("cases:list", **period),
+            unit="件",
+            ledger_url=link("cases:list", **period),
+            **cases_at("cases_evil_filed"),
         ),
         scope.count(
             "suspects_caught",
@@ -398,56 +457,58 @@ def result_figures(scope: Scope) -> list[Figure]:
         scope.total(
             "assets_before",
             "督导前查扣冻结涉案财产",
-            scope.within(case_queries.held_assets(user, start), "case__region"),
+            assets.filter(case_queries.held_on(start)),
             statistics,
+            summed=lambda: held()["before"],
         ),
         scope.total(
             "assets_now",
             "现查扣冻结涉案财产",
-            scope.within(case_queries.held_assets(user, as_of), "case__region"),
+            assets.filter(case_queries.held_on(as_of)),
             statistics,
+            summed=lambda: held()["now"],
         ),
         scope.count(
             "prosecuted_gang",
             "检察机关新提起公诉黑社会性质组织案",
-            cases_at(Stage.PROSECUTED, characterisation=Characterisation.GANG),
-            "件",
-            statistics,
+            unit="件",
+            ledger_url=statistics,
+            **cases_at("prosecuted_gang"),
         ),
         scope.count(
             "prosecuted_evil",
             "恶势力犯罪案",
-            cases_at(Stage.PROSECUTED, characterisation__in=RECOGNISED_EVIL),
-            "件",
-            statistics,
+            unit="件",
+            ledger_url=statistics,
+            **cases_at("prosecuted_evil"),
         ),
         scope.count(
             "first_gang",
             "法院一审判决并认定黑社会性质组织案",
-            cases_at(Stage.FIRST_INSTANCE, characterisation=Characterisation.GANG),
-            "件",
-            link("cases:list", stage=Stage.FIRST_INSTANCE),
+            unit="件",
+            ledger_url=link("cases:list", stage=Stage.FIRST_INSTANCE),
+            **cases_at("first_gang"),
         ),
         scope.count(
             "first_evil",
             "恶势力犯罪案",
-            cases_at(Stage.FIRST_INSTANCE, characterisation__in=RECOGNISED_EVIL),
-            "件",
-            statistics,
+            unit="件",
+            ledger_url=statistics,
+            **cases_at("first_evil"),
         ),
         scope.count(
             "second_gang",
             "二审审结并认定黑社会性质组织案",
-            cases_at(Stage.SECOND_INSTANCE, characterisation=Characterisation.GANG),
-            "件",
-            link("cases:list", stage=Stage.SECOND_INSTANCE),
+            unit="件",
+            ledger_url=link("cases:list", stage=Stage.SECOND_INSTANCE),
+            **cases_at("second_gang"),
         ),
         scope.count(
             "second_evil",
             "恶势力犯罪案",
-            cases_at(Stage.SECOND_INSTANCE, characterisation__in=RECOGNISED_EVIL),
-            "件",
-            statistics,
+            unit="件",
+            ledger_url=statistics,
+            **cases_at("second_evil"),
         ),
         scope.count(
             "clues_received", "受理问题线索", clues, "条", link("clues:list", **clue_period)
