@@ -309,6 +309,27 @@ def multipart(
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
+#: The list APIs both mixes read.
+API_LISTS = [
+    "/api/v1/clues/",
+    "/api/v1/ledger/items/",
+    "/api/v1/people/",
+    "/api/v1/cases/",
+    "/api/v1/regions/?page_size=50",
+]
+
+
+def read_detail(client: Client, rng: random.Random) -> None:
+    """A clue's or ledger item's page, of one the user's API list returned."""
+    page = rng.choice(["/clues/", "/ledger/"])
+    if not client.seen[page]:
+        api = "/api/v1/clues/" if page == "/clues/" else "/api/v1/ledger/items/"
+        data = client.get("api get", api, headers={"Accept": "application/json"})
+        client.seen[page] = [row["id"] for row in json.loads(data)["results"]]
+    if client.seen[page]:
+        client.get("detail page", f"{page}{rng.choice(client.seen[page])}/")
+
+
 class Run:
     def __init__(self, args: argparse.Namespace, port: int, facts: dict[str, Any]) -> None:
         self.args, self.port, self.facts = args, port, facts
@@ -348,26 +369,11 @@ class Run:
             path = rng.choice(["/clues/", "/ledger/", "/people/", "/cases/", "/ledger/warnings/"])
             client.get("list page", path)
         elif roll < 0.35:
-            page = rng.choice(["/clues/", "/ledger/"])
-            if not client.seen[page]:
-                api = "/api/v1/clues/" if page == "/clues/" else "/api/v1/ledger/items/"
-                data = client.get("api get", api, headers={"Accept": "application/json"})
-                client.seen[page] = [row["id"] for row in json.loads(data)["results"]]
-            if client.seen[page]:
-                client.get("detail page", f"{page}{rng.choice(client.seen[page])}/")
+            read_detail(client, rng)
         elif roll < 0.45:
             client.get("dashboard", "/")
         elif roll < 0.70:
-            path = rng.choice(
-                [
-                    "/api/v1/clues/",
-                    "/api/v1/ledger/items/",
-                    "/api/v1/people/",
-                    "/api/v1/cases/",
-                    "/api/v1/regions/?page_size=50",
-                ]
-            )
-            client.get("api get", path, headers={"Accept": "application/json"})
+            client.get("api get", rng.choice(API_LISTS), headers={"Accept": "application/json"})
         elif roll < 0.72:
             client.get("logout page", "/")  # a fresh csrf token for the logout form
             client.post_form("logout", "/accounts/logout/", {}, expect=(302,))
@@ -386,26 +392,11 @@ class Run:
             )
             client.get("list page", path)
         elif roll < 0.45:
-            page = rng.choice(["/clues/", "/ledger/"])
-            if not client.seen[page]:
-                api = "/api/v1/clues/" if page == "/clues/" else "/api/v1/ledger/items/"
-                data = client.get("api get", api, headers={"Accept": "application/json"})
-                client.seen[page] = [row["id"] for row in json.loads(data)["results"]]
-            if client.seen[page]:
-                client.get("detail page", f"{page}{rng.choice(client.seen[page])}/")
+            read_detail(client, rng)
         elif roll < 0.65:
             client.get("dashboard", "/reports/")
         else:
-            path = rng.choice(
-                [
-                    "/api/v1/clues/",
-                    "/api/v1/ledger/items/",
-                    "/api/v1/people/",
-                    "/api/v1/cases/",
-                    "/api/v1/regions/?page_size=50",
-                ]
-            )
-            client.get("api get", path, headers={"Accept": "application/json"})
+            client.get("api get", rng.choice(API_LISTS), headers={"Accept": "application/json"})
 
     def register_clue(self, client: Client, person: dict[str, Any]) -> None:
         client.get("clue form", "/clues/new/")
