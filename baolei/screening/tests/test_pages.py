@@ -111,6 +111,23 @@ def test_review_through_the_page(round_: Any, world: Any, reviewers: Any, client
     assert "村霸横行" in page and "2015年曾有治安处罚记录" in page
 
 
+#: Two rows of a results sheet that import: village A proposed for the list with two
+#: items of it, the other organisation not.
+GOOD_RESULTS = [
+    [
+        "510121100200",
+        "甲县一村",
+        "07、11",
+        "村霸欺压群众",
+        "张三",
+        "2026-04-01",
+        "有前科",
+        "建议列入",
+    ],
+    ["510121100201", "甲县1号村", "", "", "", "", "", "不列入"],
+]
+
+
 def results_file(rows: list[list[Any]]) -> io.BytesIO:
     book = Workbook()
     book.active.append(["甲县排查结果"])
@@ -137,17 +154,7 @@ def results_file(rows: list[list[Any]]) -> io.BytesIO:
 
 def test_import_with_one_bad_row_changes_nothing(round_: Any, world: Any, client: Any) -> None:
     rows = [
-        [
-            "510121100200",
-            "甲县一村",
-            "07、11",
-            "村霸欺压群众",
-            "张三",
-            "2026-04-01",
-            "有前科",
-            "建议列入",
-        ],
-        ["510121100201", "甲县1号村", "", "", "", "", "", "不列入"],
+        *GOOD_RESULTS,
         ["510122100200", "乙县二村", "99", "", "", "", "", "列入与否"],
     ]
     client.force_login(world.a_clerk)

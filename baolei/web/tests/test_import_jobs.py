@@ -34,7 +34,7 @@ from baolei.screening.tests.conftest import (  # noqa: F401 - fixtures for the r
     round_,
     villages,
 )
-from baolei.screening.tests.test_pages import results_file
+from baolei.screening.tests.test_pages import GOOD_RESULTS, results_file
 from baolei.supervision.models import Problem
 from baolei.supervision.tests.test_pages import GOOD as PROBLEMS
 from baolei.supervision.tests.test_pages import sheet as problem_sheet
@@ -311,21 +311,8 @@ def test_ledger_page(world: Any, login: Any, settings: Any) -> None:
 
 
 def test_screening_results_page(round_: Any, world: Any, login: Any, settings: Any) -> None:  # noqa: F811
-    rows = [
-        [
-            "510121100200",
-            "甲县一村",
-            "07、11",
-            "村霸欺压群众",
-            "张三",
-            "2026-04-01",
-            "有前科",
-            "建议列入",
-        ],
-        ["510121100201", "甲县1号村", "", "", "", "", "", "不列入"],
-    ]
     url = f"/screening/rounds/{round_.pk}/import/"
-    job = run_page(login(world.a_clerk), url, {"file": results_file(rows)}, settings)
+    job = run_page(login(world.a_clerk), url, {"file": results_file(GOOD_RESULTS)}, settings)
     assert job.next_url == reverse("screening:round", kwargs={"pk": round_.pk})
     flagged = Screening.objects.get(round=round_, region=world.village_a)
     assert flagged.standing == Standing.PROPOSED and flagged.hits.count() == 2
