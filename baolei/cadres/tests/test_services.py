@@ -15,9 +15,16 @@ from baolei.people.services import create_person
 from baolei.regions.models import Level
 
 
-def approved(
-    world: Any, org_reviewer: Any, appointment: Any, reason: str = Reason.INCOMPETENT
+def decided(
+    world: Any,
+    org_reviewer: Any,
+    appointment: Any,
+    decision: str,
+    note: str = "",
+    reason: str = Reason.INCOMPETENT,
 ) -> Adjustment:
+    """An adjustment proposed on 1 May and decided on 10 May by the organisation
+    department."""
     adjustment = services.propose_adjustment(
         actor=world.a_clerk,
         appointment=appointment,
@@ -26,8 +33,18 @@ def approved(
         on=date(2026, 5, 1),
     )
     return services.decide_adjustment(
-        actor=org_reviewer, adjustment=adjustment, decision="approved", on=date(2026, 5, 10)
+        actor=org_reviewer,
+        adjustment=adjustment,
+        decision=decision,
+        on=date(2026, 5, 10),
+        note=note,
     )
+
+
+def approved(
+    world: Any, org_reviewer: Any, appointment: Any, reason: str = Reason.INCOMPETENT
+) -> Adjustment:
+    return decided(world, org_reviewer, appointment, "approved", reason=reason)
 
 
 def team_names(world: Any, on: date) -> list[str]:
@@ -349,20 +366,7 @@ def test_in_office_agrees_with_the_state_on_every_day(
     removed = approved(world, org_reviewer, secretary)
     services.execute_adjustment(actor=world.a_clerk, adjustment=removed, on=date(2026, 6, 1))
     director = appoint(world, "李主任", 12, post=Post.DIRECTOR)
-    rejected = services.propose_adjustment(
-        actor=world.a_clerk,
-        appointment=director,
-        reason=Reason.INCOMPETENT,
-        details="群众反映",
-        on=date(2026, 5, 1),
-    )
-    services.decide_adjustment(
-        actor=org_reviewer,
-        adjustment=rejected,
-        decision="rejected",
-        on=date(2026, 5, 10),
-        note="反映不实",
-    )
+    decided(world, org_reviewer, director, "rejected", note="反映不实")
     appoint(world, "赵委员", 13, post=Post.MEMBER, started_on=date(2026, 9, 1))
     appoint(
         world,
