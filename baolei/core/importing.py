@@ -154,13 +154,18 @@ def table_rows(stream: IO[bytes], *, csv: bool = False) -> Generator[list[Any], 
 
 
 def csv_rows(stream: IO[bytes]) -> Iterator[list[Any]]:
+    """The rows of a UTF-8 .csv; the stream is given back open (``count_rows`` reads it
+    before the import does)."""
     import csv
     import io
 
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
-        yield from csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""))
+        yield from csv.reader(text)
     except UnicodeDecodeError:
         raise Refused(RowError(1, "文件", "无法按 UTF-8 读取，请另存为 UTF-8 编码的 CSV")) from None
+    finally:
+        text.detach()
 
 
 def read_sheet(
@@ -385,7 +390,7 @@ def count_rows(stream: IO[bytes], *, csv: bool = False, stop_after: int) -> int:
     stream.seek(0)
     count = 0
     header = False
-    rows = csv_lines(stream) if csv else table_rows(stream)
+    rows = table_rows(stream, csv=csv)
     try:
         for line, cells in enumerate(rows, start=1):
             filled = sum(1 for c in cells if c not in (None, ""))
@@ -398,26 +403,12 @@ def count_rows(stream: IO[bytes], *, csv: bool = False, stop_after: int) -> int:
                 count += 1
                 if count > stop_after:
                     break
-    except (Refused, UnicodeDecodeError):
+    except Refused:
         count = 0
     finally:
         rows.close()
         stream.seek(position)
     return count
-
-
-def csv_lines(stream: IO[bytes]) -> Generator[list[str], None, None]:
-    """Like ``csv_rows`` but gives the stream back open (``csv_rows`` reads to the end)."""
-    import csv
-    import io
-
-    if size_of(stream) > settings.IMPORT_MAX_MB * 1024 * 1024:
-        return
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    try:
-        yield from csv.reader(text)
-    finally:
-        text.detach()
 
 
 ERROR_COLUMNS = [
