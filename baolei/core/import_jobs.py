@@ -53,7 +53,7 @@ from baolei.core.models import ImportJob, ImportStatus
 log = logging.getLogger(__name__)
 INTERRUPTED = "后台任务中断（处理进程停止），未导入任何数据，请重新上传。"
 REFUSED = "您已无权使用此导入功能。"
-NOT_RUN = "导入未执行。"
+NOT_RUN = "导入未执行，未导入任何数据：请回到导入页重新上传文件。"
 
 
 def folder() -> Path:
@@ -266,7 +266,10 @@ def replay(job: ImportJob, upload: Path) -> ImportJob:
         return fail(job, reason)
     except Exception as exc:  # the job must end failed, whatever went wrong
         log.exception("import %s failed", job.pk)
-        return fail(job, f"导入失败：{type(exc).__name__}，未导入任何数据。")
+        return fail(
+            job,
+            f"导入失败（{type(exc).__name__}），未导入任何数据：请重新上传；仍失败请联系系统管理员。",
+        )
     finally:
         importing.watching.reset(token)
     report = watcher.report
